@@ -1,0 +1,17 @@
+/** POST /new_purchase and POST /test/new_purchase (the testnet: same code, separate funds and ledger). */
+import { cashbackConfig, coreConfig } from '../../lib/config/index.js';
+import { partnerCashbackFamily } from '../../lib/http/families.js';
+import { httpHandler, validate } from '../../lib/http/handler.js';
+import { newPurchase } from '../../lib/purchases/index.js';
+import { newPurchaseSchema } from '../../lib/purchases/schema.js';
+import { withoutEmptyFields } from '../../lib/http/body.js';
+
+coreConfig();
+cashbackConfig();
+
+export const handler = httpHandler(partnerCashbackFamily, async (req) => {
+  const network = (req.event.routeKey ?? req.event.rawPath ?? '').includes('/test/') ? 'test' : 'main';
+  const input = validate(newPurchaseSchema, withoutEmptyFields(req.body));
+  const { cashback_amount, unit } = await newPurchase(network, input);
+  return { body: { result: 'ok', cashback_amount, unit } };
+});

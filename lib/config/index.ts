@@ -1,0 +1,89 @@
+/**
+ * Environment configuration, validated with zod at cold start.
+ * Each section is parsed once, on first use; handlers touch the sections they need
+ * at module load so a missing variable fails the cold start with a message naming it.
+ */
+import { z } from 'zod/mini';
+
+const percent = (fallback: string) =>
+  z._default(z.string().check(z.regex(/^\d{1,3}(\.\d{1,4})?$/, 'must be a percentage like 10 or 2.5')), fallback);
+const positiveInt = (fallback: string) => z._default(z.string().check(z.regex(/^[1-9]\d*$/, 'must be a positive integer')), fallback);
+
+const coreSchema = z.object({
+  STAGE: z._default(z.string(), 'local'),
+  AWS_REGION: z._default(z.string(), 'us-east-1'),
+  TABLE_NAME: z.string().check(z.minLength(1)),
+  DYNAMODB_ENDPOINT: z.optional(z.string()),
+  SQS_ENDPOINT: z.optional(z.string()),
+  CHAIN_TRANSFERS_QUEUE: z.string().check(z.minLength(1)),
+  MAIL_QUEUE: z.string().check(z.minLength(1)),
+  PUBLIC_BASE_URL: z._default(z.string(), 'http://localhost:3000'),
+  LOG_LEVEL: z._default(z.enum(['debug', 'info', 'warn', 'error']), 'info'),
+});
+
+const cashbackSchema = z.object({
+  CASHBACK_BASE_PERCENT: percent('10'),
+  CASHBACK_GBYTE_PERCENT: percent('20'),
+  MATCH_CAP_PERCENT: percent('10'),
+  MAX_PARTNER_PERCENT: percent('50'),
+  FUND_SHARDS: positiveInt('8'),
+  TEXTCOIN_TTL_DAYS: positiveInt('7'),
+  PARTNER_CACHE_SECONDS: z._default(z.string().check(z.regex(/^\d+$/)), '60'),
+});
+
+const chainSchema = z.object({
+  RPC_URL: z.string().check(z.minLength(1)),
+  TOKEN_ADDRESS: z.string().check(z.regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x address')),
+  TREASURY_PRIVATE_KEY: z.string().check(z.regex(/^0x[0-9a-fA-F]{64}$/, 'must be a 0x-prefixed 32-byte hex key')),
+  CHAIN_CONFIRMATIONS: positiveInt('1'),
+  CHAIN_RECEIPT_TIMEOUT_MS: positiveInt('60000'),
+});
+
+const mailSchema = z.object({
+  MAIL_TRANSPORT: z._default(z.enum(['smtp', 'ses']), 'smtp'),
+  MAIL_FROM: z._default(z.string(), 'Rewards <no-reply@rewards.local>'),
+  SMTP_HOST: z._default(z.string(), '127.0.0.1'),
+  SMTP_PORT: z._default(z.string().check(z.regex(/^\d+$/)), '1025'),
+});
+
+const linksSchema = z.object({
+  TEXTCOIN_LINK_SECRET: z.string().check(z.minLength(32, 'must be at least 32 characters')),
+});
+
+export class ConfigError extends Error {}
+
+function parseSection<T extends z.ZodMiniType>(name: string, schema: T, env: NodeJS.ProcessEnv): z.infer<T> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => {
+      const variable = String(i.path[0] ?? '?');
+      return env[variable] === undefined ? `${variable} is not set` : `${variable} ${i.message}`;
+    });
+    throw new ConfigError(`Invalid ${name} configuration: ${problems.join('; ')}`);
+  }
+  return result.data;
+}
+
+function section<T extends z.ZodMiniType>(name: string, schema: T) {
+  let cached: z.infer<T> | undefined;
+  const get = (): z.infer<T> => (cached ??= parseSection(name, schema, process.env));
+  get.reset = () => {
+    cached = undefined;
+  };
+  return get;
+}
+
+export const coreConfig = section('core', coreSchema);
+export const cashbackConfig = section('cashback', cashbackSchema);
+export const chainConfig = section('chain', chainSchema);
+export const mailConfig = section('mail', mailSchema);
+export const linksConfig = section('links', linksSchema);
+
+export type CoreConfig = z.infer<typeof coreSchema>;
+export type CashbackConfig = z.infer<typeof cashbackSchema>;
+export type ChainConfig = z.infer<typeof chainSchema>;
+
+/** Forget parsed sections (tests change process.env between cases). */
+export function resetConfig(): void {
+  for (const s of [coreConfig, cashbackConfig, chainConfig, mailConfig, linksConfig]) s.reset();
+}

@@ -1,0 +1,153 @@
+/**
+ * Payouts: the state of getting cashback to the customer.
+ *   chain:    PENDING -> SENDING -> CONFIRMED | FAILED
+ *   textcoin: PENDING -> MAILED -> CLAIMED | RECLAIMED  (PENDING -> RECLAIMED when it expires unmailed)
+ * Every transition is a conditional write on the current status.
+ */
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ddb, num, tableName, unmarshallRaw } from '../client.js';
+import { ConditionFailedError } from '../errors.js';
+import { keys, type Network } from '../keys.js';
+import type { GuardedItem } from '../transact.js';
+
+export type PayoutStatus = 'PENDING' | 'SENDING' | 'CONFIRMED' | 'FAILED' | 'MAILED' | 'CLAIMED' | 'RECLAIMED';
+
+export interface Payout {
+  unit: string;
+  network: Network;
+  kind: 'chain' | 'textcoin';
+  status: PayoutStatus;
+  /** Checksummed address (chain) or email (textcoin). */
+  destination: string;
+  amount: bigint;
+  /** Ledger account holding the amount until it settles. */
+  account: string;
+  source: string;
+  createdAt: string;
+  updatedAt: string;
+  claimExpiresAt?: string;
+  attempts?: number;
+  nonce?: number;
+  txHash?: string;
+  rawTx?: string;
+  blockNumber?: number;
+  error?: string;
+  claimedBy?: string;
+}
+
+export class PayoutStateError extends ConditionFailedError {
+  override name = 'PayoutStateError';
+}
+
+function fromItem(i: Record<string, unknown>): Payout {
+  return {
+    ...(i as unknown as Payout),
+    amount: BigInt(String(i.amount)),
+    attempts: i.attempts === undefined ? undefined : num(i.attempts),
+    nonce: i.nonce === undefined ? undefined : num(i.nonce),
+    blockNumber: i.blockNumber === undefined ? undefined : num(i.blockNumber),
+  };
+}
+
+/** Where a payout sits in the status index: textcoins by expiry (for the reclaim job), the rest by creation. */
+const statusSortKey = (p: Pick<Payout, 'kind' | 'status' | 'createdAt' | 'claimExpiresAt'>, now: string) =>
+  p.kind === 'textcoin' && p.status === 'MAILED' ? (p.claimExpiresAt ?? now) : now;
+
+export const payoutsRepo = {
+  putNewItem(p: Payout): GuardedItem {
+    return {
+      item: {
+        Put: {
+          TableName: tableName(),
+          Item: {
+            ...keys.payout(p.unit),
+            type: 'Payout',
+            ...p,
+            amount: p.amount.toString(),
+            GSI1PK: keys.payoutsByStatus(p.status),
+            GSI1SK: statusSortKey(p, p.createdAt),
+          },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+      onConditionFailed: () => new PayoutStateError(`payout ${p.unit} already exists`),
+    };
+  },
+
+  async get(unit: string): Promise<Payout | undefined> {
+    const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.payout(unit), ConsistentRead: true }));
+    return out.Item ? fromItem(out.Item) : undefined;
+  },
+
+  /** The update of a transition, usable alone (`transition`) or inside a transaction. */
+  /**
+   * `p.attempts` is part of the condition: two deliveries of one message racing on the same payout
+   * cannot both record a send attempt.
+   */
+  transitionItem(p: Payout, from: PayoutStatus[], to: PayoutStatus, set: Partial<Payout> = {}, now = new Date().toISOString()): GuardedItem {
+    const fields: Record<string, unknown> = {
+      ...set,
+      status: to,
+      updatedAt: now,
+      GSI1PK: keys.payoutsByStatus(to),
+      GSI1SK: statusSortKey({ ...p, ...set, status: to }, now),
+    };
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const assignments = Object.entries(fields)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v], i) => {
+        names[`#f${i}`] = k;
+        values[`:v${i}`] = typeof v === 'bigint' ? v.toString() : v;
+        return `#f${i} = :v${i}`;
+      });
+    from.forEach((s, i) => (values[`:from${i}`] = s));
+    names['#status'] = 'status';
+    names['#attempts'] = 'attempts';
+    const attemptsCondition =
+      p.attempts === undefined ? 'attribute_not_exists(#attempts)' : ((values[':prevAttempts'] = p.attempts), '#attempts = :prevAttempts');
+    return {
+      item: {
+        Update: {
+          TableName: tableName(),
+          Key: keys.payout(p.unit),
+          UpdateExpression: `SET ${assignments.join(', ')}`,
+          ConditionExpression: `#status IN (${from.map((_, i) => `:from${i}`).join(', ')}) AND ${attemptsCondition}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      },
+      onConditionFailed: (current) =>
+        new PayoutStateError(`payout ${p.unit} is ${String(current?.status ?? 'missing')}, not ${from.join('|')}`, current),
+    };
+  },
+
+  async transition(p: Payout, from: PayoutStatus[], to: PayoutStatus, set: Partial<Payout> = {}): Promise<Payout> {
+    const { item, onConditionFailed } = this.transitionItem(p, from, to, set);
+    const update = item.Update!;
+    try {
+      const out = await ddb().send(new UpdateCommand({ ...update, ReturnValues: 'ALL_NEW' } as never));
+      return fromItem((out as { Attributes: Record<string, unknown> }).Attributes);
+    } catch (err) {
+      if ((err as Error).name === 'ConditionalCheckFailedException') {
+        throw onConditionFailed!(unmarshallRaw((err as { Item?: Record<string, unknown> }).Item));
+      }
+      throw err;
+    }
+  },
+
+  /** Payouts in a status whose index key (creation or expiry time) is at or before `until`, oldest first. */
+  async listByStatus(status: PayoutStatus, until: string, limit = 100): Promise<Payout[]> {
+    const out = await ddb().send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK <= :until',
+        ExpressionAttributeValues: { ':pk': keys.payoutsByStatus(status), ':until': until },
+        Limit: limit,
+      }),
+    );
+    return (out.Items ?? []).map(fromItem);
+  },
+};

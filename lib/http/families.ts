@@ -1,0 +1,14 @@
+/** Each public API family answers errors in its own envelope (see the seeds). */
+import type { ApiFamily } from './handler.js';
+
+/** Partner cashback, Obyte-compatible: {"result":"error","error":"..."}. */
+export const partnerCashbackFamily: ApiFamily = {
+  name: 'partner-cashback',
+  errorBody: (err) => ({ result: 'error', error: err.message }),
+};
+
+/** Platform endpoints with no seed of their own (docs, textcoin claims) use the same simple shape. */
+export const platformFamily: ApiFamily = {
+  name: 'platform',
+  errorBody: (err) => ({ result: 'error', error: err.message, code: err.code }),
+};

@@ -1,0 +1,103 @@
+/**
+ * The middy wrapper behind every HTTP Lambda: parses the body (JSON or form), runs the handler,
+ * maps every failure to the API family's own envelope, never leaks a stack trace, and logs one
+ * structured line per request with secrets redacted.
+ */
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { z } from 'zod/mini';
+import { ConfigError } from '../config/index.js';
+import { ContentionError } from '../db/errors.js';
+import { log } from '../log/index.js';
+import { parseBody } from './body.js';
+import { ApiError, badRequest } from './errors.js';
+import { stringify } from './json.js';
+
+export interface ApiFamily {
+  name: string;
+  errorBody(err: ApiError): unknown;
+}
+
+export interface HttpRequest {
+  body: Record<string, unknown>;
+  path: Record<string, string | undefined>;
+  query: Record<string, string | undefined>;
+  headers: Record<string, string | undefined>;
+  event: APIGatewayProxyEventV2;
+}
+
+export interface HttpResult {
+  status?: number;
+  body?: unknown;
+  /** An HTML page instead of JSON. */
+  html?: string;
+  headers?: Record<string, string>;
+}
+
+export type RouteHandler = (req: HttpRequest) => Promise<HttpResult>;
+
+function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  if (err instanceof ContentionError) return new ApiError(503, 'busy', 'too many concurrent requests for the same records, retry shortly');
+  if (err instanceof ConfigError) return new ApiError(500, 'misconfigured', 'service misconfigured');
+  return new ApiError(500, 'internal', 'internal error');
+}
+
+export function render(result: HttpResult): APIGatewayProxyStructuredResultV2 {
+  if (result.html !== undefined) {
+    return {
+      statusCode: result.status ?? 200,
+      headers: {
+        'content-type': 'text/html; charset=utf-8',
+        'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; form-action 'self'",
+        'x-content-type-options': 'nosniff',
+        ...result.headers,
+      },
+      body: result.html,
+    };
+  }
+  return {
+    statusCode: result.status ?? 200,
+    headers: { 'content-type': 'application/json', ...result.headers },
+    body: stringify(result.body ?? {}),
+  };
+}
+
+export function httpHandler(family: ApiFamily, handle: RouteHandler) {
+  const run = async (event: APIGatewayProxyEventV2, _context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
+    const started = Date.now();
+    const method = event.requestContext?.http?.method ?? 'POST';
+    const path = event.rawPath ?? event.requestContext?.http?.path;
+    let status = 500;
+    try {
+      const req: HttpRequest = {
+        body: method === 'GET' || method === 'HEAD' ? {} : parseBody(event),
+        path: event.pathParameters ?? {},
+        query: event.queryStringParameters ?? {},
+        headers: event.headers ?? {},
+        event,
+      };
+      const response = render(await handle(req));
+      status = response.statusCode ?? 200;
+      return response;
+    } catch (err) {
+      const apiError = toApiError(err);
+      status = apiError.status;
+      if (status >= 500) log.error('request failed', { family: family.name, method, path, error: err, stack: (err as Error)?.stack });
+      return render({ status, body: family.errorBody(apiError) });
+    } finally {
+      log.info('request', { family: family.name, method, path, status, ms: Date.now() - started });
+    }
+  };
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>().handler(run);
+}
+
+/** zod validation with the schema's own messages, prefixed by the field when the message does not name it. */
+export function validate<S extends z.ZodMiniType>(schema: S, input: unknown): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const field = issue.path.join('.');
+  const message = field && !issue.message.startsWith(field) ? `${field}: ${issue.message}` : issue.message;
+  throw badRequest(message, result.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })));
+}

@@ -1,0 +1,18 @@
+/** Minimal server-rendered pages: escaped text, inline CSS, no external assets, usable on a phone. */
+export function escapeHtml(value: unknown): string {
+  return String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+export function page(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:34rem;margin:0 auto;padding:1.5rem;color:#1b1b1f;line-height:1.5}
+h1{font-size:1.4rem}label{display:block;margin:.8rem 0 .3rem;font-weight:600}
+input{width:100%;box-sizing:border-box;padding:.7rem;font-size:1rem;border:1px solid #999;border-radius:.4rem}
+button{margin-top:1rem;width:100%;padding:.8rem;font-size:1rem;border:0;border-radius:.4rem;background:#1d4ed8;color:#fff}
+.amount{font-size:2rem;font-weight:700}.muted{color:#555}.error{color:#b91c1c}code,pre{background:#f3f3f5;padding:.1rem .3rem;border-radius:.2rem;overflow-x:auto}
+table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.3rem;text-align:left;vertical-align:top}
+</style></head><body>${body}</body></html>`;
+}

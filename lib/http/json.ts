@@ -1,0 +1,9 @@
+/** JSON that keeps bigint exact: a bigint is written as a bare integer, never rounded through a float. */
+import { randomBytes } from 'node:crypto';
+
+const marker = `__bigint_${randomBytes(6).toString('hex')}_`;
+const markerPattern = new RegExp(`"${marker}(-?\\d+)"`, 'g');
+
+export function stringify(value: unknown): string {
+  return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? `${marker}${v}` : v)).replace(markerPattern, '$1');
+}

@@ -1,0 +1,204 @@
+/**
+ * Partner cashback (/new_purchase): validate, authenticate, price, and pay in ONE DynamoDB transaction
+ * (order record + ledger entry + payout record), then hand the payout to its queue.
+ * The order item is unique per (network, partner, order_id): a repeat with the same parameters gets
+ * the first answer back, a repeat with other parameters is refused, concurrent duplicates included.
+ */
+import { getAddress } from 'ethers';
+import { cashbackConfig } from '../config/index.js';
+import { InsufficientFundsError } from '../db/errors.js';
+import { accountIds, type Network } from '../db/keys.js';
+import { OrderExistsError, ordersRepo, type Order } from '../db/repositories/orders.js';
+import { payoutsRepo, type Payout } from '../db/repositories/payouts.js';
+import { DuplicateEntryError } from '../db/repositories/ledger.js';
+import { transactWrite } from '../db/transact.js';
+import { badRequest, conflict, unauthorized, unprocessable, ApiError } from '../http/errors.js';
+import { compactPostings, entryItems, richestShard, shardFor } from '../ledger/index.js';
+import { AmountFormatError, numberToDecimalText, parseFraction, parseUnits } from '../ledger/money.js';
+import { log } from '../log/index.js';
+import { authenticatePartner } from '../partners/index.js';
+import { enqueuePayout } from '../payouts/index.js';
+import { tokenPrice } from '../rates/index.js';
+import { sha256Base64, sha256Hex } from '../security/secrets.js';
+import { computeCashback } from './cashback.js';
+import { CURRENCY_DECIMALS, type Currency, type NewPurchaseInput } from './schema.js';
+
+export interface PurchaseResult {
+  cashback_amount: bigint;
+  unit: string;
+}
+
+export interface PurchaseOutcome extends PurchaseResult {
+  /** False when this call replayed an earlier identical request. */
+  created: boolean;
+  consumedWriteUnits: number;
+}
+
+const TEXTCOIN_DAY_MS = 24 * 60 * 60 * 1000;
+
+function decimalText(v: number | string): string {
+  return typeof v === 'number' ? numberToDecimalText(v) : v.trim();
+}
+
+function amountIn(field: string, value: number | string, decimals: number, currency?: string): bigint {
+  try {
+    return parseUnits(decimalText(value), decimals);
+  } catch (err) {
+    if (err instanceof AmountFormatError) throw badRequest(`${field} ${err.message}${currency ? ` for ${currency}` : ''}`);
+    throw err;
+  }
+}
+
+/** The normalised purchase: everything the payment and its idempotency fingerprint depend on. */
+export function normalisePurchase(network: Network, input: NewPurchaseInput) {
+  const cfg = cashbackConfig();
+  const currency = input.currency as Currency;
+  if (input.purchase_unit && currency !== 'GBYTE') throw badRequest('purchase_unit is only allowed when currency is GBYTE');
+  const amountMinor = amountIn('currency_amount', input.currency_amount, CURRENCY_DECIMALS[currency], currency);
+  if (amountMinor <= 0n) throw badRequest('currency_amount must be positive');
+  const partnerPercentText = input.partner_cashback_percentage === undefined ? '0' : decimalText(input.partner_cashback_percentage);
+  // Percentages carry at most 4 decimals (basis points of a basis point).
+  const partnerPercentUnits = amountIn('partner_cashback_percentage', partnerPercentText, 4);
+  if (partnerPercentUnits > parseUnits(cfg.MAX_PARTNER_PERCENT, 4)) {
+    throw badRequest(`partner_cashback_percentage must be from 0 to ${cfg.MAX_PARTNER_PERCENT}`);
+  }
+  let destination: { kind: 'chain' | 'textcoin'; value: string };
+  if (input.address.startsWith('0x')) {
+    try {
+      destination = { kind: 'chain', value: getAddress(input.address) };
+    } catch {
+      throw badRequest('address is not a valid Ethereum address (checksum mismatch)');
+    }
+  } else {
+    destination = { kind: 'textcoin', value: input.address.toLowerCase() };
+  }
+  const canonical = {
+    network,
+    partner: input.partner,
+    customer: input.customer,
+    order_id: input.order_id,
+    description: input.description ?? '',
+    merchant: input.merchant ?? '',
+    address: destination.value,
+    currency,
+    currency_amount: amountMinor.toString(),
+    partner_cashback_percentage: partnerPercentUnits.toString(),
+    purchase_unit: input.purchase_unit ?? '',
+  };
+  return {
+    currency,
+    amountMinor,
+    partnerPercent: { num: partnerPercentUnits, den: 10_000n },
+    destination,
+    fingerprint: sha256Hex(JSON.stringify(canonical)),
+    unit: sha256Base64(`${network}|${input.partner}|${input.order_id}`),
+  };
+}
+
+export async function newPurchase(network: Network, input: NewPurchaseInput): Promise<PurchaseOutcome> {
+  const cfg = cashbackConfig();
+  const purchase = normalisePurchase(network, input);
+  const partner = await authenticatePartner(input.partner, input.partner_key);
+  if (!partner) throw unauthorized();
+
+  const price = await tokenPrice(purchase.currency);
+  if (!price) throw new ApiError(503, 'rate_unavailable', `no rate is configured for ${purchase.currency}, try again later`);
+  const parts = computeCashback({
+    amountMinor: purchase.amountMinor,
+    currencyDecimals: CURRENCY_DECIMALS[purchase.currency],
+    tokenPrice: price,
+    basePercent: parseFraction(purchase.currency === 'GBYTE' ? cfg.CASHBACK_GBYTE_PERCENT : cfg.CASHBACK_BASE_PERCENT),
+    partnerPercent: purchase.partnerPercent,
+    matchCapPercent: parseFraction(cfg.MATCH_CAP_PERCENT),
+  });
+  if (parts.total <= 0n) throw unprocessable('currency_amount is too small to earn any cashback');
+
+  const now = new Date();
+  const createdAt = now.toISOString();
+  const isChain = purchase.destination.kind === 'chain';
+  const holdingAccount = isChain
+    ? accountIds.customer(network, purchase.destination.value)
+    : accountIds.textcoin(network, purchase.unit);
+  const order: Order = {
+    network,
+    partner: partner.name,
+    orderId: input.order_id,
+    fingerprint: purchase.fingerprint,
+    unit: purchase.unit,
+    cashbackAmount: parts.total,
+    breakdown: { base: parts.base, partner: parts.partner, match: parts.match },
+    payoutKind: purchase.destination.kind,
+    destination: purchase.destination.value,
+    customer: input.customer,
+    merchant: input.merchant,
+    currency: purchase.currency,
+    currencyAmount: purchase.amountMinor.toString(),
+    createdAt,
+  };
+  const payout: Payout = {
+    unit: purchase.unit,
+    network,
+    kind: purchase.destination.kind,
+    status: 'PENDING',
+    destination: purchase.destination.value,
+    amount: parts.total,
+    account: holdingAccount,
+    source: `purchase:${partner.name}:${input.order_id}`,
+    createdAt,
+    updatedAt: createdAt,
+    ...(isChain ? {} : { claimExpiresAt: new Date(now.getTime() + Number(cfg.TEXTCOIN_TTL_DAYS) * TEXTCOIN_DAY_MS).toISOString() }),
+  };
+
+  const shards = Number(cfg.FUND_SHARDS);
+  const pay = (fundAccount: string) =>
+    transactWrite([
+      ordersRepo.putNewItem(order),
+      payoutsRepo.putNewItem(payout),
+      ...entryItems({
+        idempotencyKey: `purchase:${network}:${partner.name}:${input.order_id}`,
+        kind: 'cashback',
+        memo: `order ${input.order_id}`,
+        postings: compactPostings([
+          { account: fundAccount, amount: -(parts.base + parts.match) },
+          { account: accountIds.partnerDeposit(network, partner.name), amount: -parts.partner },
+          { account: holdingAccount, amount: parts.total },
+        ]),
+      }),
+    ]);
+
+  try {
+    let result;
+    const hashedShard = accountIds.fundShard(network, shardFor(input.order_id, shards));
+    try {
+      result = await pay(hashedShard);
+    } catch (err) {
+      if (!(err instanceof InsufficientFundsError) || err.account !== hashedShard) throw err;
+      // The hashed shard ran low: take the richest shard that can cover it (one extra read, rare).
+      const all = Array.from({ length: shards }, (_, i) => accountIds.fundShard(network, i));
+      const fallback = await richestShard(all, parts.base + parts.match);
+      if (!fallback) throw unprocessable('the distribution fund is exhausted');
+      result = await pay(fallback);
+    }
+    await enqueuePayout(payout).catch((err) =>
+      // The payout is committed as PENDING; the payout sweeper re-enqueues it, so this is not lost.
+      log.warn('payout enqueue failed, sweeper will retry', { unit: payout.unit, error: err }),
+    );
+    return { cashback_amount: parts.total, unit: purchase.unit, created: true, consumedWriteUnits: result.consumedWriteUnits };
+  } catch (err) {
+    if (err instanceof OrderExistsError || err instanceof DuplicateEntryError) return replay(network, partner.name, input.order_id, purchase.fingerprint);
+    if (err instanceof InsufficientFundsError) {
+      if (err.account === accountIds.partnerDeposit(network, partner.name)) {
+        throw unprocessable('insufficient partner deposit for partner_cashback_percentage');
+      }
+      throw unprocessable('the distribution fund is exhausted');
+    }
+    throw err;
+  }
+}
+
+async function replay(network: Network, partner: string, orderId: string, fingerprint: string): Promise<PurchaseOutcome> {
+  const existing = await ordersRepo.get(network, partner, orderId);
+  if (!existing) throw new ApiError(503, 'busy', 'the order is being processed, retry shortly');
+  if (existing.fingerprint !== fingerprint) throw conflict(`order_id ${orderId} was already used with different parameters`);
+  return { cashback_amount: existing.cashbackAmount, unit: existing.unit, created: false, consumedWriteUnits: 0 };
+}

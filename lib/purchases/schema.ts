@@ -1,0 +1,63 @@
+/** The /new_purchase request as the seed defines it; also the source of its OpenAPI schema. */
+import { z } from 'zod/mini';
+
+export const CURRENCIES = ['USD', 'EUR', 'RUR', 'GBYTE', 'BTC'] as const;
+export type Currency = (typeof CURRENCIES)[number];
+/** Minor-unit precision accepted for each purchase currency. */
+export const CURRENCY_DECIMALS: Record<Currency, number> = { USD: 2, EUR: 2, RUR: 2, GBYTE: 9, BTC: 8 };
+
+const ETH_ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]{2,}$/;
+const DECIMAL = /^\d{1,30}(\.\d{1,30})?$/;
+
+const text = (field: string, max: number, description: string) =>
+  z
+    .string({ error: (i) => (i.input === undefined ? `${field} is required` : `${field} must be a string`) })
+    .check(z.trim(), z.minLength(1, `${field} is required`), z.maxLength(max, `${field} must be at most ${max} characters`))
+    .register(z.globalRegistry, { description });
+
+const decimal = (field: string, description: string) =>
+  z
+    .union([z.number(), z.string()], { error: (i) => (i.input === undefined ? `${field} is required` : `${field} must be a number`) })
+    .check(
+      z.refine((v) => (typeof v === 'number' ? Number.isFinite(v) && v >= 0 : DECIMAL.test(v.trim())), `${field} must be a non-negative decimal number`),
+    )
+    .register(z.globalRegistry, { description });
+
+export const newPurchaseSchema = z.object({
+  partner: text('partner', 64, 'Partner name assigned at sign-up.'),
+  partner_key: text('partner_key', 256, 'Partner key used to authenticate the request.'),
+  customer: text('customer', 256, 'Any stable id of the customer.'),
+  order_id: text('order_id', 128, 'Unique id of the order; an order pays cashback at most once.'),
+  description: z.optional(text('description', 1024, 'Description of the purchase.')),
+  merchant: z.optional(text('merchant', 256, 'Payment processors only: the individual merchant.')),
+  address: text('address', 254, 'Ethereum address (cashback sent on chain) or email address (a claim link is mailed).').check(
+    z.refine((v) => ETH_ADDRESS.test(v) || EMAIL.test(v), 'address must be an Ethereum address (0x + 40 hex digits) or an email address'),
+  ),
+  currency: z
+    .string({ error: (i) => (i.input === undefined ? 'currency is required' : 'currency must be a string') })
+    .check(z.refine((v) => (CURRENCIES as readonly string[]).includes(v), `currency must be one of ${CURRENCIES.join(', ')}`))
+    .register(z.globalRegistry, { description: 'Currency of the purchase.', enum: [...CURRENCIES] }),
+  currency_amount: decimal('currency_amount', 'Amount of the purchase in `currency`.'),
+  partner_cashback_percentage: z.optional(
+    decimal('partner_cashback_percentage', 'Extra percentage paid from the partner deposit and matched from the distribution fund. Default 0.'),
+  ),
+  purchase_unit: z.optional(
+    z
+      .string()
+      .check(z.regex(/^[A-Za-z0-9+/]{43}=$/, 'purchase_unit must be an Obyte unit (44-character base64 hash)'))
+      .register(z.globalRegistry, { description: 'Unit of the purchase when it was paid in GBYTE.' }),
+  ),
+});
+
+export type NewPurchaseInput = z.infer<typeof newPurchaseSchema>;
+
+export const newPurchaseResponseSchema = z.object({
+  result: z.literal('ok'),
+  cashback_amount: z.int().register(z.globalRegistry, {
+    description: 'Cashback in the smallest unit of the cashback token (18 decimals), written as an exact JSON integer.',
+  }),
+  unit: z.string().register(z.globalRegistry, { description: 'Id of the payout (base64 hash).' }),
+});
+
+export const obyteErrorSchema = z.object({ result: z.literal('error'), error: z.string() });

@@ -1,0 +1,35 @@
+/** Every message that crosses a queue, typed with zod. Producers and workers share these schemas. */
+import { z } from 'zod/mini';
+
+export const chainTransferMessage = z.object({
+  type: z.literal('chain-transfer'),
+  /** The payout to settle; the worker reads its state, so redelivery is harmless. */
+  unit: z.string().check(z.minLength(1)),
+});
+
+export const textcoinMailMessage = z.object({
+  type: z.literal('textcoin-mail'),
+  unit: z.string().check(z.minLength(1)),
+});
+
+export const emailMessage = z.object({
+  type: z.literal('email'),
+  to: z.string().check(z.minLength(3)),
+  subject: z.string(),
+  text: z.string(),
+  html: z.optional(z.string()),
+});
+
+export const mailMessage = z.discriminatedUnion('type', [textcoinMailMessage, emailMessage]);
+
+export type ChainTransferMessage = z.infer<typeof chainTransferMessage>;
+export type MailMessage = z.infer<typeof mailMessage>;
+
+/** Logical queue -> the config variable holding its name. */
+export const queues = {
+  chainTransfers: { env: 'CHAIN_TRANSFERS_QUEUE', schema: chainTransferMessage },
+  mail: { env: 'MAIL_QUEUE', schema: mailMessage },
+} as const;
+
+export type QueueName = keyof typeof queues;
+export type MessageOf<Q extends QueueName> = z.infer<(typeof queues)[Q]['schema']>;

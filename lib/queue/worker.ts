@@ -1,0 +1,43 @@
+/**
+ * SQS worker wrapper: parses each record with its zod schema, runs the handler per record and reports
+ * partial batch failures, so one bad message is retried (and eventually dead-lettered) alone.
+ * Handlers must be idempotent (delivery is at least once): they advance state machines with conditional writes.
+ * A message that fails validation is poison: it is logged and reported failed so it lands in the DLQ.
+ */
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { z } from 'zod/mini';
+import { log } from '../log/index.js';
+
+export interface RecordContext {
+  messageId: string;
+  receiveCount: number;
+}
+
+export function sqsWorker<S extends z.ZodMiniType>(name: string, schema: S, handle: (msg: z.infer<S>, ctx: RecordContext) => Promise<void>) {
+  return async (event: SQSEvent): Promise<SQSBatchResponse> => {
+    const failures: { itemIdentifier: string }[] = [];
+    for (const record of event.Records) {
+      const ctx = { messageId: record.messageId, receiveCount: Number(record.attributes?.ApproximateReceiveCount ?? 1) };
+      try {
+        const msg = parseRecord(schema, record);
+        await handle(msg, ctx);
+      } catch (err) {
+        log.error(`${name}: message failed`, { messageId: record.messageId, receiveCount: ctx.receiveCount, error: err });
+        failures.push({ itemIdentifier: record.messageId });
+      }
+    }
+    return { batchItemFailures: failures };
+  };
+}
+
+function parseRecord<S extends z.ZodMiniType>(schema: S, record: SQSRecord): z.infer<S> {
+  let body: unknown;
+  try {
+    body = JSON.parse(record.body);
+  } catch {
+    throw new Error('message body is not JSON');
+  }
+  const result = schema.safeParse(body);
+  if (!result.success) throw new Error(`invalid message: ${result.error.issues.map((i) => i.message).join('; ')}`);
+  return result.data;
+}
