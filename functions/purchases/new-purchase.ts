@@ -2,8 +2,8 @@
 import { cashbackConfig, coreConfig } from '../../lib/config/index.js';
 import { partnerCashbackFamily } from '../../lib/http/families.js';
 import { httpHandler, validate } from '../../lib/http/handler.js';
-import { newPurchase } from '../../lib/purchases/index.js';
-import { newPurchaseSchema } from '../../lib/purchases/schema.js';
+import { newPurchase, requirePartner } from '../../lib/purchases/index.js';
+import { newPurchaseSchema, partnerCredentialsSchema } from '../../lib/purchases/schema.js';
 import { withoutEmptyFields } from '../../lib/http/body.js';
 
 coreConfig();
@@ -11,7 +11,8 @@ cashbackConfig();
 
 export const handler = httpHandler(partnerCashbackFamily, async (req) => {
   const network = (req.event.routeKey ?? req.event.rawPath ?? '').includes('/test/') ? 'test' : 'main';
-  const input = validate(newPurchaseSchema, withoutEmptyFields(req.body));
-  const { cashback_amount, unit } = await newPurchase(network, input);
+  const body = withoutEmptyFields(req.body);
+  const partner = await requirePartner(validate(partnerCredentialsSchema, body));
+  const { cashback_amount, unit } = await newPurchase(network, partner, validate(newPurchaseSchema, body));
   return { body: { result: 'ok', cashback_amount, unit } };
 });

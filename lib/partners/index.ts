@@ -15,6 +15,16 @@ export async function createPartner(name: string): Promise<{ name: string; key: 
   return { name, key };
 }
 
+/** Issues a new key for an existing partner (the old one stops working once caches expire). */
+export async function rotatePartnerKey(name: string): Promise<{ name: string; key: string }> {
+  const key = newSecret('pk_');
+  await partnersRepo.updateKeyHash(name, hashSecret(key));
+  cache.clear();
+  return { name, key };
+}
+
+export const getPartner = (name: string) => partnersRepo.getByName(name);
+
 /** The partner when name and key match an active partner; undefined otherwise (the caller says only "authentication failed"). */
 export async function authenticatePartner(name: string, key: string): Promise<Partner | undefined> {
   const partner = await cache.get(name, () => partnersRepo.getByName(name));

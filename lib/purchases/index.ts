@@ -17,6 +17,7 @@ import { compactPostings, entryItems, richestShard, shardFor } from '../ledger/i
 import { AmountFormatError, numberToDecimalText, parseFraction, parseUnits } from '../ledger/money.js';
 import { log } from '../log/index.js';
 import { authenticatePartner } from '../partners/index.js';
+import type { Partner } from '../db/repositories/partners.js';
 import { enqueuePayout } from '../payouts/index.js';
 import { tokenPrice } from '../rates/index.js';
 import { sha256Base64, sha256Hex } from '../security/secrets.js';
@@ -95,11 +96,16 @@ export function normalisePurchase(network: Network, input: NewPurchaseInput) {
   };
 }
 
-export async function newPurchase(network: Network, input: NewPurchaseInput): Promise<PurchaseOutcome> {
+/** The partner named by the credentials, or a 401 "authentication failed". */
+export async function requirePartner(credentials: { partner: string; partner_key: string }): Promise<Partner> {
+  const partner = await authenticatePartner(credentials.partner, credentials.partner_key);
+  if (!partner) throw unauthorized();
+  return partner;
+}
+
+export async function newPurchase(network: Network, partner: Partner, input: NewPurchaseInput): Promise<PurchaseOutcome> {
   const cfg = cashbackConfig();
   const purchase = normalisePurchase(network, input);
-  const partner = await authenticatePartner(input.partner, input.partner_key);
-  if (!partner) throw unauthorized();
 
   const price = await tokenPrice(purchase.currency);
   if (!price) throw new ApiError(503, 'rate_unavailable', `no rate is configured for ${purchase.currency}, try again later`);

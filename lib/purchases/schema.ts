@@ -24,9 +24,14 @@ const decimal = (field: string, description: string) =>
     )
     .register(z.globalRegistry, { description });
 
-export const newPurchaseSchema = z.object({
+/** Checked first: an unauthenticated caller learns nothing about the other fields. */
+export const partnerCredentialsSchema = z.object({
   partner: text('partner', 64, 'Partner name assigned at sign-up.'),
   partner_key: text('partner_key', 256, 'Partner key used to authenticate the request.'),
+});
+
+export const newPurchaseSchema = z.object({
+  ...partnerCredentialsSchema.shape,
   customer: text('customer', 256, 'Any stable id of the customer.'),
   order_id: text('order_id', 128, 'Unique id of the order; an order pays cashback at most once.'),
   description: z.optional(text('description', 1024, 'Description of the purchase.')),

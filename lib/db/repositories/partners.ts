@@ -1,5 +1,5 @@
 /** Partners of the cashback program. Keys are stored only as SHA-256 hashes (they are 256-bit random). */
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, tableName } from '../client.js';
 import { AlreadyExistsError } from '../errors.js';
 import { keys } from '../keys.js';
@@ -32,5 +32,17 @@ export const partnersRepo = {
     if (!out.Item) return undefined;
     const { keyHash, status, createdAt } = out.Item as Record<string, string>;
     return { name, keyHash: keyHash!, status: status as Partner['status'], createdAt: createdAt! };
+  },
+
+  async updateKeyHash(name: string, keyHash: string): Promise<void> {
+    await ddb().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.partner(name),
+        UpdateExpression: 'SET keyHash = :h, updatedAt = :now',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeValues: { ':h': keyHash, ':now': new Date().toISOString() },
+      }),
+    );
   },
 };

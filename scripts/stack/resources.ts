@@ -1,0 +1,172 @@
+/**
+ * Reads the resolved serverless configuration (`serverless print`), so the local stack builds the very
+ * table, queues, event source mappings and schedules that resources/ and functions/ declare for AWS.
+ */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, UpdateTimeToLiveCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+
+export const ROOT = join(import.meta.dirname, '../..');
+
+type Cfn = { Type: string; Properties: Record<string, unknown> };
+export interface FunctionDef {
+  key: string;
+  handler: string;
+  timeout: number;
+  environment: Record<string, string>;
+  events: Record<string, unknown>[];
+}
+
+export interface ServiceDefinition {
+  environment: Record<string, string>;
+  functions: FunctionDef[];
+  resources: Record<string, Cfn>;
+}
+
+export function printServerless(env: NodeJS.ProcessEnv, stage = 'local'): ServiceDefinition {
+  const out = spawnSync(process.execPath, [join(ROOT, 'node_modules/serverless/bin/serverless.js'), 'print', '--stage', stage, '--format', 'json'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (out.status !== 0) throw new Error(`serverless print failed: ${out.stderr || out.stdout}`);
+  const config = JSON.parse(out.stdout.slice(out.stdout.indexOf('{')));
+  const providerTimeout = Number(config.provider.timeout ?? 6);
+  return {
+    environment: config.provider.environment ?? {},
+    resources: config.resources?.Resources ?? {},
+    functions: Object.entries(config.functions as Record<string, Record<string, unknown>>).map(([key, f]) => ({
+      key,
+      handler: String(f.handler),
+      timeout: Number(f.timeout ?? providerTimeout),
+      environment: (f.environment as Record<string, string>) ?? {},
+      events: (f.events as Record<string, unknown>[]) ?? [],
+    })),
+  };
+}
+
+/** serverless names a function's CloudFormation resource `<PascalKey>LambdaFunction`. */
+export const functionLogicalId = (key: string) => `${key.charAt(0).toUpperCase()}${key.slice(1).replace(/[-_](\w)/g, (_, c: string) => c.toUpperCase())}LambdaFunction`;
+
+const getAttTarget = (v: unknown): string | undefined => {
+  const att = (v as { 'Fn::GetAtt'?: [string, string] | string })?.['Fn::GetAtt'];
+  return Array.isArray(att) ? att[0] : typeof att === 'string' ? att.split('.')[0] : undefined;
+};
+
+export interface QueueDef {
+  logicalId: string;
+  name: string;
+  visibilityTimeout: number;
+  dlqLogicalId?: string;
+  maxReceiveCount?: number;
+}
+
+export function queuesOf(def: ServiceDefinition): QueueDef[] {
+  return Object.entries(def.resources)
+    .filter(([, r]) => r.Type === 'AWS::SQS::Queue')
+    .map(([logicalId, r]) => {
+      const redrive = r.Properties.RedrivePolicy as { deadLetterTargetArn?: unknown; maxReceiveCount?: number } | undefined;
+      return {
+        logicalId,
+        name: String(r.Properties.QueueName),
+        visibilityTimeout: Number(r.Properties.VisibilityTimeout ?? 30),
+        dlqLogicalId: redrive ? getAttTarget(redrive.deadLetterTargetArn) : undefined,
+        maxReceiveCount: redrive?.maxReceiveCount,
+      };
+    });
+}
+
+export interface MappingDef {
+  queue: QueueDef;
+  fn: FunctionDef;
+  batchSize: number;
+  batchWindowSeconds: number;
+  reportBatchItemFailures: boolean;
+}
+
+export function eventSourceMappingsOf(def: ServiceDefinition): MappingDef[] {
+  const queues = queuesOf(def);
+  return Object.values(def.resources)
+    .filter((r) => r.Type === 'AWS::Lambda::EventSourceMapping')
+    .map((r) => {
+      const queueId = getAttTarget(r.Properties.EventSourceArn);
+      const fnId = getAttTarget(r.Properties.FunctionName);
+      const queue = queues.find((q) => q.logicalId === queueId);
+      const fn = def.functions.find((f) => functionLogicalId(f.key) === fnId);
+      if (!queue || !fn) throw new Error(`event source mapping ${queueId} -> ${fnId} names an unknown queue or function`);
+      return {
+        queue,
+        fn,
+        batchSize: Number(r.Properties.BatchSize ?? 10),
+        batchWindowSeconds: Number(r.Properties.MaximumBatchingWindowInSeconds ?? 0),
+        reportBatchItemFailures: ((r.Properties.FunctionResponseTypes as string[]) ?? []).includes('ReportBatchItemFailures'),
+      };
+    });
+}
+
+export function schedulesOf(def: ServiceDefinition): { fn: FunctionDef; everyMs: number }[] {
+  const unitMs: Record<string, number> = { minute: 60_000, minutes: 60_000, hour: 3_600_000, hours: 3_600_000, day: 86_400_000, days: 86_400_000 };
+  return def.functions.flatMap((fn) =>
+    fn.events.flatMap((e) => {
+      const schedule = e.schedule as string | { rate: string | string[] } | undefined;
+      if (!schedule) return [];
+      const rate = typeof schedule === 'string' ? schedule : [schedule.rate].flat()[0]!;
+      const m = /^rate\((\d+)\s+(\w+)\)$/.exec(rate);
+      return m ? [{ fn, everyMs: Number(m[1]) * unitMs[m[2]!]! }] : [];
+    }),
+  );
+}
+
+export function httpRoutesOf(def: ServiceDefinition): { method: string; path: string; fn: string }[] {
+  return def.functions.flatMap((fn) =>
+    fn.events.flatMap((e) => {
+      const http = e.httpApi as { method: string; path: string } | undefined;
+      return http ? [{ method: http.method.toLowerCase(), path: http.path, fn: fn.key }] : [];
+    }),
+  );
+}
+
+/** Creates the table (with TTL) and the queues (DLQs first) declared in resources/, when missing. */
+export async function createResources(def: ServiceDefinition, endpoints: { dynamodb: string; sqs: string }): Promise<void> {
+  const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+  const ddb = new DynamoDBClient({ endpoint: endpoints.dynamodb, region: 'us-east-1', credentials });
+  const sqs = new SQSClient({ endpoint: endpoints.sqs, region: 'us-east-1', credentials });
+  try {
+    for (const r of Object.values(def.resources).filter((x) => x.Type === 'AWS::DynamoDB::Table')) {
+      const p = r.Properties;
+      const TableName = String(p.TableName);
+      const exists = await ddb.send(new DescribeTableCommand({ TableName })).then(
+        () => true,
+        () => false,
+      );
+      if (exists) continue;
+      await ddb.send(
+        new CreateTableCommand({
+          TableName,
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: p.AttributeDefinitions,
+          KeySchema: p.KeySchema,
+          GlobalSecondaryIndexes: p.GlobalSecondaryIndexes,
+        } as CreateTableCommandInput),
+      );
+      const ttl = p.TimeToLiveSpecification as { AttributeName: string; Enabled: boolean } | undefined;
+      if (ttl?.Enabled) await ddb.send(new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: ttl }));
+    }
+    const queues = queuesOf(def);
+    const arns = new Map<string, string>();
+    const ordered = [...queues].sort((a, b) => Number(!!a.dlqLogicalId) - Number(!!b.dlqLogicalId));
+    for (const q of ordered) {
+      const dlqArn = q.dlqLogicalId ? arns.get(q.dlqLogicalId) : undefined;
+      const attributes: Record<string, string> = { VisibilityTimeout: String(q.visibilityTimeout) };
+      if (dlqArn) attributes.RedrivePolicy = JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: String(q.maxReceiveCount ?? 5) });
+      const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: q.name, Attributes: attributes }));
+      const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+      arns.set(q.logicalId, Attributes!.QueueArn!);
+    }
+  } finally {
+    ddb.destroy();
+    sqs.destroy();
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * The whole platform on loopback: DynamoDB Local, fauxqs (SQS), maildev (SMTP + web), anvil with our ERC-20,
+ * serverless offline (HTTP) and the queue/schedule workers. Used by `npm start` and by the test run.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ANVIL_TREASURY_KEY, ensureToken } from './token.js';
+import { isPortFree, requireJava, StackError, startChild, stopAll, waitForPort, type Child } from './process.js';
+import { createResources, printServerless, ROOT, type ServiceDefinition } from './resources.js';
+
+export interface StackPorts {
+  api: number;
+  lambda: number;
+  dynamodb: number;
+  sqs: number;
+  smtp: number;
+  mailWeb: number;
+  rpc: number;
+}
+
+export const DEFAULT_PORTS: StackPorts = { api: 3000, lambda: 3002, dynamodb: 8000, sqs: 4566, smtp: 1025, mailWeb: 1080, rpc: 8545 };
+
+export interface StackOptions {
+  dataDir: string;
+  ports: StackPorts;
+  /** Keep DynamoDB and chain state in dataDir between runs. */
+  persist: boolean;
+  log?: (line: string) => void;
+}
+
+export interface StackInfo {
+  apiUrl: string;
+  mailUrl: string;
+  rpcUrl: string;
+  tokenAddress: string;
+  dynamodbUrl: string;
+  sqsUrl: string;
+  smtp: { host: string; port: number };
+  env: Record<string, string>;
+  definition: ServiceDefinition;
+}
+
+const bin = (path: string) => join(ROOT, 'node_modules', path);
+
+/** Per-checkout secrets for the local stage, made once and kept in dataDir. */
+function localSecrets(dataDir: string): { textcoinLinkSecret: string } {
+  const file = join(dataDir, 'secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+  const secrets = { textcoinLinkSecret: randomBytes(32).toString('base64url') };
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}
+
+export async function startStack(opts: StackOptions): Promise<StackInfo> {
+  const log = opts.log ?? (() => {});
+  const { ports, dataDir } = opts;
+  const logDir = join(dataDir, 'logs');
+  mkdirSync(logDir, { recursive: true });
+  requireJava();
+  for (const [name, port] of Object.entries(ports)) {
+    if (!(await isPortFree(port))) {
+      throw new StackError(`port ${port} (${name}) is busy: stop whatever uses it (\`lsof -i :${port}\`) or an earlier \`npm start\`, then run again.`);
+    }
+  }
+
+  const emulator = bin('amplify-dynamodb-simulator/emulator');
+  const dynamo = startChild(
+    'dynamodb',
+    'java',
+    ['-Djava.library.path=./DynamoDBLocal_lib', '-jar', 'DynamoDBLocal.jar', '-port', String(ports.dynamodb), ...(opts.persist ? ['-sharedDb', '-dbPath', join(dataDir, 'dynamodb')] : ['-sharedDb', '-inMemory'])],
+    { cwd: emulator, logDir },
+  );
+  if (opts.persist) mkdirSync(join(dataDir, 'dynamodb'), { recursive: true });
+  const fauxqs = startChild('fauxqs', process.execPath, [bin('fauxqs/dist/cli.js')], { env: { FAUXQS_PORT: String(ports.sqs), FAUXQS_HOST: '127.0.0.1' }, logDir });
+  const maildev = startChild('maildev', process.execPath, [bin('maildev/dist/bin/maildev.js'), '--smtp', String(ports.smtp), '--web', String(ports.mailWeb), '--ip', '127.0.0.1', '--web-ip', '127.0.0.1'], { logDir });
+  const anvil = startChild(
+    'anvil',
+    process.execPath,
+    [bin('@foundry-rs/anvil/bin.mjs'), '--port', String(ports.rpc), '--host', '127.0.0.1', ...(opts.persist ? ['--state', join(dataDir, 'anvil-state.json'), '--state-interval', '5'] : [])],
+    { logDir },
+  );
+  const started: [Child, number][] = [
+    [dynamo, ports.dynamodb],
+    [fauxqs, ports.sqs],
+    [maildev, ports.mailWeb],
+    [anvil, ports.rpc],
+  ];
+  await Promise.all(started.map(([child, port]) => waitForPort(port, child, 60_000, logDir)));
+  log(`infrastructure up: DynamoDB Local :${ports.dynamodb}, fauxqs :${ports.sqs}, maildev :${ports.smtp}/:${ports.mailWeb}, anvil :${ports.rpc}`);
+
+  const rpcUrl = `http://127.0.0.1:${ports.rpc}`;
+  const stateFile = join(dataDir, 'stack.json');
+  const previous = existsSync(stateFile) ? (JSON.parse(readFileSync(stateFile, 'utf8')) as { tokenAddress?: string }) : {};
+  const tokenAddress = await ensureToken(rpcUrl, join(dataDir, 'contracts'), previous.tokenAddress);
+  log(`ERC-20 at ${tokenAddress}`);
+
+  const apiUrl = `http://localhost:${ports.api}`;
+  const env: Record<string, string> = {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    DYNAMODB_ENDPOINT: `http://127.0.0.1:${ports.dynamodb}`,
+    SQS_ENDPOINT: `http://127.0.0.1:${ports.sqs}`,
+    PUBLIC_BASE_URL: apiUrl,
+    RPC_URL: rpcUrl,
+    TOKEN_ADDRESS: tokenAddress,
+    TREASURY_PRIVATE_KEY: ANVIL_TREASURY_KEY,
+    CHAIN_CONFIRMATIONS: '1',
+    MAIL_TRANSPORT: 'smtp',
+    SMTP_HOST: '127.0.0.1',
+    SMTP_PORT: String(ports.smtp),
+    MAIL_FROM: 'Rewards <no-reply@rewards.local>',
+    TEXTCOIN_LINK_SECRET: localSecrets(dataDir).textcoinLinkSecret,
+    OFFLINE_HTTP_PORT: String(ports.api),
+    OFFLINE_LAMBDA_PORT: String(ports.lambda),
+  };
+  const definition = printServerless(env);
+  await createResources(definition, { dynamodb: env.DYNAMODB_ENDPOINT!, sqs: env.SQS_ENDPOINT! });
+  log('table and queues created from resources/');
+
+  // serverless-esbuild leaves earlier builds behind; a stale bundle would shadow the new one.
+  rmSync(join(ROOT, '.esbuild'), { recursive: true, force: true });
+  const offline = startChild(
+    'offline',
+    process.execPath,
+    [bin('serverless/bin/serverless.js'), 'offline', 'start', '--stage', 'local'],
+    { cwd: ROOT, env: { ...env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' }, logDir },
+  );
+  const serviceFile = join(dataDir, 'service.json');
+  writeFileSync(serviceFile, JSON.stringify({ definition, sqsEndpoint: env.SQS_ENDPOINT }));
+  startChild('workers', process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/stack/workers.ts'), serviceFile], { cwd: ROOT, env, logDir });
+  await waitForPort(ports.api, offline, 180_000, logDir);
+  log(`serverless offline on ${apiUrl}`);
+
+  return {
+    apiUrl,
+    mailUrl: `http://localhost:${ports.mailWeb}`,
+    rpcUrl,
+    tokenAddress,
+    dynamodbUrl: env.DYNAMODB_ENDPOINT!,
+    sqsUrl: env.SQS_ENDPOINT!,
+    smtp: { host: '127.0.0.1', port: ports.smtp },
+    env,
+    definition,
+  };
+}
+
+export { stopAll as stopStack, StackError };

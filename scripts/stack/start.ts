@@ -1,0 +1,66 @@
+/** `npm start`: the whole platform on loopback, seeded, until Ctrl-C. */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_PORTS, startStack, stopStack, StackError, type StackPorts } from './stack.js';
+import { ROOT } from './resources.js';
+
+const dataDir = join(ROOT, '.local');
+const stackFile = join(dataDir, 'stack.json');
+
+function portsFromEnv(): StackPorts {
+  const ports = { ...DEFAULT_PORTS };
+  for (const key of Object.keys(ports) as (keyof StackPorts)[]) {
+    const value = process.env[`PORT_${key.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase()}`];
+    if (value) ports[key] = Number(value);
+  }
+  return ports;
+}
+
+async function main(): Promise<void> {
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nstopping the local stack...');
+    await stopStack();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+
+  const started = Date.now();
+  const info = await startStack({ dataDir, ports: portsFromEnv(), persist: true, log: (l) => console.log(`  ${l}`) });
+  Object.assign(process.env, info.definition.environment, ...info.definition.functions.map((f) => f.environment));
+  const { seedDemo } = await import('./seed.js');
+  const previous = existsSync(stackFile) ? JSON.parse(readFileSync(stackFile, 'utf8')) : {};
+  const { partner } = await seedDemo(previous.partner?.key);
+  const stack = { apiUrl: info.apiUrl, mailUrl: info.mailUrl, rpcUrl: info.rpcUrl, tokenAddress: info.tokenAddress, partner };
+  writeFileSync(stackFile, JSON.stringify(stack, null, 2) + '\n');
+  writeFileSync(join(dataDir, 'env.json'), JSON.stringify({ ...info.definition.environment, ...info.env }, null, 2) + '\n');
+
+  const form = (order: string, address: string) =>
+    `curl -s ${info.apiUrl}/new_purchase -d partner=${partner.name} -d partner_key=${partner.key} -d customer=alice -d order_id=${order} -d address=${address} -d currency=USD -d currency_amount=25.50 -d partner_cashback_percentage=2`;
+  console.log(`
+Rewards platform is up (${((Date.now() - started) / 1000).toFixed(1)} s)
+  API           ${info.apiUrl}          (docs: ${info.apiUrl}/docs)
+  Mail (maildev) ${info.mailUrl}
+  Chain (anvil) ${info.rpcUrl}   ERC-20 ${info.tokenAddress}
+  Demo partner  ${partner.name} / ${partner.key}
+  Written to    .local/stack.json   Logs: .local/logs/
+
+Try:
+  # cashback to an Ethereum address (settled on anvil by the chain worker)
+  ${form(`demo-${Date.now()}`, '0x70997970C51812dc3A010C7d01b50e0d17dc79C8')}
+  # cashback to an email: a claim link arrives in maildev (${info.mailUrl})
+  ${form(`demo-mail-${Date.now()}`, 'alice@example.com')}
+  # the same as JSON, on the testnet
+  curl -s ${info.apiUrl}/test/new_purchase -H 'content-type: application/json' -d '{"partner":"${partner.name}","partner_key":"${partner.key}","customer":"bob","order_id":"t-${Date.now()}","address":"0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC","currency":"EUR","currency_amount":12.5}'
+
+Ctrl-C stops everything; the next npm start reuses .local/.`);
+}
+
+main().catch(async (err) => {
+  console.error(err instanceof StackError ? `npm start: ${err.message}` : err);
+  await stopStack();
+  process.exit(1);
+});

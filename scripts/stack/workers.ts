@@ -1,0 +1,121 @@
+/**
+ * Local stand-in for Lambda's SQS event source mappings and EventBridge schedules: one poller per mapping
+ * receives up to BatchSize messages, invokes the worker with an SQS event, deletes what succeeded and leaves
+ * reported failures to reappear after the queue's visibility timeout; fauxqs moves a message to the DLQ
+ * after maxReceiveCount, as SQS does. Run as a child of `npm start` (reads .local/service.json) or in-process.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DeleteMessageBatchCommand, GetQueueUrlCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { eventSourceMappingsOf, ROOT, schedulesOf, type FunctionDef, type MappingDef, type ServiceDefinition } from './resources.js';
+
+type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+
+async function loadHandler(fn: FunctionDef): Promise<Handler> {
+  const dot = fn.handler.lastIndexOf('.');
+  const file = join(ROOT, `${fn.handler.slice(0, dot)}.ts`);
+  const mod = (await import(pathToFileURL(file).href)) as Record<string, Handler>;
+  const handler = mod[fn.handler.slice(dot + 1)];
+  if (!handler) throw new Error(`${fn.handler} exports no handler`);
+  return handler;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms))),
+  ]);
+}
+
+const context = (fn: FunctionDef) => ({ functionName: fn.key, getRemainingTimeInMillis: () => fn.timeout * 1000, awsRequestId: crypto.randomUUID() });
+
+export function toSqsEvent(messages: Message[], queueArn: string): SQSEvent {
+  return {
+    Records: messages.map((m) => ({
+      messageId: m.MessageId!,
+      receiptHandle: m.ReceiptHandle!,
+      body: m.Body ?? '',
+      attributes: {
+        ApproximateReceiveCount: m.Attributes?.ApproximateReceiveCount ?? '1',
+        SentTimestamp: m.Attributes?.SentTimestamp ?? String(Date.now()),
+        SenderId: 'local',
+        ApproximateFirstReceiveTimestamp: m.Attributes?.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+      },
+      messageAttributes: {},
+      md5OfBody: m.MD5OfBody ?? '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: queueArn,
+      awsRegion: 'us-east-1',
+    })),
+  };
+}
+
+/** One receive-invoke-delete round; returns how many messages were handled. */
+export async function pollOnce(sqs: SQSClient, mapping: MappingDef, handler: Handler, queueUrl: string, waitSeconds = 1): Promise<number> {
+  const { Messages = [] } = await sqs.send(
+    new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: Math.min(10, mapping.batchSize), WaitTimeSeconds: waitSeconds, MessageSystemAttributeNames: ['All'] }),
+  );
+  if (Messages.length === 0) return 0;
+  const event = toSqsEvent(Messages, `arn:aws:sqs:us-east-1:000000000000:${mapping.queue.name}`);
+  let failed = new Set<string>();
+  try {
+    const result = (await withTimeout(handler(event, context(mapping.fn)), mapping.fn.timeout * 1000, mapping.fn.key)) as SQSBatchResponse | undefined;
+    if (mapping.reportBatchItemFailures) failed = new Set((result?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+  } catch (err) {
+    // A thrown error (or timeout) fails the whole batch, as with Lambda.
+    console.error(`[workers] ${mapping.fn.key} failed: ${(err as Error).message}`);
+    failed = new Set(Messages.map((m) => m.MessageId!));
+  }
+  const done = Messages.filter((m) => !failed.has(m.MessageId!));
+  if (done.length) {
+    await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+  }
+  return Messages.length;
+}
+
+export async function runWorkers(def: ServiceDefinition, sqsEndpoint: string, signal: AbortSignal): Promise<void> {
+  const sqs = new SQSClient({ endpoint: sqsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const loops = eventSourceMappingsOf(def).map(async (mapping) => {
+    const handler = await loadHandler(mapping.fn);
+    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: mapping.queue.name }));
+    while (!signal.aborted) {
+      try {
+        await pollOnce(sqs, mapping, handler, QueueUrl!);
+      } catch (err) {
+        if (!signal.aborted) {
+          console.error(`[workers] polling ${mapping.queue.name}: ${(err as Error).message}`);
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+      }
+    }
+  });
+  const timers = await Promise.all(
+    schedulesOf(def).map(async ({ fn, everyMs }) => {
+      const handler = await loadHandler(fn);
+      const run = () => withTimeout(handler({ source: 'aws.events' }, context(fn)), fn.timeout * 1000, fn.key).catch((err) => console.error(`[workers] ${fn.key}: ${(err as Error).message}`));
+      const first = setTimeout(run, Math.min(everyMs, 15_000));
+      const every = setInterval(run, everyMs);
+      return () => {
+        clearTimeout(first);
+        clearInterval(every);
+      };
+    }),
+  );
+  signal.addEventListener('abort', () => timers.forEach((stop) => stop()));
+  await Promise.all(loops);
+  sqs.destroy();
+}
+
+// Child-process entry point used by `npm start`.
+if (process.argv[1] && import.meta.filename === process.argv[1]) {
+  const file = process.argv[2] ?? join(ROOT, '.local/service.json');
+  const { definition, sqsEndpoint } = JSON.parse(readFileSync(file, 'utf8')) as { definition: ServiceDefinition; sqsEndpoint: string };
+  for (const fn of definition.functions) Object.assign(process.env, definition.environment, fn.environment);
+  const controller = new AbortController();
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => controller.abort());
+  console.log(`[workers] polling ${eventSourceMappingsOf(definition).map((m) => m.queue.name).join(', ')}; schedules: ${schedulesOf(definition).map((s) => s.fn.key).join(', ')}`);
+  runWorkers(definition, sqsEndpoint, controller.signal).then(() => process.exit(0));
+}
