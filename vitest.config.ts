@@ -1,0 +1,28 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          setupFiles: ['test/fixtures/unit-env.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'stack',
+          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+          // One local stack (free ports, in-memory) for the whole run; see test/fixtures/global-stack.ts.
+          globalSetup: ['test/fixtures/global-stack.ts'],
+          setupFiles: ['test/fixtures/stack-env.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 240_000,
+          pool: 'forks',
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
