@@ -42,7 +42,7 @@ export class Erc20Chain implements ChainAdapter {
   private chainId: bigint | undefined;
 
   constructor(rpcUrl: string, tokenAddress: string, privateKey: string) {
-    this.provider = new JsonRpcProvider(rpcUrl, undefined, { staticNetwork: true, batchMaxCount: 1 });
+    this.provider = new JsonRpcProvider(rpcUrl, undefined, { staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1 });
     this.wallet = new Wallet(privateKey, this.provider);
     this.token = new Contract(getAddress(tokenAddress), ERC20, this.provider);
   }

@@ -1,0 +1,120 @@
+/**
+ * The chain worker's exactly-once guarantee against a real anvil node. A separate treasury wallet keeps
+ * these sends apart from the stack's own chain worker.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { NonceManager, Wallet } from 'ethers';
+import { Erc20Chain, type ChainAdapter } from '../../lib/chain/erc20.js';
+import { accountIds } from '../../lib/db/keys.js';
+import { payoutsRepo, type Payout } from '../../lib/db/repositories/payouts.js';
+import { transactWrite } from '../../lib/db/transact.js';
+import { entryItems, getBalance } from '../../lib/ledger/index.js';
+import { settleChainPayout } from '../../lib/payouts/settle.js';
+import { onChainBalance, randomAddress, stack, tokenContract, uniq } from '../fixtures/stack.js';
+import { ANVIL_TREASURY_KEY } from '../../scripts/stack/token.js';
+
+// anvil's fourth development account.
+const TEST_TREASURY_KEY = '0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6';
+let chain: Erc20Chain;
+
+async function newPayout(amount: bigint): Promise<Payout> {
+  const now = new Date().toISOString();
+  const destination = randomAddress();
+  const p: Payout = {
+    unit: uniq('unit'),
+    network: 'main',
+    kind: 'chain',
+    status: 'PENDING',
+    destination,
+    amount,
+    account: accountIds.customer('main', destination),
+    source: 'test',
+    createdAt: now,
+    updatedAt: now,
+  };
+  await transactWrite([
+    payoutsRepo.putNewItem(p),
+    ...entryItems({
+      idempotencyKey: uniq('credit'),
+      kind: 'test',
+      postings: [
+        { account: accountIds.external('main'), amount: -amount, allowNegative: true },
+        { account: p.account, amount },
+      ],
+    }),
+  ]);
+  return p;
+}
+
+describe('settleChainPayout on anvil', () => {
+  beforeAll(async () => {
+    chain = new Erc20Chain(stack().rpcUrl, stack().tokenAddress, TEST_TREASURY_KEY);
+    const { provider, token } = tokenContract(new NonceManager(new Wallet(ANVIL_TREASURY_KEY)));
+    const funder = new NonceManager(new Wallet(ANVIL_TREASURY_KEY, provider));
+    // The stack's own worker shares this sender; retry if our nonce collides with its sends.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const tx = await (token.connect(funder) as typeof token).getFunction('transfer')(chain.treasuryAddress(), 10n ** 24n);
+        await tx.wait();
+        break;
+      } catch (err) {
+        funder.reset();
+        if (attempt > 4) throw err;
+      }
+    }
+    provider.destroy();
+  });
+
+  it('sends, confirms, and moves the amount out of the customer ledger account', async () => {
+    const p = await newPayout(123n);
+    expect(await settleChainPayout(p.unit, chain)).toBe('CONFIRMED');
+    expect(await onChainBalance(p.destination)).toBe(123n);
+    expect(await getBalance(p.account)).toBe(0n);
+    // Redelivery of a settled payout does nothing.
+    const nonce = await chain.nonce('latest');
+    expect(await settleChainPayout(p.unit, chain)).toBe('CONFIRMED');
+    expect(await chain.nonce('latest')).toBe(nonce);
+  });
+
+  it('a worker killed after broadcasting, before recording the outcome, does not send twice on redelivery', async () => {
+    const p = await newPayout(777n);
+    const nonceBefore = await chain.nonce('latest');
+    await expect(
+      settleChainPayout(p.unit, chain, {
+        afterBroadcast: () => {
+          throw new Error('worker killed');
+        },
+      }),
+    ).rejects.toThrow('worker killed');
+    const inDoubt = await payoutsRepo.get(p.unit);
+    expect(inDoubt?.status).toBe('SENDING');
+    expect(inDoubt?.txHash).toMatch(/^0x[0-9a-f]{64}$/);
+
+    expect(await settleChainPayout(p.unit, chain)).toBe('CONFIRMED');
+    expect(await settleChainPayout(p.unit, chain)).toBe('CONFIRMED');
+    expect(await onChainBalance(p.destination)).toBe(777n);
+    expect(await chain.nonce('latest')).toBe(nonceBefore + 1);
+    const settled = await payoutsRepo.get(p.unit);
+    expect(settled?.txHash).toBe(inDoubt?.txHash);
+    expect(settled?.attempts).toBe(1);
+  });
+
+  it('a send recorded but lost before reaching the node is re-broadcast byte for byte', async () => {
+    const p = await newPayout(55n);
+    let dropped = false;
+    const flaky: ChainAdapter = Object.assign(Object.create(chain) as ChainAdapter, {
+      broadcast: async (raw: string) => {
+        if (!dropped) {
+          dropped = true;
+          throw new Error('connection reset');
+        }
+        return chain.broadcast(raw);
+      },
+    });
+    await expect(settleChainPayout(p.unit, flaky)).rejects.toThrow('connection reset');
+    const recorded = await payoutsRepo.get(p.unit);
+    expect(await settleChainPayout(p.unit, chain)).toBe('CONFIRMED');
+    expect((await payoutsRepo.get(p.unit))?.txHash).toBe(recorded?.txHash);
+    expect(await onChainBalance(p.destination)).toBe(55n);
+  });
+});
