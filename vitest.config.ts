@@ -2,6 +2,10 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // Stack tests share one chain and one distribution fund: run files one at a time.
+    fileParallelism: false,
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-results/vitest.json' },
     projects: [
       {
         test: {
@@ -20,7 +24,6 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 240_000,
           pool: 'forks',
-          fileParallelism: false,
         },
       },
     ],

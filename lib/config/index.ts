@@ -3,7 +3,7 @@
  * Each section is parsed once, on first use; handlers touch the sections they need
  * at module load so a missing variable fails the cold start with a message naming it.
  */
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 
 const percent = (fallback: string) =>
   z._default(z.string().check(z.regex(/^\d{1,3}(\.\d{1,4})?$/, 'must be a percentage like 10 or 2.5')), fallback);

@@ -1,5 +1,5 @@
 /** OpenAPI 3.1, generated from the same zod schemas the handlers validate with. */
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { routes, type RouteDoc } from './routes.js';
 
 const jsonSchema = (s: z.ZodMiniType) => {

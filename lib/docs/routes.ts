@@ -1,5 +1,5 @@
 /** Every HTTP route with its schemas: the source of the OpenAPI document. A test checks it against serverless.yml. */
-import type { z } from 'zod/mini';
+import type * as z from 'zod/mini';
 import { newPurchaseResponseSchema, newPurchaseSchema, obyteErrorSchema } from '../purchases/schema.js';
 import { textcoinClaimResponseSchema, textcoinClaimSchema } from '../payouts/schema.js';
 

@@ -5,7 +5,7 @@
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { z } from 'zod/mini';
+import type * as z from 'zod/mini';
 import { ConfigError } from '../config/index.js';
 import { ContentionError } from '../db/errors.js';
 import { log } from '../log/index.js';

@@ -12,7 +12,6 @@ import { transactWrite } from '../db/transact.js';
 import { badRequest, conflict, notFound, ApiError } from '../http/errors.js';
 import { entryItems, shardFor } from '../ledger/index.js';
 import { formatUnits, TOKEN_DECIMALS } from '../ledger/money.js';
-import { log } from '../log/index.js';
 import { getMailer } from '../mail/index.js';
 import { publish } from '../queue/publisher.js';
 import { equalsConstantTime, hmacBase64Url, sha256Base64 } from '../security/secrets.js';
@@ -124,7 +123,7 @@ export async function claimTextcoin(code: string, addressInput: string): Promise
     if (err instanceof PayoutStateError) throw conflict('this cashback was already claimed');
     throw err;
   }
-  await enqueuePayout(chainPayout).catch((err) => log.warn('claim payout enqueue failed, sweeper will retry', { unit: claimUnit, error: err }));
+  // The new PENDING chain payout is queued by the outbox (table stream).
   return { unit: p.unit, claimUnit, address, amount: p.amount };
 }
 

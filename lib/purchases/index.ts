@@ -1,6 +1,7 @@
 /**
  * Partner cashback (/new_purchase): validate, authenticate, price, and pay in ONE DynamoDB transaction
- * (order record + ledger entry + payout record), then hand the payout to its queue.
+ * (order record + ledger entry + payout record); the payout record is also the outbox entry that the
+ * table stream turns into a queue message.
  * The order item is unique per (network, partner, order_id): a repeat with the same parameters gets
  * the first answer back, a repeat with other parameters is refused, concurrent duplicates included.
  */
@@ -15,10 +16,8 @@ import { transactWrite } from '../db/transact.js';
 import { badRequest, conflict, unauthorized, unprocessable, ApiError } from '../http/errors.js';
 import { compactPostings, entryItems, richestShard, shardFor } from '../ledger/index.js';
 import { AmountFormatError, numberToDecimalText, parseFraction, parseUnits } from '../ledger/money.js';
-import { log } from '../log/index.js';
 import { authenticatePartner } from '../partners/index.js';
 import type { Partner } from '../db/repositories/partners.js';
-import { enqueuePayout } from '../payouts/index.js';
 import { tokenPrice } from '../rates/index.js';
 import { sha256Base64, sha256Hex } from '../security/secrets.js';
 import { computeCashback } from './cashback.js';
@@ -185,10 +184,7 @@ export async function newPurchase(network: Network, partner: Partner, input: New
       if (!fallback) throw unprocessable('the distribution fund is exhausted');
       result = await pay(fallback);
     }
-    await enqueuePayout(payout).catch((err) =>
-      // The payout is committed as PENDING; the payout sweeper re-enqueues it, so this is not lost.
-      log.warn('payout enqueue failed, sweeper will retry', { unit: payout.unit, error: err }),
-    );
+    // No queue call here: the committed PENDING payout reaches its queue through the table stream (lib/payouts/outbox.ts).
     return { cashback_amount: parts.total, unit: purchase.unit, created: true, consumedWriteUnits: result.consumedWriteUnits };
   } catch (err) {
     if (err instanceof OrderExistsError || err instanceof DuplicateEntryError) return replay(network, partner.name, input.order_id, purchase.fingerprint);

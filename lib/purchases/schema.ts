@@ -1,5 +1,5 @@
 /** The /new_purchase request as the seed defines it; also the source of its OpenAPI schema. */
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 
 export const CURRENCIES = ['USD', 'EUR', 'RUR', 'GBYTE', 'BTC'] as const;
 export type Currency = (typeof CURRENCIES)[number];

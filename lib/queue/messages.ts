@@ -1,5 +1,5 @@
 /** Every message that crosses a queue, typed with zod. Producers and workers share these schemas. */
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 
 export const chainTransferMessage = z.object({
   type: z.literal('chain-transfer'),

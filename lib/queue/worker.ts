@@ -5,7 +5,7 @@
  * A message that fails validation is poison: it is logged and reported failed so it lands in the DLQ.
  */
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { z } from 'zod/mini';
+import type * as z from 'zod/mini';
 import { log } from '../log/index.js';
 
 export interface RecordContext {

@@ -86,10 +86,16 @@ export interface MappingDef {
   reportBatchItemFailures: boolean;
 }
 
+const getAttAttribute = (v: unknown): string | undefined => {
+  const att = (v as { 'Fn::GetAtt'?: [string, string] })?.['Fn::GetAtt'];
+  return Array.isArray(att) ? att[1] : undefined;
+};
+const isStreamMapping = (r: Cfn) => getAttAttribute(r.Properties.EventSourceArn) === 'StreamArn';
+
 export function eventSourceMappingsOf(def: ServiceDefinition): MappingDef[] {
   const queues = queuesOf(def);
   return Object.values(def.resources)
-    .filter((r) => r.Type === 'AWS::Lambda::EventSourceMapping')
+    .filter((r) => r.Type === 'AWS::Lambda::EventSourceMapping' && !isStreamMapping(r))
     .map((r) => {
       const queueId = getAttTarget(r.Properties.EventSourceArn);
       const fnId = getAttTarget(r.Properties.FunctionName);
@@ -104,6 +110,41 @@ export function eventSourceMappingsOf(def: ServiceDefinition): MappingDef[] {
         reportBatchItemFailures: ((r.Properties.FunctionResponseTypes as string[]) ?? []).includes('ReportBatchItemFailures'),
       };
     });
+}
+
+export interface StreamMappingDef {
+  tableName: string;
+  fn: FunctionDef;
+  batchSize: number;
+  startingPosition: 'TRIM_HORIZON' | 'LATEST';
+  /** EventBridge-style filter patterns (exact-value matching is what we use). */
+  filters: Record<string, unknown>[];
+}
+
+export function streamMappingsOf(def: ServiceDefinition): StreamMappingDef[] {
+  return Object.values(def.resources)
+    .filter((r) => r.Type === 'AWS::Lambda::EventSourceMapping' && isStreamMapping(r))
+    .map((r) => {
+      const table = def.resources[getAttTarget(r.Properties.EventSourceArn) ?? ''];
+      const fn = def.functions.find((f) => functionLogicalId(f.key) === getAttTarget(r.Properties.FunctionName));
+      if (!table || !fn) throw new Error('stream event source mapping names an unknown table or function');
+      const filters = ((r.Properties.FilterCriteria as { Filters?: { Pattern: string }[] })?.Filters ?? []).map((f) => JSON.parse(f.Pattern) as Record<string, unknown>);
+      return {
+        tableName: String(table.Properties.TableName),
+        fn,
+        batchSize: Number(r.Properties.BatchSize ?? 100),
+        startingPosition: (r.Properties.StartingPosition as 'TRIM_HORIZON' | 'LATEST') ?? 'LATEST',
+        filters,
+      };
+    });
+}
+
+/** Lambda event filtering, for the exact-value patterns we use: every key present, every leaf value listed. */
+export function matchesFilter(record: unknown, pattern: unknown): boolean {
+  if (Array.isArray(pattern)) return pattern.some((v) => v === record);
+  if (!pattern || typeof pattern !== 'object') return pattern === record;
+  if (!record || typeof record !== 'object') return false;
+  return Object.entries(pattern).every(([k, v]) => matchesFilter((record as Record<string, unknown>)[k], v));
 }
 
 export function schedulesOf(def: ServiceDefinition): { fn: FunctionDef; everyMs: number }[] {
@@ -142,10 +183,12 @@ export async function createResources(def: ServiceDefinition, endpoints: { dynam
         () => false,
       );
       if (exists) continue;
+      const stream = p.StreamSpecification as { StreamViewType: string } | undefined;
       await ddb.send(
         new CreateTableCommand({
           TableName,
           BillingMode: 'PAY_PER_REQUEST',
+          ...(stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: stream.StreamViewType } } : {}),
           AttributeDefinitions: p.AttributeDefinitions,
           KeySchema: p.KeySchema,
           GlobalSecondaryIndexes: p.GlobalSecondaryIndexes,

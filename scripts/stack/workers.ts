@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DeleteMessageBatchCommand, GetQueueUrlCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { eventSourceMappingsOf, ROOT, schedulesOf, type FunctionDef, type MappingDef, type ServiceDefinition } from './resources.js';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
+import { eventSourceMappingsOf, matchesFilter, ROOT, schedulesOf, streamMappingsOf, type FunctionDef, type MappingDef, type ServiceDefinition, type StreamMappingDef } from './resources.js';
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 
@@ -76,7 +78,65 @@ export async function pollOnce(sqs: SQSClient, mapping: MappingDef, handler: Han
   return Messages.length;
 }
 
-export async function runWorkers(def: ServiceDefinition, sqsEndpoint: string, signal: AbortSignal): Promise<void> {
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Local stand-in for a DynamoDB Streams event source mapping: follows every shard of the table's stream,
+ * applies the mapping's filter patterns, invokes the worker with batches, and retries a batch from the
+ * first reported failure (as Lambda does with ReportBatchItemFailures).
+ */
+export async function pollStream(mapping: StreamMappingDef, handler: Handler, dynamodbEndpoint: string, signal: AbortSignal): Promise<void> {
+  const config = { endpoint: dynamodbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+  const ddb = new DynamoDBClient(config);
+  const streams = new DynamoDBStreamsClient(config);
+  const { Table } = await ddb.send(new DescribeTableCommand({ TableName: mapping.tableName }));
+  const streamArn = Table?.LatestStreamArn;
+  if (!streamArn) throw new Error(`table ${mapping.tableName} has no stream`);
+  const iterators = new Map<string, string | undefined>(); // shard -> iterator (undefined once closed and drained)
+  let lastDescribe = 0;
+  while (!signal.aborted) {
+    if (Date.now() - lastDescribe > 2000) {
+      lastDescribe = Date.now();
+      const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+      for (const shard of StreamDescription?.Shards ?? []) {
+        if (iterators.has(shard.ShardId!)) continue;
+        const { ShardIterator } = await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard.ShardId!, ShardIteratorType: mapping.startingPosition }));
+        iterators.set(shard.ShardId!, ShardIterator);
+      }
+    }
+    let busy = false;
+    for (const [shard, iterator] of iterators) {
+      if (!iterator) continue;
+      const out = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: mapping.batchSize }));
+      const records = (out.Records ?? []).filter((r) => mapping.filters.length === 0 || mapping.filters.some((f) => matchesFilter(r, f)));
+      if (records.length) {
+        busy = true;
+        try {
+          const result = (await withTimeout(handler({ Records: records }, context(mapping.fn)), mapping.fn.timeout * 1000, mapping.fn.key)) as { batchItemFailures?: { itemIdentifier: string }[] } | undefined;
+          if (result?.batchItemFailures?.length) {
+            // Retry from the failed record: re-read the shard from that sequence number.
+            const { ShardIterator } = await streams.send(
+              new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard, ShardIteratorType: 'AT_SEQUENCE_NUMBER', SequenceNumber: result.batchItemFailures[0]!.itemIdentifier }),
+            );
+            iterators.set(shard, ShardIterator);
+            await sleep(1000);
+            continue;
+          }
+        } catch (err) {
+          console.error(`[workers] ${mapping.fn.key} failed: ${(err as Error).message}`);
+          await sleep(1000);
+          continue; // same iterator: the whole batch is retried
+        }
+      }
+      iterators.set(shard, out.NextShardIterator);
+    }
+    if (!busy) await sleep(200);
+  }
+  ddb.destroy();
+  streams.destroy();
+}
+
+export async function runWorkers(def: ServiceDefinition, sqsEndpoint: string, signal: AbortSignal, dynamodbEndpoint?: string): Promise<void> {
   const sqs = new SQSClient({ endpoint: sqsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   const loops = eventSourceMappingsOf(def).map(async (mapping) => {
     const handler = await loadHandler(mapping.fn);
@@ -88,6 +148,19 @@ export async function runWorkers(def: ServiceDefinition, sqsEndpoint: string, si
         if (!signal.aborted) {
           console.error(`[workers] polling ${mapping.queue.name}: ${(err as Error).message}`);
           await new Promise((r) => setTimeout(r, 1000));
+        }
+      }
+    }
+  });
+  const streamLoops = streamMappingsOf(def).map(async (mapping) => {
+    const handler = await loadHandler(mapping.fn);
+    while (!signal.aborted) {
+      try {
+        await pollStream(mapping, handler, dynamodbEndpoint ?? process.env.DYNAMODB_ENDPOINT!, signal);
+      } catch (err) {
+        if (!signal.aborted) {
+          console.error(`[workers] stream ${mapping.tableName}: ${(err as Error).message}`);
+          await sleep(1000);
         }
       }
     }
@@ -105,7 +178,7 @@ export async function runWorkers(def: ServiceDefinition, sqsEndpoint: string, si
     }),
   );
   signal.addEventListener('abort', () => timers.forEach((stop) => stop()));
-  await Promise.all(loops);
+  await Promise.all([...loops, ...streamLoops]);
   sqs.destroy();
 }
 
@@ -116,6 +189,8 @@ if (process.argv[1] && import.meta.filename === process.argv[1]) {
   for (const fn of definition.functions) Object.assign(process.env, definition.environment, fn.environment);
   const controller = new AbortController();
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => controller.abort());
-  console.log(`[workers] polling ${eventSourceMappingsOf(definition).map((m) => m.queue.name).join(', ')}; schedules: ${schedulesOf(definition).map((s) => s.fn.key).join(', ')}`);
+  console.log(
+    `[workers] polling ${eventSourceMappingsOf(definition).map((m) => m.queue.name).join(', ')}; streams: ${streamMappingsOf(definition).map((m) => `${m.tableName} -> ${m.fn.key}`).join(', ')}; schedules: ${schedulesOf(definition).map((s) => s.fn.key).join(', ')}`,
+  );
   runWorkers(definition, sqsEndpoint, controller.signal).then(() => process.exit(0));
 }

@@ -1,8 +1,11 @@
 /**
- * The chain worker's exactly-once guarantee against a real anvil node. A separate treasury wallet keeps
- * these sends apart from the stack's own chain worker.
+ * The chain worker's exactly-once guarantee against a real anvil node. A separate treasury wallet and a
+ * table without a stream keep these payouts away from the stack's own outbox and chain worker.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resetConfig } from '../../lib/config/index.js';
+import { resetDdb } from '../../lib/db/client.js';
 import { NonceManager, Wallet } from 'ethers';
 import { Erc20Chain, type ChainAdapter } from '../../lib/chain/erc20.js';
 import { accountIds } from '../../lib/db/keys.js';
@@ -47,7 +50,31 @@ async function newPayout(amount: bigint): Promise<Payout> {
 }
 
 describe('settleChainPayout on anvil', () => {
+  const stackTable = process.env.TABLE_NAME;
+  afterAll(() => {
+    process.env.TABLE_NAME = stackTable;
+    resetConfig();
+    resetDdb();
+  });
+
   beforeAll(async () => {
+    const table = uniq('settle-test');
+    const client = new DynamoDBClient({ endpoint: process.env.DYNAMODB_ENDPOINT, region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+    const S = 'S' as const;
+    await client.send(
+      new CreateTableCommand({
+        TableName: table,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: ['PK', 'SK', 'GSI1PK', 'GSI1SK'].map((AttributeName) => ({ AttributeName, AttributeType: S })),
+        KeySchema: [{ AttributeName: 'PK', KeyType: 'HASH' }, { AttributeName: 'SK', KeyType: 'RANGE' }],
+        GlobalSecondaryIndexes: [{ IndexName: 'GSI1', KeySchema: [{ AttributeName: 'GSI1PK', KeyType: 'HASH' }, { AttributeName: 'GSI1SK', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } }],
+      }),
+    );
+    client.destroy();
+    process.env.TABLE_NAME = table;
+    resetConfig();
+    resetDdb();
+
     chain = new Erc20Chain(stack().rpcUrl, stack().tokenAddress, TEST_TREASURY_KEY);
     const { provider, token } = tokenContract(new NonceManager(new Wallet(ANVIL_TREASURY_KEY)));
     const funder = new NonceManager(new Wallet(ANVIL_TREASURY_KEY, provider));

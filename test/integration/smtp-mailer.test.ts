@@ -34,4 +34,12 @@ describe('SmtpMailer', () => {
     expect(received[0]!.html).toContain('html body');
     expect((received[0]!.to as { text: string }).text).toBe('alice@example.com');
   });
+
+  it('keeps non-ASCII subjects and lines that start with a dot intact', async () => {
+    const mailer = new SmtpMailer('127.0.0.1', port, 'Rewards <no-reply@rewards.local>');
+    await mailer.send({ to: 'bob@example.com', subject: 'Café ✓ cashback', text: 'line one\n.\n.hidden line' });
+    const mail = received.at(-1)!;
+    expect(mail.subject).toBe('Café ✓ cashback');
+    expect(mail.text?.trim()).toBe('line one\n.\n.hidden line');
+  });
 });

@@ -1,0 +1,225 @@
+/**
+ * `npm run bench`: the performance record. Writes bench/results.json and prints a table:
+ *  - every function's bundle, minified and gzipped (built with the serverless.yml esbuild options);
+ *  - cold start: a fresh node process imports the bundle and handles one request (median of 10);
+ *  - warm in-process /new_purchase p50/p99 against DynamoDB Local, and the ratio of that p50 to the p50 of
+ *    the same DynamoDB commands issued bare (the handler's overhead);
+ *  - DynamoDB round trips and consumed write units per warm purchase;
+ *  - purchases per second with 32 concurrent clients.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { parse } from 'yaml';
+import { DynamoDBDocumentClient, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { freePorts, startChild, stopAll, waitForPort } from './stack/process.js';
+import { createResources, printServerless, ROOT } from './stack/resources.js';
+
+const OUT = join(ROOT, 'bench');
+const BUILD = join(OUT, '.build');
+const CHAIN_FUNCTIONS = new Set(['chainTransferWorker']);
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
+
+function functionsFromYaml(): { key: string; handler: string }[] {
+  return readdirSync(join(ROOT, 'functions')).flatMap((domain) => {
+    try {
+      const doc = parse(readFileSync(join(ROOT, 'functions', domain, 'functions.yml'), 'utf8')) as Record<string, { handler: string }>;
+      return Object.entries(doc).map(([key, f]) => ({ key, handler: f.handler }));
+    } catch {
+      return [];
+    }
+  });
+}
+
+async function bundles() {
+  rmSync(BUILD, { recursive: true, force: true });
+  const banner = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+  const rows = [];
+  for (const fn of functionsFromYaml()) {
+    const entry = join(ROOT, fn.handler.slice(0, fn.handler.lastIndexOf('.')) + '.ts');
+    const outfile = join(BUILD, `${fn.key}.mjs`);
+    await build({ entryPoints: [entry], outfile, bundle: true, minify: true, platform: 'node', target: 'node22', format: 'esm', external: ['@aws-sdk/*'], mainFields: ['module', 'main'], banner: { js: banner }, logLevel: 'error' });
+    const code = readFileSync(outfile);
+    rows.push({ function: fn.key, minifiedKB: round(code.length / 1024, 1), gzippedKB: round(gzipSync(code).length / 1024, 1), chain: CHAIN_FUNCTIONS.has(fn.key), file: outfile });
+  }
+  return rows;
+}
+
+function coldStart(file: string, event: unknown, env: NodeJS.ProcessEnv, runs = 10): number {
+  const script = `const t=performance.now();const m=await import(${JSON.stringify(file)});const r=await m.handler(${JSON.stringify(event)},{});if(!r||r.statusCode>=500)throw new Error(JSON.stringify(r));console.log(performance.now()-t);`;
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const out = spawnSync(process.execPath, ['--input-type=module', '-e', script.replace('__ORDER__', `cold-${Date.now()}-${i}`)], { env: { ...process.env, ...env, LOG_LEVEL: 'error' }, encoding: 'utf8' });
+    if (out.status !== 0) throw new Error(`cold start of ${file} failed: ${out.stderr}`);
+    times.push(Number(out.stdout.trim().split('\n').pop()));
+  }
+  return pct(times, 50);
+}
+
+async function main() {
+  mkdirSync(OUT, { recursive: true });
+  console.log('building bundles...');
+  const bundleRows = await bundles();
+
+  console.log('starting DynamoDB Local and fauxqs...');
+  const dataDir = join(OUT, '.data');
+  mkdirSync(dataDir, { recursive: true });
+  const [dynamoPort, sqsPort] = await freePorts(2);
+  const logDir = join(dataDir, 'logs');
+  const dynamo = startChild('dynamodb', 'java', ['-Djava.library.path=./DynamoDBLocal_lib', '-jar', 'DynamoDBLocal.jar', '-port', String(dynamoPort), '-inMemory', '-sharedDb'], { cwd: join(ROOT, 'node_modules/amplify-dynamodb-simulator/emulator'), logDir });
+  const fauxqs = startChild('fauxqs', process.execPath, [join(ROOT, 'node_modules/fauxqs/dist/cli.js')], { env: { FAUXQS_PORT: String(sqsPort), FAUXQS_HOST: '127.0.0.1' }, logDir });
+  await Promise.all([waitForPort(dynamoPort!, dynamo, 60_000, logDir), waitForPort(sqsPort!, fauxqs, 60_000, logDir)]);
+  const env: Record<string, string> = {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    DYNAMODB_ENDPOINT: `http://127.0.0.1:${dynamoPort}`,
+    SQS_ENDPOINT: `http://127.0.0.1:${sqsPort}`,
+    TEXTCOIN_LINK_SECRET: 'bench-secret-bench-secret-bench-secret',
+    LOG_LEVEL: 'error',
+  };
+  const definition = printServerless(env);
+  await createResources(definition, { dynamodb: env.DYNAMODB_ENDPOINT!, sqs: env.SQS_ENDPOINT! });
+  Object.assign(process.env, definition.environment, env);
+
+  const { seedDemo } = await import('./stack/seed.js');
+  const { fundDistribution, tokens } = await import('../lib/admin/index.js');
+  const { ddb } = await import('../lib/db/client.js');
+  const { handler } = await import('../functions/purchases/new-purchase.js');
+  const { partner } = await seedDemo();
+  await fundDistribution('main', tokens('1000000000'), 'bench');
+
+  let seq = 0;
+  const event = (orderId: string) => ({
+    version: '2.0',
+    routeKey: 'POST /new_purchase',
+    rawPath: '/new_purchase',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    requestContext: { http: { method: 'POST', path: '/new_purchase' } },
+    body: new URLSearchParams({ partner: partner.name, partner_key: partner.key, customer: 'bench', order_id: orderId, address: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8', currency: 'USD', currency_amount: '25.50', partner_cashback_percentage: '2' }).toString(),
+    isBase64Encoded: false,
+  });
+  const purchase = async () => {
+    const res = (await handler(event(`bench-${++seq}`) as never, {} as never)) as { statusCode: number; body: string };
+    if (res.statusCode !== 200) throw new Error(res.body);
+  };
+
+  // Count DynamoDB round trips and capture the transactions the handler sends.
+  let calls = 0;
+  const captured: TransactWriteCommandInput[] = [];
+  let capture = false;
+  let units = 0;
+  ddb().middlewareStack.add(
+    (next) => async (args) => {
+      calls++;
+      if (capture && (args.input as { TransactItems?: unknown }).TransactItems) captured.push(args.input as TransactWriteCommandInput);
+      const out = await next(args);
+      const cc = (out.output as { ConsumedCapacity?: { CapacityUnits?: number }[] }).ConsumedCapacity;
+      units += (cc ?? []).reduce((s, c) => s + (c.CapacityUnits ?? 0), 0);
+      return out;
+    },
+    { step: 'initialize', name: 'benchCounter' },
+  );
+
+  console.log('cold starts...');
+  const coldEnv = { ...definition.environment, ...env };
+  const coldRows = [
+    { function: 'newPurchase', ms: round(coldStart(bundleRows.find((b) => b.function === 'newPurchase')!.file, { ...event('__ORDER__') }, coldEnv)) },
+    { function: 'openapi', ms: round(coldStart(bundleRows.find((b) => b.function === 'openapi')!.file, { version: '2.0', rawPath: '/openapi.json', requestContext: { http: { method: 'GET' } }, headers: {} }, coldEnv)) },
+  ];
+
+  console.log('warm /new_purchase...');
+  for (let i = 0; i < 30; i++) await purchase(); // warm caches and connections
+  // The same transactions, bare: a plain client sends each captured input again with fresh ids, right after
+  // the handler's call (interleaved, so both see the same table size and machine load).
+  const bare = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: env.DYNAMODB_ENDPOINT, region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } }));
+  // Items that must be new (order, payout, ledger entry) get fresh keys; balance updates replay as they are.
+  const fresh = (input: TransactWriteCommandInput, suffix: string): TransactWriteCommandInput => ({
+    ...input,
+    TransactItems: input.TransactItems!.map((t) =>
+      t.Put && t.Put.ConditionExpression === 'attribute_not_exists(PK)' ? { Put: { ...t.Put, Item: { ...t.Put.Item, PK: `${t.Put.Item!.PK}#${suffix}` } } } : t,
+    ),
+  });
+  calls = 0;
+  units = 0;
+  const N = 300;
+  const handlerTimes: number[] = [];
+  const bareTimes: number[] = [];
+  for (let i = 0; i < N; i++) {
+    capture = true;
+    let t = performance.now();
+    await purchase();
+    handlerTimes.push(performance.now() - t);
+    capture = false;
+    const input = fresh(captured.pop()!, `bare-${i}`);
+    t = performance.now();
+    await bare.send(new TransactWriteCommand(input));
+    bareTimes.push(performance.now() - t);
+  }
+  const callsPerPurchase = calls / N;
+  const unitsPerPurchase = units / N;
+
+  console.log('throughput with 32 concurrent clients...');
+  const total = 1000;
+  let started = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: 32 }, async () => {
+      while (started < total) {
+        started++;
+        await purchase();
+      }
+    }),
+  );
+  const perSecond = total / ((performance.now() - t0) / 1000);
+
+  const results = {
+    measuredAt: new Date().toISOString(),
+    machine: { node: process.version, cpus: (await import('node:os')).cpus().length },
+    bundles: bundleRows.map(({ file: _f, ...r }) => r),
+    coldStartMs: coldRows,
+    newPurchase: {
+      requests: N,
+      p50ms: round(pct(handlerTimes, 50)),
+      p99ms: round(pct(handlerTimes, 99)),
+      bareDynamoP50ms: round(pct(bareTimes, 50)),
+      overheadRatio: round(pct(handlerTimes, 50) / pct(bareTimes, 50)),
+      dynamoCallsPerPurchase: round(callsPerPurchase),
+      consumedWriteUnitsPerPurchase: round(unitsPerPurchase),
+      purchasesPerSecond32Clients: round(perSecond, 1),
+    },
+    targets: { nonChainBundleKB: 150, overheadRatio: 1.3, dynamoWriteRoundTrips: 1 },
+  };
+  writeFileSync(join(OUT, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+
+  console.log('\nBundles (minified / gzipped KB)');
+  console.table(results.bundles);
+  console.log('Cold start (median of 10, import + first request)');
+  console.table(results.coldStartMs);
+  console.log('/new_purchase against DynamoDB Local (in-process, warm)');
+  console.table([results.newPurchase]);
+  const bigBundles = results.bundles.filter((b) => !b.chain && b.minifiedKB > 150);
+  console.log(
+    `targets: non-chain bundles <150 KB: ${bigBundles.length ? 'MISSED ' + bigBundles.map((b) => b.function).join(',') : 'ok'}; overhead ratio <1.3: ${results.newPurchase.overheadRatio < 1.3 ? 'ok' : 'MISSED'}; DynamoDB round trips per warm purchase: ${results.newPurchase.dynamoCallsPerPurchase}`,
+  );
+  console.log(`written to bench/results.json`);
+  bare.destroy();
+}
+
+main()
+  .catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    await stopAll();
+    process.exit();
+  });
