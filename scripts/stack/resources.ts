@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, UpdateTimeToLiveCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, UpdateTableCommand, UpdateTimeToLiveCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 
 export const ROOT = join(import.meta.dirname, '../..');
@@ -178,12 +178,18 @@ export async function createResources(def: ServiceDefinition, endpoints: { dynam
     for (const r of Object.values(def.resources).filter((x) => x.Type === 'AWS::DynamoDB::Table')) {
       const p = r.Properties;
       const TableName = String(p.TableName);
-      const exists = await ddb.send(new DescribeTableCommand({ TableName })).then(
-        () => true,
-        () => false,
+      const existing = await ddb.send(new DescribeTableCommand({ TableName })).then(
+        (o) => o.Table,
+        () => undefined,
       );
-      if (exists) continue;
       const stream = p.StreamSpecification as { StreamViewType: string } | undefined;
+      if (existing) {
+        // A table kept in .local/ from an older checkout: bring its stream in line with resources/.
+        if (stream && !existing.StreamSpecification?.StreamEnabled) {
+          await ddb.send(new UpdateTableCommand({ TableName, StreamSpecification: { StreamEnabled: true, StreamViewType: stream.StreamViewType as 'NEW_IMAGE' } }));
+        }
+        continue;
+      }
       await ddb.send(
         new CreateTableCommand({
           TableName,

@@ -107,7 +107,12 @@ export async function pollStream(mapping: StreamMappingDef, handler: Handler, dy
     let busy = false;
     for (const [shard, iterator] of iterators) {
       if (!iterator) continue;
-      const out = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: mapping.batchSize }));
+      const out = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: mapping.batchSize })).catch(async (err: Error) => {
+        // An iterator older than the shard's retained records (or expired): start again from the oldest.
+        if (err.name !== 'TrimmedDataAccessException' && err.name !== 'ExpiredIteratorException') throw err;
+        const { ShardIterator } = await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard, ShardIteratorType: 'TRIM_HORIZON' }));
+        return { Records: [], NextShardIterator: ShardIterator };
+      });
       const records = (out.Records ?? []).filter((r) => mapping.filters.length === 0 || mapping.filters.some((f) => matchesFilter(r, f)));
       if (records.length) {
         busy = true;
