@@ -17,6 +17,7 @@ import { DynamoDBDocumentClient, TransactWriteCommand, type TransactWriteCommand
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { freePorts, startChild, stopAll, waitForPort } from './stack/process.js';
 import { createResources, printServerless, ROOT } from './stack/resources.js';
+import { localAws } from './stack/local-aws.js';
 
 const OUT = join(ROOT, 'bench');
 const BUILD = join(OUT, '.build');
@@ -41,12 +42,16 @@ function functionsFromYaml(): { key: string; handler: string }[] {
 
 async function bundles() {
   rmSync(BUILD, { recursive: true, force: true });
-  const banner = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+  // The very esbuild options serverless-esbuild uses (custom.esbuild in serverless.yml).
+  const sls = parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8'), { logLevel: 'silent' }) as { custom: { esbuild: Record<string, unknown> } };
+  const { exclude, target, format, mainFields, banner, minify, platform } = sls.custom.esbuild as {
+    exclude: string[]; target: string; format: 'esm' | 'cjs'; mainFields: string[]; banner: { js: string }; minify: boolean; platform: 'node';
+  };
   const rows = [];
   for (const fn of functionsFromYaml()) {
     const entry = join(ROOT, fn.handler.slice(0, fn.handler.lastIndexOf('.')) + '.ts');
     const outfile = join(BUILD, `${fn.key}.mjs`);
-    await build({ entryPoints: [entry], outfile, bundle: true, minify: true, platform: 'node', target: 'node22', format: 'esm', external: ['@aws-sdk/*'], mainFields: ['module', 'main'], banner: { js: banner }, logLevel: 'error' });
+    await build({ entryPoints: [entry], outfile, bundle: true, minify, platform, target, format, external: exclude, mainFields, banner, logLevel: 'error' });
     const code = readFileSync(outfile);
     rows.push({ function: fn.key, minifiedKB: round(code.length / 1024, 1), gzippedKB: round(gzipSync(code).length / 1024, 1), chain: CHAIN_FUNCTIONS.has(fn.key), file: outfile });
   }
@@ -140,7 +145,7 @@ async function main() {
   for (let i = 0; i < 30; i++) await purchase(); // warm caches and connections
   // The same transactions, bare: a plain client sends each captured input again with fresh ids, right after
   // the handler's call (interleaved, so both see the same table size and machine load).
-  const bare = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: env.DYNAMODB_ENDPOINT, region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } }));
+  const bare = DynamoDBDocumentClient.from(new DynamoDBClient(localAws(env.DYNAMODB_ENDPOINT)));
   // Items that must be new (order, payout, ledger entry) get fresh keys; balance updates replay as they are.
   const fresh = (input: TransactWriteCommandInput, suffix: string): TransactWriteCommandInput => ({
     ...input,

@@ -4,6 +4,7 @@ import { accountIds, type Network } from '../db/keys.js';
 import { DuplicateEntryError } from '../db/repositories/ledger.js';
 import { getBalance, getBalances, postEntry, type Posting } from '../ledger/index.js';
 import { parseUnits, TOKEN_DECIMALS } from '../ledger/money.js';
+import { getPartner } from '../partners/index.js';
 
 export interface FundingResult {
   reference: string;
@@ -26,6 +27,7 @@ export const tokens = (decimalText: string) => parseUnits(decimalText, TOKEN_DEC
 
 export async function depositPartnerFunds(network: Network, partner: string, amount: bigint, reference: string): Promise<FundingResult> {
   if (amount <= 0n) throw new Error('amount must be positive');
+  if (!(await getPartner(partner))) throw new Error(`no partner named ${partner}`);
   const posted = await postOnce(`admin-deposit:${network}:${partner}:${reference}`, 'partner-deposit', [
     { account: accountIds.external(network), amount: -amount, allowNegative: true },
     { account: accountIds.partnerDeposit(network, partner), amount },

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, UpdateTableCommand, UpdateTimeToLiveCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { localAws } from './local-aws.js';
 
 export const ROOT = join(import.meta.dirname, '../..');
 
@@ -171,9 +172,8 @@ export function httpRoutesOf(def: ServiceDefinition): { method: string; path: st
 
 /** Creates the table (with TTL) and the queues (DLQs first) declared in resources/, when missing. */
 export async function createResources(def: ServiceDefinition, endpoints: { dynamodb: string; sqs: string }): Promise<void> {
-  const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-  const ddb = new DynamoDBClient({ endpoint: endpoints.dynamodb, region: 'us-east-1', credentials });
-  const sqs = new SQSClient({ endpoint: endpoints.sqs, region: 'us-east-1', credentials });
+  const ddb = new DynamoDBClient(localAws(endpoints.dynamodb));
+  const sqs = new SQSClient(localAws(endpoints.sqs));
   try {
     for (const r of Object.values(def.resources).filter((x) => x.Type === 'AWS::DynamoDB::Table')) {
       const p = r.Properties;

@@ -12,6 +12,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import { eventSourceMappingsOf, matchesFilter, ROOT, schedulesOf, streamMappingsOf, type FunctionDef, type MappingDef, type ServiceDefinition, type StreamMappingDef } from './resources.js';
+import { localAws } from './local-aws.js';
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 
@@ -86,7 +87,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * first reported failure (as Lambda does with ReportBatchItemFailures).
  */
 export async function pollStream(mapping: StreamMappingDef, handler: Handler, dynamodbEndpoint: string, signal: AbortSignal): Promise<void> {
-  const config = { endpoint: dynamodbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+  const config = localAws(dynamodbEndpoint);
   const ddb = new DynamoDBClient(config);
   const streams = new DynamoDBStreamsClient(config);
   const { Table } = await ddb.send(new DescribeTableCommand({ TableName: mapping.tableName }));
@@ -142,7 +143,7 @@ export async function pollStream(mapping: StreamMappingDef, handler: Handler, dy
 }
 
 export async function runWorkers(def: ServiceDefinition, sqsEndpoint: string, signal: AbortSignal, dynamodbEndpoint?: string): Promise<void> {
-  const sqs = new SQSClient({ endpoint: sqsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const sqs = new SQSClient(localAws(sqsEndpoint));
   const loops = eventSourceMappingsOf(def).map(async (mapping) => {
     const handler = await loadHandler(mapping.fn);
     const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: mapping.queue.name }));

@@ -6,8 +6,9 @@ import { publish } from '../../lib/queue/publisher.js';
 import { pollOnce } from '../../scripts/stack/workers.js';
 import type { MappingDef } from '../../scripts/stack/resources.js';
 import { stack, uniq } from '../fixtures/stack.js';
+import { localAws } from '../../scripts/stack/local-aws.js';
 
-const sqs = new SQSClient({ endpoint: stack().env.SQS_ENDPOINT, region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+const sqs = new SQSClient(localAws(stack().env.SQS_ENDPOINT));
 afterAll(() => sqs.destroy());
 
 describe('queue poller (fauxqs)', () => {

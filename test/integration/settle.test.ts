@@ -15,6 +15,7 @@ import { entryItems, getBalance } from '../../lib/ledger/index.js';
 import { settleChainPayout } from '../../lib/payouts/settle.js';
 import { onChainBalance, randomAddress, stack, tokenContract, uniq } from '../fixtures/stack.js';
 import { ANVIL_TREASURY_KEY } from '../../scripts/stack/token.js';
+import { localAws } from '../../scripts/stack/local-aws.js';
 
 // anvil's fourth development account.
 const TEST_TREASURY_KEY = '0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6';
@@ -59,7 +60,7 @@ describe('settleChainPayout on anvil', () => {
 
   beforeAll(async () => {
     const table = uniq('settle-test');
-    const client = new DynamoDBClient({ endpoint: process.env.DYNAMODB_ENDPOINT, region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+    const client = new DynamoDBClient(localAws(process.env.DYNAMODB_ENDPOINT));
     const S = 'S' as const;
     await client.send(
       new CreateTableCommand({
