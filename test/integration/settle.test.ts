@@ -2,10 +2,7 @@
  * The chain worker's exactly-once guarantee against a real anvil node. A separate treasury wallet and a
  * table without a stream keep these payouts away from the stack's own outbox and chain worker.
  */
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resetConfig } from '../../lib/config/index.js';
-import { resetDdb } from '../../lib/db/client.js';
 import { NonceManager, Wallet } from 'ethers';
 import { Erc20Chain, type ChainAdapter } from '../../lib/chain/erc20.js';
 import { accountIds } from '../../lib/db/keys.js';
@@ -13,9 +10,8 @@ import { payoutsRepo, type Payout } from '../../lib/db/repositories/payouts.js';
 import { transactWrite } from '../../lib/db/transact.js';
 import { entryItems, getBalance } from '../../lib/ledger/index.js';
 import { settleChainPayout } from '../../lib/payouts/settle.js';
-import { onChainBalance, randomAddress, stack, tokenContract, uniq } from '../fixtures/stack.js';
+import { isolateFromStackWorkers, onChainBalance, randomAddress, stack, tokenContract, uniq } from '../fixtures/stack.js';
 import { ANVIL_TREASURY_KEY } from '../../scripts/stack/token.js';
-import { localAws } from '../../scripts/stack/local-aws.js';
 
 // anvil's fourth development account.
 const TEST_TREASURY_KEY = '0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6';
@@ -51,31 +47,11 @@ async function newPayout(amount: bigint): Promise<Payout> {
 }
 
 describe('settleChainPayout on anvil', () => {
-  const stackTable = process.env.TABLE_NAME;
-  afterAll(() => {
-    process.env.TABLE_NAME = stackTable;
-    resetConfig();
-    resetDdb();
-  });
+  let restore: () => void;
+  afterAll(() => restore());
 
   beforeAll(async () => {
-    const table = uniq('settle-test');
-    const client = new DynamoDBClient(localAws(process.env.DYNAMODB_ENDPOINT));
-    const S = 'S' as const;
-    await client.send(
-      new CreateTableCommand({
-        TableName: table,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: ['PK', 'SK', 'GSI1PK', 'GSI1SK'].map((AttributeName) => ({ AttributeName, AttributeType: S })),
-        KeySchema: [{ AttributeName: 'PK', KeyType: 'HASH' }, { AttributeName: 'SK', KeyType: 'RANGE' }],
-        GlobalSecondaryIndexes: [{ IndexName: 'GSI1', KeySchema: [{ AttributeName: 'GSI1PK', KeyType: 'HASH' }, { AttributeName: 'GSI1SK', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } }],
-      }),
-    );
-    client.destroy();
-    process.env.TABLE_NAME = table;
-    resetConfig();
-    resetDdb();
-
+    restore = await isolateFromStackWorkers();
     chain = new Erc20Chain(stack().rpcUrl, stack().tokenAddress, TEST_TREASURY_KEY);
     const { provider, token } = tokenContract(new NonceManager(new Wallet(ANVIL_TREASURY_KEY)));
     const funder = new NonceManager(new Wallet(ANVIL_TREASURY_KEY, provider));
