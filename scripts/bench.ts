@@ -89,6 +89,7 @@ async function main() {
     DYNAMODB_ENDPOINT: `http://127.0.0.1:${dynamoPort}`,
     SQS_ENDPOINT: `http://127.0.0.1:${sqsPort}`,
     TEXTCOIN_LINK_SECRET: 'bench-secret-bench-secret-bench-secret',
+    MEMBER_TOKEN_SECRET: 'bench-member-secret-bench-member-secret',
     LOG_LEVEL: 'error',
   };
   const definition = printServerless(env);

@@ -50,6 +50,18 @@ const linksSchema = z.object({
   TEXTCOIN_LINK_SECRET: z.string().check(z.minLength(32, 'must be at least 32 characters')),
 });
 
+const cardsSchema = z.object({
+  MEMBER_TOKEN_SECRET: z.string().check(z.minLength(32, 'must be at least 32 characters')),
+  MEMBER_TOKEN_TTL_SECONDS: positiveInt('900'),
+  OTP_TTL_SECONDS: positiveInt('600'),
+  OTP_MAX_TRIES: positiveInt('5'),
+  OTP_MIN_INTERVAL_SECONDS: positiveInt('30'),
+  PIN_MAX_FAILURES: positiveInt('5'),
+  PIN_LOCK_SECONDS: positiveInt('900'),
+  APP_CACHE_SECONDS: z._default(z.string().check(z.regex(/^\d+$/)), '60'),
+  SMS_TRANSPORT: z._default(z.enum(['log', 'sns']), 'log'),
+});
+
 export class ConfigError extends Error {}
 
 function parseSection<T extends z.ZodMiniType>(name: string, schema: T, env: NodeJS.ProcessEnv): z.infer<T> {
@@ -78,6 +90,7 @@ export const cashbackConfig = section('cashback', cashbackSchema);
 export const chainConfig = section('chain', chainSchema);
 export const mailConfig = section('mail', mailSchema);
 export const linksConfig = section('links', linksSchema);
+export const cardsConfig = section('cards', cardsSchema);
 
 export type CoreConfig = z.infer<typeof coreSchema>;
 export type CashbackConfig = z.infer<typeof cashbackSchema>;
@@ -85,5 +98,5 @@ export type ChainConfig = z.infer<typeof chainSchema>;
 
 /** Forget parsed sections (tests change process.env between cases). */
 export function resetConfig(): void {
-  for (const s of [coreConfig, cashbackConfig, chainConfig, mailConfig, linksConfig]) s.reset();
+  for (const s of [coreConfig, cashbackConfig, chainConfig, mailConfig, linksConfig, cardsConfig]) s.reset();
 }

@@ -20,6 +20,22 @@ export const keys = {
   payoutsByStatus: (status: string) => `PAYOUTS#${status}`,
   textcoin: (id: string) => ({ PK: `TEXTCOIN#${id}`, SK: 'TEXTCOIN' }),
   textcoinsByStatus: (status: string) => `TEXTCOINS#${status}`,
+  counter: (name: string) => ({ PK: `COUNTER#${name}`, SK: 'COUNTER' }),
+  app: (appId: string) => ({ PK: `APP#${appId}`, SK: 'APP' }),
+  card: (cardId: number) => ({ PK: `CARD#${cardId}`, SK: 'CARD' }),
+  /** GSI1: an app's cards, by id. */
+  cardsOfApp: (appId: string) => `APP#${appId}#CARDS`,
+  member: (memberId: number) => ({ PK: `MEMBER#${memberId}`, SK: 'MEMBER' }),
+  /** Uniqueness of a member's email or phone within one app. */
+  memberContact: (appId: string, kind: 'email' | 'phone', value: string) => ({ PK: `MEMBERCONTACT#${appId}#${kind}#${value}`, SK: 'CONTACT' }),
+  /** A member's standing on one card: counters that must move with every transaction. */
+  cardMember: (cardId: number, memberId: number) => ({ PK: `CARDMEMBER#${cardId}#${memberId}`, SK: 'SUMMARY' }),
+  /** A card transaction, in its member's history (sorted by zero-padded id, newest last). */
+  cardTx: (cardId: number, memberId: number, txId: number) => ({ PK: `CARDMEMBER#${cardId}#${memberId}`, SK: `TX#${String(txId).padStart(12, '0')}` }),
+  cardTxPrefix: 'TX#',
+  /** `reference` idempotency of earn/redeem/refund on one card. */
+  cardReference: (cardId: number, kind: string, reference: string) => ({ PK: `CARDREF#${cardId}#${kind}#${reference}`, SK: 'REF' }),
+  otp: (appId: string, memberId: number) => ({ PK: `OTP#${appId}#${memberId}`, SK: 'OTP' }),
 } as const;
 
 /** Ledger account ids: `<network>:<kind>:<id>`. */
@@ -32,4 +48,10 @@ export const accountIds = {
   chainOut: (network: Network) => `${network}:chain-out`,
   /** Counterpart of admin deposits: value entering the platform from outside; may go negative. */
   external: (network: Network) => `${network}:external`,
+  /** A member's cashback on one card, in the card currency's minor units. */
+  cardMember: (cardId: number, memberId: number) => `cards:member:${cardId}:${memberId}`,
+  /** Counterpart of earnings: what the card's program has paid out; goes negative by design. */
+  cardIssued: (cardId: number) => `cards:issued:${cardId}`,
+  /** What members of the card have redeemed. */
+  cardRedeemed: (cardId: number) => `cards:redeemed:${cardId}`,
 };

@@ -8,7 +8,14 @@ const jsonSchema = (s: z.ZodMiniType) => {
 };
 
 function operation(r: RouteDoc) {
-  const params = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+  const params: Record<string, unknown>[] = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+  if (r.query) {
+    const q = jsonSchema(r.query) as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
+    for (const [name, schema] of Object.entries(q.properties ?? {})) {
+      params.push({ name, in: 'query', required: q.required?.includes(name) ?? false, schema, ...(schema.description ? { description: schema.description } : {}) });
+    }
+  }
+  for (const h of r.headers ?? []) params.push({ name: h.name, in: 'header', required: true, description: h.description, schema: { type: 'string' } });
   const ok = r.html
     ? { description: 'HTML page', content: { 'text/html': { schema: { type: 'string' } } } }
     : {
@@ -22,6 +29,7 @@ function operation(r: RouteDoc) {
   return {
     tags: [r.tag],
     summary: r.summary,
+    ...(r.scope ? { 'x-required-scope': r.scope, security: [{ appId: [], apiKey: [] }] } : {}),
     ...(r.description ? { description: r.description } : {}),
     ...(params.length ? { parameters: params } : {}),
     ...(r.request
@@ -48,9 +56,15 @@ export function openApiDocument(serverUrl = '/') {
       title: 'Rewards payments platform',
       version: '0.1.0',
       description:
-        'Partner cashback (Obyte-compatible). Amounts of the cashback token are integers in its smallest unit (18 decimals) and are written as exact JSON integers: parse them with a big-integer aware JSON parser.',
+        'Partner cashback (Obyte-compatible) and cashback cards (/api/v1/cashback). Cashback-card amounts are JSON numbers with the card currency\'s decimals, computed from exact minor units. Partner cashback amounts of the cashback token are integers in its smallest unit (18 decimals) and are written as exact JSON integers: parse them with a big-integer aware JSON parser.',
     },
     servers: [{ url: serverUrl }],
     paths,
+    components: {
+      securitySchemes: {
+        appId: { type: 'apiKey', in: 'header', name: 'X-App-Id', description: 'Cashback cards API: the app id.' },
+        apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'Cashback cards API: a key of the app; each key has scopes (cashback_read, cashback_write, card_read).' },
+      },
+    },
   };
 }

@@ -2,6 +2,7 @@
 import type * as z from 'zod/mini';
 import { newPurchaseResponseSchema, newPurchaseSchema, obyteErrorSchema } from '../purchases/schema.js';
 import { textcoinClaimResponseSchema, textcoinClaimSchema } from '../payouts/schema.js';
+import * as cards from '../cards/schema.js';
 
 export interface RouteDoc {
   method: 'get' | 'post' | 'put' | 'delete';
@@ -16,6 +17,10 @@ export interface RouteDoc {
   html?: boolean;
   errors?: Record<number, string>;
   errorSchema?: z.ZodMiniType;
+  query?: z.ZodMiniType;
+  /** Cards API: the key scope the route needs (X-App-Id + X-Api-Key). */
+  scope?: string;
+  headers?: { name: string; description: string }[];
 }
 
 const purchaseExample = {
@@ -71,6 +76,141 @@ export const routes: RouteDoc[] = [
     errors: { 400: 'Invalid address', 404: 'Unknown or tampered link', 409: 'Already claimed', 410: 'Expired' },
     errorSchema: obyteErrorSchema,
   },
+  ...cardRoutes(),
   { method: 'get', path: '/openapi.json', tag: 'Docs', summary: 'This OpenAPI 3.1 document' },
   { method: 'get', path: '/docs', tag: 'Docs', summary: 'Human-readable API reference', html: true },
 ];
+
+function cardRoutes(): RouteDoc[] {
+  const base = '/api/v1/cashback';
+  const tag = 'Cashback cards';
+  const errors = (extra: Record<number, string> = {}) => ({
+    400: 'Invalid parameter (error.details lists each field)',
+    401: 'Missing or invalid X-App-Id / X-Api-Key',
+    403: 'The API key lacks the scope',
+    404: "Card or member not found (another app's cards are not found)",
+    ...extra,
+  });
+  const common = { tag, errorSchema: cards.cardsErrorSchema };
+  const memberToken = { name: 'X-Member-Token', description: 'Member token from POST /api/v1/cashback/members/otp/verify.' };
+  return [
+    {
+      ...common,
+      method: 'post',
+      path: `${base}/cashback/earn`,
+      scope: 'cashback_write',
+      summary: 'Earn cashback on a purchase',
+      description:
+        "Credits card percentage x purchase_amount (floored to the currency's minor unit, capped at cashback_max_amount) to the member. Purchases below cashback_min_amount earn nothing and say so in cashback_skipped_reason. A member is created from email/phone (with member_name) when none exists. The same reference returns the first transaction.",
+      request: cards.earnSchema,
+      requestExample: { card_id: 10, member_id: 123, purchase_amount: 50.0, reference: 'ORDER-12345', metadata: { store_location: 'Downtown', cashier_id: 'EMP-001' } },
+      response: cards.earnResponseSchema,
+      responseExample: { success: true, data: { transaction_id: 456, purchase_amount: 50.0, cashback_percentage: 5, cashback_earned: 2.5, new_balance: 12.5, member_id: 123, card_id: 10, earned_at: '2025-01-15T10:30:00Z', reference: 'ORDER-12345' } },
+      errors: errors({ 409: 'reference already used with other parameters' }),
+    },
+    {
+      ...common,
+      method: 'post',
+      path: `${base}/cashback/redeem`,
+      scope: 'cashback_write',
+      headers: [memberToken],
+      summary: "Redeem from the member's balance (member auth required)",
+      description: "Debits the member named by X-Member-Token. Never below zero, even under concurrent redeems. With `pin`, the member's PIN is checked; PIN_MAX_FAILURES wrong PINs lock redemption for PIN_LOCK_SECONDS.",
+      request: cards.redeemSchema,
+      requestExample: { card_id: 10, amount: 5.0, pin: '1234', reference: 'REDEEM-ORDER-12345' },
+      response: cards.redeemResponseSchema,
+      responseExample: { success: true, data: { transaction_id: 457, amount_redeemed: 5.0, new_balance: 7.5, member_id: 123, card_id: 10, redeemed_at: '2025-01-15T11:00:00Z', reference: 'REDEEM-ORDER-12345' } },
+      errors: errors({ 401: 'Missing, invalid or expired X-Member-Token', 403: 'Scope missing, wrong PIN, PIN required, or redemption locked', 409: 'reference already used with other parameters', 422: 'Insufficient balance, or PIN not allowed / not set' }),
+    },
+    {
+      ...common,
+      method: 'get',
+      path: `${base}/cashback/balance`,
+      scope: 'cashback_read',
+      summary: "A member's cashback balance on a card",
+      query: cards.balanceQuerySchema,
+      response: cards.balanceResponseSchema,
+      responseExample: { success: true, data: { card_id: 10, member_id: 123, cashback_balance: 12.5, cashback_percentage: 5, reward_system: 'cashback', currency: 'USD', queried_at: '2025-01-15T10:30:00Z' } },
+      errors: errors(),
+    },
+    {
+      ...common,
+      method: 'get',
+      path: `${base}/cashback/history`,
+      scope: 'cashback_read',
+      summary: 'Transaction history, newest first',
+      description: 'limit 1-100 (default 20), offset >= 0; total counts all of the member\'s transactions on the card.',
+      query: cards.historyQuerySchema,
+      response: cards.historyResponseSchema,
+      responseExample: {
+        success: true,
+        data: {
+          card_id: 10,
+          member_id: 123,
+          transactions: [{ id: 457, type: 'redemption', amount: -5.0, points: 0, event: 'cashback_redeemed', reference: null, created_at: '2025-01-15T11:00:00Z' }],
+          pagination: { limit: 20, offset: 0, total: 45, has_more: true },
+        },
+      },
+      errors: errors(),
+    },
+    {
+      ...common,
+      method: 'post',
+      path: `${base}/cashback/refund`,
+      scope: 'cashback_write',
+      summary: 'Deduct cashback for a refunded purchase',
+      description:
+        "Naming the earning (transaction_id or original_reference): deducts floor(earned x refunded / purchase) minus earlier deductions, never more than it earned. Otherwise: floor(refund_amount x card percentage), never more than the member's earned-and-not-refunded cashback. cashback_to_deduct overrides the amount, not the cap. When the balance is short, what is there is deducted and balance_warning says so.",
+      request: cards.refundSchema,
+      requestExample: { card_id: 10, member_id: 123, refund_amount: 25.0, reference: 'REFUND-ORDER-12345' },
+      response: cards.refundResponseSchema,
+      responseExample: { success: true, data: { transaction_id: 459, cashback_deducted: 1.25, refund_amount: 25.0, previous_balance: 12.5, new_balance: 11.25, currency: 'TND', member_id: 123, card_id: 10, reference: 'REFUND-ORDER-12345', balance_warning: null, refunded_at: '2025-01-15T12:00:00Z' } },
+      errors: errors({ 409: 'reference already used with other parameters', 422: 'Refund larger than the purchase, or cashback_to_deduct above the cap' }),
+    },
+    {
+      ...common,
+      method: 'get',
+      path: `${base}/cards`,
+      scope: 'card_read',
+      summary: "The app's cashback cards",
+      response: cards.cardsResponseSchema,
+      errors: errors(),
+    },
+    { ...common, method: 'get', path: `${base}/cards/{id}`, scope: 'card_read', summary: 'One card', response: cards.cardResponseSchema, errors: errors() },
+    {
+      ...common,
+      method: 'post',
+      path: `${base}/members/otp/request`,
+      scope: 'cashback_write',
+      summary: 'Send a member a 6-digit code (email or SMS)',
+      description: 'Valid 10 minutes, 5 tries, single use; a new code at most every 30 seconds (429 otherwise).',
+      request: cards.otpRequestSchema,
+      requestExample: { card_id: 10, email: 'member@example.com' },
+      response: cards.otpRequestResponseSchema,
+      errors: errors({ 429: 'A code was sent moments ago' }),
+    },
+    {
+      ...common,
+      method: 'post',
+      path: `${base}/members/otp/verify`,
+      scope: 'cashback_write',
+      summary: 'Exchange the code for a member token',
+      request: cards.otpVerifySchema,
+      requestExample: { card_id: 10, email: 'member@example.com', code: '123456' },
+      response: cards.otpVerifyResponseSchema,
+      errors: errors({ 401: 'Wrong, expired or used code' }),
+    },
+    {
+      ...common,
+      method: 'post',
+      path: `${base}/members/pin`,
+      scope: 'cashback_write',
+      headers: [memberToken],
+      summary: 'The member sets their redemption PIN',
+      request: cards.setPinSchema,
+      requestExample: { pin: '1234' },
+      response: cards.setPinResponseSchema,
+      errors: errors({ 401: 'Missing, invalid or expired X-Member-Token' }),
+    },
+  ];
+}

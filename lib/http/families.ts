@@ -12,3 +12,11 @@ export const platformFamily: ApiFamily = {
   name: 'platform',
   errorBody: (err) => ({ result: 'error', error: err.message, code: err.code }),
 };
+
+/** Cashback cards (seed 002): {"success":false,"error":{"code","message","details"}}. */
+export const cardsFamily: ApiFamily = {
+  name: 'cashback-cards',
+  errorBody: (err) => ({ success: false, error: { code: err.code, message: err.message, details: err.details ?? null } }),
+};
+
+export const cardsSuccess = (data: unknown, status = 200) => ({ status, body: { success: true, data } });

@@ -47,3 +47,12 @@ export function numberToDecimalText(n: number): string {
   if (!/e/i.test(text)) return text;
   return n.toFixed(20).replace(/\.?0+$/, '');
 }
+
+/** 1250n with 2 decimals -> "12.50": always exactly `decimals` places (how fiat amounts are shown). */
+export function formatFixed(value: bigint, decimals: number): string {
+  const negative = value < 0n;
+  const digits = (negative ? -value : value).toString().padStart(decimals + 1, '0');
+  const whole = digits.slice(0, digits.length - decimals);
+  const frac = digits.slice(digits.length - decimals);
+  return `${negative ? '-' : ''}${whole}${decimals > 0 ? '.' + frac : ''}`;
+}

@@ -1,5 +1,5 @@
 /** Structured JSON logs on stdout (CloudWatch parses them); secrets are redacted before printing. */
-const SECRET_KEY = /(key|secret|password|token|authorization|pan|ipin|private|code)$/i;
+const SECRET_KEY = /(key|secret|password|token|authorization|pan|pin|private|code)$/i;
 const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 } as const;
 type Level = keyof typeof LEVELS;
 

@@ -44,12 +44,16 @@ export interface StackInfo {
 const bin = (path: string) => join(ROOT, 'node_modules', path);
 
 /** Per-checkout secrets for the local stage, made once and kept in dataDir. */
-function localSecrets(dataDir: string): { textcoinLinkSecret: string } {
+const SECRET_NAMES = ['textcoinLinkSecret', 'memberTokenSecret'] as const;
+
+/** Local secrets, generated once per data directory (a secret added later is generated on the next start). */
+function localSecrets(dataDir: string): Record<(typeof SECRET_NAMES)[number], string> {
   const file = join(dataDir, 'secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
-  const secrets = { textcoinLinkSecret: randomBytes(32).toString('base64url') };
-  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
-  return secrets;
+  const secrets = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {};
+  const missing = SECRET_NAMES.filter((name) => !secrets[name]);
+  for (const name of missing) secrets[name] = randomBytes(32).toString('base64url');
+  if (missing.length) writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets as Record<(typeof SECRET_NAMES)[number], string>;
 }
 
 export async function startStack(opts: StackOptions): Promise<StackInfo> {
@@ -96,6 +100,7 @@ export async function startStack(opts: StackOptions): Promise<StackInfo> {
   log(`ERC-20 at ${tokenAddress}`);
 
   const apiUrl = `http://localhost:${ports.api}`;
+  const secrets = localSecrets(dataDir);
   const env: Record<string, string> = {
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'local',
@@ -111,7 +116,8 @@ export async function startStack(opts: StackOptions): Promise<StackInfo> {
     SMTP_HOST: '127.0.0.1',
     SMTP_PORT: String(ports.smtp),
     MAIL_FROM: 'Rewards <no-reply@rewards.local>',
-    TEXTCOIN_LINK_SECRET: localSecrets(dataDir).textcoinLinkSecret,
+    TEXTCOIN_LINK_SECRET: secrets.textcoinLinkSecret,
+    MEMBER_TOKEN_SECRET: secrets.memberTokenSecret,
     OFFLINE_HTTP_PORT: String(ports.api),
     OFFLINE_LAMBDA_PORT: String(ports.lambda),
   };

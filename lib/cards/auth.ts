@@ -1,0 +1,78 @@
+/**
+ * Who is calling the cards API: an app (X-App-Id + X-Api-Key, keys stored hashed, each with scopes)
+ * and, for redeem, a member (X-Member-Token: a short-lived HMAC-signed token checked without a read).
+ */
+import { createHmac } from 'node:crypto';
+import { ttlCache } from '../cache.js';
+import { cardsConfig } from '../config/index.js';
+import { appsRepo, type App, type Scope } from '../db/repositories/cards.js';
+import { ApiError, unauthorized } from '../http/errors.js';
+import { equalsConstantTime, hashSecret, secretMatchesHash } from '../security/secrets.js';
+
+export interface AppCaller {
+  appId: string;
+  keyId: string;
+  scopes: Scope[];
+}
+
+const apps = ttlCache<string, App>(() => Number(cardsConfig().APP_CACHE_SECONDS) * 1000);
+export const clearAppCache = () => apps.clear();
+
+/** API keys look like `ck_<keyId>_<secret>`, so the key to check is found without trying every hash. */
+export const apiKeyId = (apiKey: string) => /^ck_([A-Za-z0-9]{8})_[A-Za-z0-9_-]{20,}$/.exec(apiKey)?.[1];
+
+export async function authenticateApp(headers: Record<string, string | undefined>, scope: Scope): Promise<AppCaller> {
+  const appId = header(headers, 'x-app-id');
+  const apiKey = header(headers, 'x-api-key');
+  if (!appId || !apiKey) throw unauthorized('X-App-Id and X-Api-Key headers are required');
+  const keyId = apiKeyId(apiKey);
+  const app = keyId && appId.length <= 64 ? await apps.get(appId, () => appsRepo.get(appId)) : undefined;
+  const key = app?.keys.find((k) => k.keyId === keyId);
+  if (!app || !key || !secretMatchesHash(apiKey, key.hash)) throw unauthorized('invalid X-App-Id or X-Api-Key');
+  if (!key.scopes.includes(scope)) throw new ApiError(403, 'insufficient_scope', `this API key lacks the ${scope} scope`, { required_scope: scope });
+  return { appId, keyId: key.keyId, scopes: key.scopes };
+}
+
+export function header(headers: Record<string, string | undefined>, name: string): string | undefined {
+  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === name) return v?.trim() || undefined;
+  return undefined;
+}
+
+// Member tokens: base64url(JSON payload) + "." + base64url(HMAC-SHA256), scoped to one app and member.
+interface MemberClaims {
+  typ: 'member';
+  app: string;
+  mid: number;
+  exp: number;
+}
+
+const sign = (payload: string) => createHmac('sha256', cardsConfig().MEMBER_TOKEN_SECRET).update(`member-token.${payload}`).digest('base64url');
+
+export function issueMemberToken(appId: string, memberId: number, now = Date.now()): { token: string; expiresAt: string } {
+  const exp = Math.floor(now / 1000) + Number(cardsConfig().MEMBER_TOKEN_TTL_SECONDS);
+  const payload = Buffer.from(JSON.stringify({ typ: 'member', app: appId, mid: memberId, exp } satisfies MemberClaims)).toString('base64url');
+  return { token: `${payload}.${sign(payload)}`, expiresAt: new Date(exp * 1000).toISOString() };
+}
+
+/** The member id of a valid token for this app; 401 otherwise. */
+export function verifyMemberToken(headers: Record<string, string | undefined>, appId: string, now = Date.now()): number {
+  const token = header(headers, 'x-member-token');
+  if (!token) throw new ApiError(401, 'member_auth_required', 'X-Member-Token header is required: verify the member with an OTP first');
+  const [payload, signature, extra] = token.split('.');
+  if (!payload || !signature || extra !== undefined || !equalsConstantTime(signature, sign(payload))) throw new ApiError(401, 'invalid_member_token', 'invalid member token');
+  let claims: MemberClaims;
+  try {
+    claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as MemberClaims;
+  } catch {
+    throw new ApiError(401, 'invalid_member_token', 'invalid member token');
+  }
+  if (claims.typ !== 'member' || claims.app !== appId) throw new ApiError(401, 'invalid_member_token', 'this member token belongs to another app');
+  if (claims.exp * 1000 <= now) throw new ApiError(401, 'member_token_expired', 'the member token has expired: verify the member again');
+  return claims.mid;
+}
+
+/** PINs are short, so their hash is keyed (HMAC with a server secret) and bound to the member; lockout stops guessing. */
+export const pinHash = (memberId: number, pin: string) => hashSecret(createHmac('sha256', cardsConfig().MEMBER_TOKEN_SECRET).update(`pin.${memberId}.${pin}`).digest('hex'));
+
+export const otpHash = (appId: string, memberId: number, code: string) =>
+  createHmac('sha256', cardsConfig().MEMBER_TOKEN_SECRET).update(`otp.${appId}.${memberId}.${code}`).digest('hex');

@@ -1,0 +1,437 @@
+/**
+ * Cashback cards: earn, redeem, refund, balance, history and card details, on the double-entry ledger.
+ *
+ * - Balances are ledger accounts per (card, member) in the card currency's minor units; earning credits
+ *   the member from the card's issued account, redemption debits the member (never below zero: the
+ *   ledger's condition), refund debits what the earning gave.
+ * - `reference` makes each operation idempotent per card and type: the same reference returns the first
+ *   transaction; the same reference with other parameters is a 409.
+ * - Refund rule: with a named earning (transaction_id or original_reference) the cashback due is
+ *   floor(earned x refunded-so-far / purchase) minus what earlier refunds took (so rounding remainders
+ *   carry); without one it is floor(refund x card percentage), capped by what the member earned on the
+ *   card and has not had refunded. `cashback_to_deduct` overrides the amount but never the cap. When the
+ *   balance cannot cover what is due, the balance is deducted and `balance_warning` says what was not.
+ */
+import { createHash } from 'node:crypto';
+import { accountIds } from '../db/keys.js';
+import { ConditionFailedError, InsufficientFundsError } from '../db/errors.js';
+import {
+  CardReferenceExistsError,
+  cardsRepo,
+  cardTxRepo,
+  ContactTakenError,
+  countersRepo,
+  membersRepo,
+  type Card,
+  type CardTx,
+  type CardTxType,
+  type Member,
+} from '../db/repositories/cards.js';
+import { transactWrite, type GuardedItem } from '../db/transact.js';
+import { ApiError, badRequest, conflict, notFound, unprocessable } from '../http/errors.js';
+import { entryItems, getBalance } from '../ledger/index.js';
+import { cardsConfig } from '../config/index.js';
+import { AmountFormatError, formatAmount, percentNumber, percentOf, toJsonAmount, toMinor } from './money.js';
+import { pinHash, type AppCaller } from './auth.js';
+import type { EarnInput, HistoryQuery, RedeemInput, RefundInput } from './schema.js';
+import { equalsConstantTime } from '../security/secrets.js';
+
+export interface MemberSelector {
+  member_id?: number;
+  email?: string;
+  phone?: string;
+}
+
+const MAX_ATTEMPTS = 5;
+
+export async function requireCard(caller: AppCaller, cardId: number): Promise<Card> {
+  const card = await cardsRepo.get(cardId);
+  // Another app's card is indistinguishable from a missing one.
+  if (!card || card.appId !== caller.appId) throw notFound(`card ${cardId} not found`);
+  return card;
+}
+
+export async function findMember(caller: AppCaller, sel: MemberSelector): Promise<Member | undefined> {
+  let id = sel.member_id;
+  if (id === undefined && sel.email) id = await membersRepo.idByContact(caller.appId, 'email', sel.email);
+  if (id === undefined && sel.phone) id = await membersRepo.idByContact(caller.appId, 'phone', sel.phone);
+  if (id === undefined) return undefined;
+  const member = await membersRepo.get(id);
+  return member && member.appId === caller.appId ? member : undefined;
+}
+
+export async function requireMember(caller: AppCaller, sel: MemberSelector): Promise<Member> {
+  const member = await findMember(caller, sel);
+  if (!member) throw notFound(sel.member_id !== undefined ? `member ${sel.member_id} not found` : `no member with this ${sel.email ? 'email' : 'phone'}`);
+  return member;
+}
+
+/** Earn creates the member from email/phone when there is none (a member_id must exist). */
+export async function findOrCreateMember(caller: AppCaller, sel: MemberSelector, name?: string): Promise<Member> {
+  const existing = await findMember(caller, sel);
+  if (existing) return existing;
+  if (sel.member_id !== undefined) throw notFound(`member ${sel.member_id} not found`);
+  const now = new Date().toISOString();
+  const member: Member = { id: await countersRepo.next('member'), appId: caller.appId, email: sel.email, phone: sel.phone, name, pinFailures: 0, createdAt: now };
+  try {
+    await transactWrite(membersRepo.newItems(member));
+    return member;
+  } catch (err) {
+    // A concurrent earn created this member first: use that one.
+    if (err instanceof ContactTakenError) return requireMember(caller, sel);
+    throw err;
+  }
+}
+
+function minor(field: string, value: number | string, card: Card): bigint {
+  let v: bigint;
+  try {
+    v = toMinor(value, card.currency);
+  } catch (err) {
+    if (err instanceof AmountFormatError) throw badRequest(`${field} ${err.message} for ${card.currency}`);
+    throw err;
+  }
+  if (v <= 0n) throw badRequest(`${field} must be at least ${fmt(1n, card)}`);
+  return v;
+}
+
+const fmt = (v: bigint, card: Card) => `${formatAmount(v, card.currency)} ${card.currency}`;
+
+const fingerprint = (parts: unknown) => createHash('sha256').update(JSON.stringify(parts)).digest('hex');
+
+/** A transaction already recorded under this reference, when it is the same request; a 409 when it is not. */
+async function replayOf(card: Card, type: CardTxType, reference: string | undefined, print: string): Promise<CardTx | undefined> {
+  if (!reference) return undefined;
+  const tx = await cardTxRepo.byReference(card.id, type, reference);
+  if (tx && tx.fingerprint !== print) {
+    throw new ApiError(409, 'reference_conflict', `reference ${reference} was already used for a different ${type}`, { transaction_id: tx.id });
+  }
+  return tx;
+}
+
+/** Commits a card transaction; a concurrent duplicate of the same reference resolves to the first one. */
+async function commit(card: Card, tx: CardTx, items: GuardedItem[], print: string): Promise<{ tx: CardTx; replayed: boolean }> {
+  try {
+    await transactWrite(items);
+  } catch (err) {
+    if (err instanceof CardReferenceExistsError) {
+      const first = await replayOf(card, tx.type, tx.reference, print);
+      if (first) return { tx: first, replayed: true };
+    }
+    throw err;
+  }
+  // The answer's new_balance: the balance right after this transaction (concurrent ones may be included).
+  const newBalance = await getBalance(accountIds.cardMember(card.id, tx.memberId));
+  await cardTxRepo.recordNewBalance(tx, newBalance);
+  return { tx: { ...tx, newBalance }, replayed: false };
+}
+
+export async function earn(caller: AppCaller, input: EarnInput) {
+  const card = await requireCard(caller, input.card_id);
+  const purchase = minor('purchase_amount', input.purchase_amount, card);
+  const member = await findOrCreateMember(caller, input, input.member_name);
+  const print = fingerprint({ member: member.id, purchase: purchase.toString(), metadata: input.metadata ?? null });
+  const now = new Date().toISOString();
+
+  let cashback = purchase < card.minAmount ? 0n : percentOf(purchase, card.cashbackPercentage);
+  if (card.maxAmount !== undefined && cashback > card.maxAmount) cashback = card.maxAmount;
+  const view = (tx: CardTx | undefined, balance: bigint, skippedReason?: string) => ({
+    transaction_id: tx?.id ?? null,
+    purchase_amount: toJsonAmount(tx?.purchaseAmount ?? purchase, card.currency),
+    cashback_percentage: percentNumber(card.cashbackPercentage),
+    cashback_earned: toJsonAmount(tx?.amount ?? 0n, card.currency),
+    new_balance: toJsonAmount(balance, card.currency),
+    member_id: member.id,
+    card_id: card.id,
+    earned_at: tx?.createdAt ?? now,
+    reference: input.reference ?? null,
+    ...(skippedReason ? { cashback_skipped_reason: skippedReason } : {}),
+  });
+
+  if (cashback === 0n) {
+    const reason =
+      purchase < card.minAmount
+        ? `purchase_amount is below the card's cashback_min_amount (${fmt(card.minAmount, card)}): no cashback earned`
+        : 'the cashback on this amount rounds down to zero';
+    return view(undefined, await getBalance(accountIds.cardMember(card.id, member.id)), reason);
+  }
+
+  const first = await replayOf(card, 'earning', input.reference, print);
+  if (first) return view(first, first.newBalance ?? 0n);
+
+  const tx: CardTx = {
+    id: await countersRepo.next('cardtx'),
+    cardId: card.id,
+    memberId: member.id,
+    type: 'earning',
+    amount: cashback,
+    reference: input.reference,
+    fingerprint: print,
+    purchaseAmount: purchase,
+    cashbackRefunded: 0n,
+    purchaseRefunded: 0n,
+    metadata: input.metadata,
+    createdAt: now,
+  };
+  const items = [
+    ...cardTxRepo.newItems(tx, cashback),
+    ...entryItems({
+      idempotencyKey: `card-tx:${tx.id}`,
+      kind: 'card-earning',
+      postings: [
+        { account: accountIds.cardIssued(card.id), amount: -cashback, allowNegative: true },
+        { account: accountIds.cardMember(card.id, member.id), amount: cashback },
+      ],
+    }),
+  ];
+  const done = await commit(card, tx, items, print);
+  return view(done.tx, done.tx.newBalance ?? 0n);
+}
+
+async function checkPin(card: Card, member: Member, pin: string | undefined): Promise<void> {
+  const now = new Date();
+  if (member.pinLockedUntil && member.pinLockedUntil > now.toISOString()) {
+    throw new ApiError(403, 'pin_locked', `redemption is locked after repeated wrong PINs until ${member.pinLockedUntil}`, { locked_until: member.pinLockedUntil });
+  }
+  if (pin === undefined) {
+    if (card.pinRequired) throw new ApiError(403, 'pin_required', 'this card requires the member PIN to redeem');
+    return;
+  }
+  if (!card.allowsPinRedemption) throw unprocessable('this card does not allow PIN redemption');
+  if (!member.pinHash) throw new ApiError(422, 'pin_not_set', 'the member has not set a PIN: set one with POST /api/v1/cashback/members/pin');
+  if (equalsConstantTime(pinHash(member.id, pin), member.pinHash)) {
+    if (member.pinFailures > 0) await membersRepo.clearPinFailures(member.id, now.toISOString());
+    return;
+  }
+  const cfg = cardsConfig();
+  const max = Number(cfg.PIN_MAX_FAILURES);
+  const lockUntil = new Date(now.getTime() + Number(cfg.PIN_LOCK_SECONDS) * 1000).toISOString();
+  const failures = await membersRepo.recordPinFailure(member.id, max, lockUntil, now.toISOString());
+  if (failures >= max) throw new ApiError(403, 'pin_locked', `wrong PIN; redemption is locked until ${lockUntil}`, { locked_until: lockUntil });
+  throw new ApiError(403, 'invalid_pin', `wrong PIN (${max - failures} tries left before redemption locks)`, { tries_left: max - failures });
+}
+
+export async function redeem(caller: AppCaller, memberId: number, input: RedeemInput) {
+  const card = await requireCard(caller, input.card_id);
+  const member = await requireMember(caller, { member_id: memberId });
+  const amount = minor('amount', input.amount, card);
+  await checkPin(card, member, input.pin);
+  const print = fingerprint({ member: member.id, amount: amount.toString() });
+  const view = (tx: CardTx) => ({
+    transaction_id: tx.id,
+    amount_redeemed: toJsonAmount(-tx.amount, card.currency),
+    new_balance: toJsonAmount(tx.newBalance ?? 0n, card.currency),
+    member_id: member.id,
+    card_id: card.id,
+    redeemed_at: tx.createdAt,
+    reference: tx.reference ?? null,
+  });
+  const first = await replayOf(card, 'redemption', input.reference, print);
+  if (first) return view(first);
+
+  const tx: CardTx = {
+    id: await countersRepo.next('cardtx'),
+    cardId: card.id,
+    memberId: member.id,
+    type: 'redemption',
+    amount: -amount,
+    reference: input.reference,
+    fingerprint: print,
+    createdAt: new Date().toISOString(),
+  };
+  const account = accountIds.cardMember(card.id, member.id);
+  const items = [
+    ...cardTxRepo.newItems(tx, 0n),
+    ...entryItems({
+      idempotencyKey: `card-tx:${tx.id}`,
+      kind: 'card-redemption',
+      postings: [
+        { account, amount: -amount },
+        { account: accountIds.cardRedeemed(card.id), amount },
+      ],
+    }),
+  ];
+  try {
+    return view((await commit(card, tx, items, print)).tx);
+  } catch (err) {
+    if (err instanceof InsufficientFundsError) {
+      const balance = await getBalance(account);
+      throw new ApiError(422, 'insufficient_balance', `cashback balance ${fmt(balance, card)} is less than ${fmt(amount, card)}`, {
+        cashback_balance: toJsonAmount(balance, card.currency),
+      });
+    }
+    throw err;
+  }
+}
+
+async function namedEarning(card: Card, member: Member, input: RefundInput): Promise<CardTx | undefined> {
+  let earning: CardTx | undefined;
+  if (input.transaction_id !== undefined) {
+    earning = await cardTxRepo.get(card.id, member.id, input.transaction_id);
+    if (!earning || earning.type !== 'earning') throw notFound(`earning ${input.transaction_id} not found for this member and card`);
+  } else if (input.original_reference !== undefined) {
+    earning = await cardTxRepo.byReference(card.id, 'earning', input.original_reference);
+    if (!earning || earning.memberId !== member.id) throw notFound(`no earning with reference ${input.original_reference} for this member and card`);
+  }
+  return earning;
+}
+
+export async function refund(caller: AppCaller, input: RefundInput) {
+  const card = await requireCard(caller, input.card_id);
+  const member = await requireMember(caller, input);
+  const refundAmount = minor('refund_amount', input.refund_amount, card);
+  const explicit = input.cashback_to_deduct === undefined ? undefined : minor('cashback_to_deduct', input.cashback_to_deduct, card);
+  const print = fingerprint({
+    member: member.id,
+    refund: refundAmount.toString(),
+    explicit: explicit?.toString() ?? null,
+    earning: input.transaction_id ?? input.original_reference ?? null,
+  });
+  const view = (tx: CardTx) => {
+    const deducted = -tx.amount;
+    const after = tx.newBalance ?? 0n;
+    return {
+      transaction_id: tx.id,
+      cashback_deducted: toJsonAmount(deducted, card.currency),
+      refund_amount: toJsonAmount(tx.refundAmount ?? refundAmount, card.currency),
+      previous_balance: toJsonAmount(after + deducted, card.currency),
+      new_balance: toJsonAmount(after, card.currency),
+      currency: card.currency,
+      member_id: member.id,
+      card_id: card.id,
+      reference: tx.reference ?? null,
+      balance_warning: tx.balanceWarning ?? null,
+      refunded_at: tx.createdAt,
+      ...(tx.earningId !== undefined ? { earning_transaction_id: tx.earningId } : {}),
+    };
+  };
+  const first = await replayOf(card, 'refund', input.reference, print);
+  if (first) return view(first);
+
+  const txId = await countersRepo.next('cardtx');
+  const account = accountIds.cardMember(card.id, member.id);
+  for (let attempt = 1; ; attempt++) {
+    const earning = await namedEarning(card, member, input);
+    let due: bigint;
+    if (earning) {
+      const purchase = earning.purchaseAmount ?? 0n;
+      const refundedBefore = earning.purchaseRefunded ?? 0n;
+      if (refundedBefore + refundAmount > purchase) {
+        throw new ApiError(422, 'refund_exceeds_purchase', `refund_amount exceeds what is left of the purchase (${fmt(purchase - refundedBefore, card)})`);
+      }
+      const remaining = earning.amount - (earning.cashbackRefunded ?? 0n);
+      due = explicit ?? (earning.amount * (refundedBefore + refundAmount)) / purchase - (earning.cashbackRefunded ?? 0n);
+      if (due > remaining) throw new ApiError(422, 'deduction_exceeds_earning', `cashback_to_deduct exceeds the cashback left on that earning (${fmt(remaining, card)})`);
+    } else {
+      const { refundable } = await cardTxRepo.summary(card.id, member.id);
+      if (explicit !== undefined && explicit > refundable) {
+        throw new ApiError(422, 'deduction_exceeds_earnings', `cashback_to_deduct exceeds the cashback earned and not yet refunded (${fmt(refundable, card)})`);
+      }
+      due = explicit ?? percentOf(refundAmount, card.cashbackPercentage);
+      if (due > refundable) due = refundable;
+    }
+    const balance = await getBalance(account);
+    const deducted = due < balance ? due : balance;
+    const tx: CardTx = {
+      id: txId,
+      cardId: card.id,
+      memberId: member.id,
+      type: 'refund',
+      amount: -deducted,
+      reference: input.reference,
+      fingerprint: print,
+      refundAmount,
+      earningId: earning?.id,
+      cashbackDue: due,
+      balanceWarning:
+        deducted < due ? `balance ${fmt(balance, card)} covered only part of the ${fmt(due, card)} due: ${fmt(due - deducted, card)} was not deducted` : undefined,
+      createdAt: new Date().toISOString(),
+    };
+    const items = [
+      ...cardTxRepo.newItems(tx, -due),
+      ...(earning ? [cardTxRepo.consumeEarningItem(earning, due, refundAmount, tx.createdAt)] : []),
+      ...(deducted > 0n
+        ? entryItems({
+            idempotencyKey: `card-tx:${tx.id}`,
+            kind: 'card-refund',
+            postings: [
+              { account, amount: -deducted },
+              { account: accountIds.cardIssued(card.id), amount: deducted, allowNegative: true },
+            ],
+          })
+        : []),
+    ];
+    try {
+      return view((await commit(card, tx, items, print)).tx);
+    } catch (err) {
+      // The balance or the earning moved under us (a concurrent redeem or refund): recompute.
+      const raced = err instanceof InsufficientFundsError || (err instanceof ConditionFailedError && !(err instanceof CardReferenceExistsError));
+      if (!raced || attempt >= MAX_ATTEMPTS) throw err instanceof ConditionFailedError ? conflict('the balance changed concurrently, retry') : err;
+    }
+  }
+}
+
+export async function balance(caller: AppCaller, cardId: number, memberId: number) {
+  const card = await requireCard(caller, cardId);
+  const member = await requireMember(caller, { member_id: memberId });
+  return {
+    card_id: card.id,
+    member_id: member.id,
+    cashback_balance: toJsonAmount(await getBalance(accountIds.cardMember(card.id, member.id)), card.currency),
+    cashback_percentage: percentNumber(card.cashbackPercentage),
+    reward_system: 'cashback',
+    currency: card.currency,
+    queried_at: new Date().toISOString(),
+  };
+}
+
+const EVENTS: Record<CardTxType, string> = { earning: 'cashback_earned', redemption: 'cashback_redeemed', refund: 'cashback_refunded' };
+
+export async function history(caller: AppCaller, q: HistoryQuery) {
+  const card = await requireCard(caller, q.card_id);
+  const member = await requireMember(caller, { member_id: q.member_id });
+  const [{ txCount }, txs] = await Promise.all([cardTxRepo.summary(card.id, member.id), cardTxRepo.listNewestFirst(card.id, member.id, q.limit, q.offset)]);
+  return {
+    card_id: card.id,
+    member_id: member.id,
+    transactions: txs.map((tx) => ({
+      id: tx.id,
+      type: tx.type,
+      amount: toJsonAmount(tx.amount, card.currency),
+      points: 0,
+      event: EVENTS[tx.type],
+      reference: tx.reference ?? null,
+      created_at: tx.createdAt,
+    })),
+    pagination: { limit: q.limit, offset: q.offset, total: txCount, has_more: q.offset + txs.length < txCount },
+  };
+}
+
+export function cardView(card: Card) {
+  return {
+    id: card.id,
+    unique_identifier: card.uniqueIdentifier,
+    name: card.name,
+    description: card.description,
+    reward_system: 'cashback',
+    currency: card.currency,
+    cashback_config: {
+      cashback_percentage: percentNumber(card.cashbackPercentage),
+      cashback_min_amount: toJsonAmount(card.minAmount, card.currency),
+      cashback_max_amount: card.maxAmount === undefined ? null : toJsonAmount(card.maxAmount, card.currency),
+      allows_pin_redemption: card.allowsPinRedemption,
+      pin_required: card.pinRequired,
+    },
+  };
+}
+
+export async function listCards(caller: AppCaller) {
+  const cards = (await cardsRepo.listByApp(caller.appId)).sort((a, b) => a.id - b.id);
+  return { cards: cards.map(cardView), total: cards.length };
+}
+
+export async function setMemberPin(caller: AppCaller, memberId: number, pin: string) {
+  const member = await requireMember(caller, { member_id: memberId });
+  await membersRepo.setPin(member.id, pinHash(member.id, pin), new Date().toISOString());
+  return { member_id: member.id, pin_set: true as const };
+}

@@ -1,0 +1,206 @@
+/** Requests and responses of the cashback cards API (seed 002), also the source of their OpenAPI schemas. */
+import * as z from 'zod/mini';
+
+const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]{2,}$/;
+const PHONE = /^\+?[0-9]{6,15}$/;
+const DECIMAL = /^\d{1,15}(\.\d{1,6})?$/;
+
+const required = (field: string, kind: string) => (i: { input: unknown }) => (i.input === undefined ? `${field} is required` : `${field} must be ${kind}`);
+
+/** Integer ids: JSON numbers, or digit strings (query strings, forms). */
+export const id = (field: string, description: string) =>
+  z
+    .pipe(
+      z.union([z.number(), z.string()], { error: required(field, 'a positive integer') }),
+      z.transform((v) => (typeof v === 'string' && /^\d{1,15}$/.test(v.trim()) ? Number(v) : v)),
+    )
+    .check(z.refine((v) => typeof v === 'number' && Number.isSafeInteger(v) && v > 0, `${field} must be a positive integer`))
+    .register(z.globalRegistry, { description, type: 'integer' }) as unknown as z.ZodMiniType<number, number | string>;
+
+const amount = (field: string, description: string) =>
+  z
+    .union([z.number(), z.string()], { error: required(field, 'a number') })
+    .check(
+      z.refine((v) => (typeof v === 'number' ? Number.isFinite(v) && v > 0 : DECIMAL.test(v.trim()) && Number(v) > 0), `${field} must be a positive number`),
+    )
+    .register(z.globalRegistry, { description, type: 'number' });
+
+const text = (field: string, max: number, description: string) =>
+  z
+    .string({ error: required(field, 'a string') })
+    .check(z.trim(), z.minLength(1, `${field} must not be empty`), z.maxLength(max, `${field} must be at most ${max} characters`))
+    .register(z.globalRegistry, { description });
+
+const email = z
+  .string({ error: required('email', 'a string') })
+  .check(z.trim(), z.toLowerCase(), z.maxLength(254, 'email must be at most 254 characters'), z.regex(EMAIL, 'email must be a valid email address'))
+  .register(z.globalRegistry, { description: 'Member email (alternative to member_id).' });
+
+const phone = z
+  .string({ error: required('phone', 'a string') })
+  .check(z.trim(), z.regex(PHONE, 'phone must be 6-15 digits, optionally starting with +'))
+  .register(z.globalRegistry, { description: 'Member phone, international digits (alternative to member_id).' });
+
+const reference = z.optional(text('reference', 128, 'Your transaction reference: repeating it returns the first transaction instead of a second one.'));
+
+const memberSelector = {
+  member_id: z.optional(id('member_id', 'Member ID.')),
+  email: z.optional(email),
+  phone: z.optional(phone),
+};
+
+const oneMember = z.refine<{ member_id?: number; email?: string; phone?: string }>(
+  (v) => v.member_id !== undefined || v.email !== undefined || v.phone !== undefined,
+  { message: 'one of member_id, email or phone is required', path: ['member_id'] },
+);
+
+export const earnSchema = z
+  .object({
+    card_id: id('card_id', 'The cashback card ID.'),
+    ...memberSelector,
+    member_name: z.optional(text('member_name', 128, 'Name for member auto-creation.')),
+    purchase_amount: amount('purchase_amount', 'Purchase amount in the card currency.'),
+    reference,
+    metadata: z.optional(z.record(z.string(), z.unknown(), { error: 'metadata must be an object' })),
+  })
+  .check(oneMember);
+
+export const redeemSchema = z.object({
+  card_id: id('card_id', 'Cashback card ID.'),
+  amount: amount('amount', 'Amount to redeem, in the card currency.'),
+  pin: z.optional(z.string({ error: 'pin must be a string' }).check(z.regex(/^\d{4,8}$/, 'pin must be 4 to 8 digits'))),
+  reference,
+});
+
+export const balanceQuerySchema = z.object({
+  card_id: id('card_id', 'Cashback card ID.'),
+  member_id: id('member_id', 'Member ID.'),
+});
+
+const boundedInt = (field: string, min: number, max: number, fallback: number) =>
+  z._default(
+    z
+      .pipe(z.string({ error: `${field} must be an integer` }), z.transform((v) => (/^\d{1,6}$/.test(v) ? Number(v) : NaN)))
+      .check(z.refine((v) => Number.isInteger(v) && v >= min && v <= max, `${field} must be an integer from ${min} to ${max}`)),
+    String(fallback) as never,
+  ) as unknown as z.ZodMiniType<number, string | undefined>;
+
+export const historyQuerySchema = z.object({
+  ...balanceQuerySchema.shape,
+  limit: boundedInt('limit', 1, 100, 20),
+  offset: boundedInt('offset', 0, 100_000, 0),
+});
+
+export const refundSchema = z
+  .object({
+    card_id: id('card_id', 'Cashback card ID.'),
+    ...memberSelector,
+    refund_amount: amount('refund_amount', 'Refunded part of the purchase, in the card currency.'),
+    cashback_to_deduct: z.optional(amount('cashback_to_deduct', 'Explicit cashback to deduct instead of the proportional amount.')),
+    transaction_id: z.optional(id('transaction_id', 'The earning being refunded (its transaction_id). Optional; see original_reference.')),
+    original_reference: z.optional(text('original_reference', 128, 'The reference of the earning being refunded (alternative to transaction_id).')),
+    reference,
+  })
+  .check(oneMember);
+
+const contact = z
+  .object({ card_id: id('card_id', 'Card the member uses.'), email: z.optional(email), phone: z.optional(phone) })
+  .check(z.refine((v) => (v.email === undefined) !== (v.phone === undefined), { message: 'exactly one of email or phone is required', path: ['email'] }));
+
+export const otpRequestSchema = contact;
+
+export const otpVerifySchema = z
+  .object({ ...contact.shape, code: z.string({ error: required('code', 'a string') }).check(z.regex(/^\d{6}$/, 'code must be the 6 digits received')) })
+  .check(z.refine((v) => (v.email === undefined) !== (v.phone === undefined), { message: 'exactly one of email or phone is required', path: ['email'] }));
+
+export const setPinSchema = z.object({
+  pin: z.string({ error: required('pin', 'a string') }).check(z.regex(/^\d{4,8}$/, 'pin must be 4 to 8 digits')),
+});
+
+export const cardPathSchema = z.object({ id: id('id', 'Card ID.') });
+
+export type EarnInput = z.infer<typeof earnSchema>;
+export type RedeemInput = z.infer<typeof redeemSchema>;
+export type RefundInput = z.infer<typeof refundSchema>;
+export type HistoryQuery = z.infer<typeof historyQuerySchema>;
+
+// Responses (documentation only: handlers build them from exact values).
+const ok = <T extends z.ZodMiniType>(data: T) => z.object({ success: z.literal(true), data });
+const num = z.number();
+
+export const cardsErrorSchema = z.object({
+  success: z.literal(false),
+  error: z.object({ code: z.string(), message: z.string(), details: z.nullable(z.unknown()) }),
+});
+
+export const earnResponseSchema = ok(
+  z.object({
+    transaction_id: z.nullable(z.int()),
+    purchase_amount: num,
+    cashback_percentage: num,
+    cashback_earned: num,
+    new_balance: num,
+    member_id: z.int(),
+    card_id: z.int(),
+    earned_at: z.string(),
+    reference: z.nullable(z.string()),
+    cashback_skipped_reason: z.optional(z.string()),
+  }),
+);
+
+export const redeemResponseSchema = ok(
+  z.object({ transaction_id: z.int(), amount_redeemed: num, new_balance: num, member_id: z.int(), card_id: z.int(), redeemed_at: z.string(), reference: z.nullable(z.string()) }),
+);
+
+export const balanceResponseSchema = ok(
+  z.object({ card_id: z.int(), member_id: z.int(), cashback_balance: num, cashback_percentage: num, reward_system: z.literal('cashback'), currency: z.string(), queried_at: z.string() }),
+);
+
+export const historyResponseSchema = ok(
+  z.object({
+    card_id: z.int(),
+    member_id: z.int(),
+    transactions: z.array(
+      z.object({ id: z.int(), type: z.enum(['earning', 'redemption', 'refund']), amount: num, points: z.int(), event: z.string(), reference: z.nullable(z.string()), created_at: z.string() }),
+    ),
+    pagination: z.object({ limit: z.int(), offset: z.int(), total: z.int(), has_more: z.boolean() }),
+  }),
+);
+
+export const refundResponseSchema = ok(
+  z.object({
+    transaction_id: z.int(),
+    cashback_deducted: num,
+    refund_amount: num,
+    previous_balance: num,
+    new_balance: num,
+    currency: z.string(),
+    member_id: z.int(),
+    card_id: z.int(),
+    reference: z.nullable(z.string()),
+    balance_warning: z.nullable(z.string()),
+    refunded_at: z.string(),
+  }),
+);
+
+const cardSchema = z.object({
+  id: z.int(),
+  unique_identifier: z.string(),
+  name: z.string(),
+  description: z.string(),
+  reward_system: z.literal('cashback'),
+  currency: z.string(),
+  cashback_config: z.object({
+    cashback_percentage: num,
+    cashback_min_amount: num,
+    cashback_max_amount: z.nullable(num),
+    allows_pin_redemption: z.boolean(),
+    pin_required: z.boolean(),
+  }),
+});
+
+export const cardsResponseSchema = ok(z.object({ cards: z.array(cardSchema), total: z.int() }));
+export const cardResponseSchema = ok(cardSchema);
+export const otpRequestResponseSchema = ok(z.object({ sent: z.literal(true), channel: z.enum(['email', 'phone']), expires_at: z.string() }));
+export const otpVerifyResponseSchema = ok(z.object({ member_token: z.string(), member_id: z.int(), expires_at: z.string() }));
+export const setPinResponseSchema = ok(z.object({ member_id: z.int(), pin_set: z.literal(true) }));
