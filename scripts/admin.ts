@@ -9,6 +9,12 @@
  *   npm run admin -- fund balance [--network main|test]
  *   npm run admin -- rates set USD=1 EUR=0.92 ...      (price of one token in each currency)
  *   npm run admin -- rates get
+ *   npm run admin -- app create --name NAME [--scopes cashback_read,cashback_write,card_read]
+ *   npm run admin -- app add-key --app APP_ID [--scopes ...]
+ *   npm run admin -- card create --app APP_ID --name NAME --percentage 5 [--currency USD] [--min 10] [--max 1000]
+ *                                [--allows-pin true|false] [--pin-required true|false] [--identifier CASH-001] [--description TEXT]
+ *   npm run admin -- card update --id CARD_ID [the same settings]
+ *   npm run admin -- card list --app APP_ID
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,6 +29,9 @@ const { setRates } = await import('../lib/rates/index.js');
 const { ratesRepo } = await import('../lib/db/repositories/rates.js');
 const { formatUnits, TOKEN_DECIMALS } = await import('../lib/ledger/money.js');
 const { stringify } = await import('../lib/http/json.js');
+const cardsAdmin = await import('../lib/cards/admin.js');
+const { cardView } = await import('../lib/cards/index.js');
+const { cardsRepo } = await import('../lib/db/repositories/cards.js');
 
 const [area, action, ...rest] = process.argv.slice(2);
 const flags: Record<string, string> = {};
@@ -40,6 +49,20 @@ const need = (name: string) => {
 const network = (flags.network ?? 'main') as 'main' | 'test';
 if (network !== 'main' && network !== 'test') throw new Error('--network must be main or test');
 const amountOut = (v: bigint) => ({ amount: v.toString(), tokens: formatUnits(v, TOKEN_DECIMALS) });
+
+const scopes = () => (flags.scopes ? flags.scopes.split(',') : ['cashback_read', 'cashback_write', 'card_read']) as ('cashback_read' | 'cashback_write' | 'card_read')[];
+const bool = (name: string) => (flags[name] === undefined ? undefined : flags[name] === 'true');
+const cardSettings = () => ({
+  ...(flags.name !== undefined ? { name: flags.name } : {}),
+  ...(flags.percentage !== undefined ? { cashbackPercentage: flags.percentage } : {}),
+  ...(flags.currency !== undefined ? { currency: flags.currency } : {}),
+  ...(flags.min !== undefined ? { minAmount: flags.min } : {}),
+  ...(flags.max !== undefined ? { maxAmount: flags.max === 'none' ? null : flags.max } : {}),
+  ...(flags.identifier !== undefined ? { uniqueIdentifier: flags.identifier } : {}),
+  ...(flags.description !== undefined ? { description: flags.description } : {}),
+  ...(bool('allows-pin') !== undefined ? { allowsPinRedemption: bool('allows-pin') } : {}),
+  ...(bool('pin-required') !== undefined ? { pinRequired: bool('pin-required') } : {}),
+});
 
 async function run(): Promise<unknown> {
   switch (`${area} ${action}`) {
@@ -66,6 +89,16 @@ async function run(): Promise<unknown> {
     }
     case 'rates get':
       return { rates: await ratesRepo.get() };
+    case 'app create':
+      return { ...(await cardsAdmin.createApp(need('name'), scopes())), note: 'the API key is shown only now; it is stored hashed' };
+    case 'app add-key':
+      return { ...(await cardsAdmin.addAppKey(need('app'), scopes())), note: 'the API key is shown only now; it is stored hashed' };
+    case 'card create':
+      return cardView(await cardsAdmin.createCard(need('app'), { ...cardSettings(), name: need('name'), cashbackPercentage: need('percentage') }));
+    case 'card update':
+      return cardView(await cardsAdmin.updateCard(Number(need('id')), cardSettings()));
+    case 'card list':
+      return { cards: (await cardsRepo.listByApp(need('app'))).map(cardView) };
     default:
       throw new Error('usage: see the header of scripts/admin.ts or README.md (Admin CLI)');
   }

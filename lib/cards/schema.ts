@@ -78,12 +78,13 @@ export const balanceQuerySchema = z.object({
 });
 
 const boundedInt = (field: string, min: number, max: number, fallback: number) =>
-  z._default(
-    z
-      .pipe(z.string({ error: `${field} must be an integer` }), z.transform((v) => (/^\d{1,6}$/.test(v) ? Number(v) : NaN)))
-      .check(z.refine((v) => Number.isInteger(v) && v >= min && v <= max, `${field} must be an integer from ${min} to ${max}`)),
-    String(fallback) as never,
-  ) as unknown as z.ZodMiniType<number, string | undefined>;
+  z
+    .pipe(
+      z.optional(z.string({ error: `${field} must be an integer` })),
+      z.transform((v) => (v === undefined || v === '' ? fallback : /^\d{1,6}$/.test(v) ? Number(v) : NaN)),
+    )
+    .check(z.refine((v) => Number.isInteger(v) && v >= min && v <= max, `${field} must be an integer from ${min} to ${max}`))
+    .register(z.globalRegistry, { description: `${min}-${max}, default ${fallback}`, type: 'integer' }) as unknown as z.ZodMiniType<number, string | undefined>;
 
 export const historyQuerySchema = z.object({
   ...balanceQuerySchema.shape,

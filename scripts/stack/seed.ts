@@ -3,10 +3,51 @@ import { depositPartnerFunds, fundDistribution, tokens } from '../../lib/admin/i
 import { AlreadyExistsError } from '../../lib/db/errors.js';
 import { authenticatePartner, createPartner, rotatePartnerKey } from '../../lib/partners/index.js';
 import { setRates } from '../../lib/rates/index.js';
+import { addAppKey, createApp, createCard } from '../../lib/cards/admin.js';
+import { authenticateApp } from '../../lib/cards/auth.js';
+import { earn } from '../../lib/cards/index.js';
+import { appsRepo, cardsRepo } from '../../lib/db/repositories/cards.js';
 
 export const DEMO_PARTNER = 'demo-shop';
 /** Price of one token in each purchase currency. */
 export const DEMO_RATES = { USD: '1', EUR: '0.92', RUR: '90', GBYTE: '0.05', BTC: '0.000015' };
+
+export const DEMO_APP_ID = 'app_demo';
+export const DEMO_MEMBER_EMAIL = 'alice@example.com';
+
+export interface DemoCards {
+  appId: string;
+  apiKey: string;
+  cardId: number;
+  memberId: number;
+  memberEmail: string;
+}
+
+/** A loyalty app with every scope, a card like the seed's (5%, min 10, max 1000, PIN redemption) and a member with a balance. */
+export async function seedCards(previousKey?: string): Promise<DemoCards> {
+  let apiKey: string;
+  if (!(await appsRepo.get(DEMO_APP_ID))) apiKey = (await createApp('Demo loyalty app', undefined, DEMO_APP_ID)).apiKey;
+  else {
+    const valid = previousKey && (await authenticateApp({ 'x-app-id': DEMO_APP_ID, 'x-api-key': previousKey }, 'card_read').then(() => true, () => false));
+    apiKey = valid ? previousKey : (await addAppKey(DEMO_APP_ID, ['cashback_read', 'cashback_write', 'card_read'])).apiKey;
+  }
+  const existing = (await cardsRepo.listByApp(DEMO_APP_ID)).find((c) => c.uniqueIdentifier === 'CASH-001');
+  const card =
+    existing ??
+    (await createCard(DEMO_APP_ID, {
+      name: 'Premium Cashback Card',
+      uniqueIdentifier: 'CASH-001',
+      description: '5% cashback on all purchases',
+      currency: 'USD',
+      cashbackPercentage: '5',
+      minAmount: '10',
+      maxAmount: '1000',
+      allowsPinRedemption: true,
+    }));
+  const caller = { appId: DEMO_APP_ID, keyId: 'seed', scopes: [] };
+  const earned = await earn(caller, { card_id: card.id, email: DEMO_MEMBER_EMAIL, member_name: 'Alice', purchase_amount: 200, reference: 'demo-seed-1' });
+  return { appId: DEMO_APP_ID, apiKey, cardId: card.id, memberId: earned.member_id, memberEmail: DEMO_MEMBER_EMAIL };
+}
 
 export async function seedDemo(previousKey?: string): Promise<{ partner: { name: string; key: string } }> {
   let partner: { name: string; key: string };

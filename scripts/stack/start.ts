@@ -31,10 +31,11 @@ async function main(): Promise<void> {
   const started = Date.now();
   const info = await startStack({ dataDir, ports: portsFromEnv(), persist: true, log: (l) => console.log(`  ${l}`) });
   Object.assign(process.env, info.definition.environment, ...info.definition.functions.map((f) => f.environment));
-  const { seedDemo } = await import('./seed.js');
+  const { seedCards, seedDemo } = await import('./seed.js');
   const previous = existsSync(stackFile) ? JSON.parse(readFileSync(stackFile, 'utf8')) : {};
   const { partner } = await seedDemo(previous.partner?.key);
-  const stack = { apiUrl: info.apiUrl, mailUrl: info.mailUrl, rpcUrl: info.rpcUrl, tokenAddress: info.tokenAddress, partner };
+  const cards = await seedCards(previous.cards?.apiKey);
+  const stack = { apiUrl: info.apiUrl, mailUrl: info.mailUrl, rpcUrl: info.rpcUrl, tokenAddress: info.tokenAddress, partner, cards };
   writeFileSync(stackFile, JSON.stringify(stack, null, 2) + '\n');
   writeFileSync(join(dataDir, 'env.json'), JSON.stringify({ ...info.definition.environment, ...info.env }, null, 2) + '\n');
 
@@ -46,6 +47,7 @@ Rewards platform is up (${((Date.now() - started) / 1000).toFixed(1)} s)
   Mail (maildev) ${info.mailUrl}
   Chain (anvil) ${info.rpcUrl}   ERC-20 ${info.tokenAddress}
   Demo partner  ${partner.name} / ${partner.key}
+  Cards app     X-App-Id: ${cards.appId}  X-Api-Key: ${cards.apiKey}  card ${cards.cardId}, member ${cards.memberId} (${cards.memberEmail})
   Written to    .local/stack.json   Logs: .local/logs/
 
 Try:
@@ -55,6 +57,9 @@ Try:
   ${form(`demo-mail-${Date.now()}`, 'alice@example.com')}
   # the same as JSON, on the testnet
   curl -s ${info.apiUrl}/test/new_purchase -H 'content-type: application/json' -d '{"partner":"${partner.name}","partner_key":"${partner.key}","customer":"bob","order_id":"t-${Date.now()}","address":"0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC","currency":"EUR","currency_amount":12.5}'
+  # cashback cards: earn 5% on a purchase, then read the balance (README: OTP, redeem, refund, history)
+  curl -s ${info.apiUrl}/api/v1/cashback/cashback/earn -H 'X-App-Id: ${cards.appId}' -H 'X-Api-Key: ${cards.apiKey}' -H 'content-type: application/json' -d '{"card_id":${cards.cardId},"email":"${cards.memberEmail}","purchase_amount":50.00,"reference":"ORDER-${Date.now()}"}'
+  curl -s '${info.apiUrl}/api/v1/cashback/cashback/balance?card_id=${cards.cardId}&member_id=${cards.memberId}' -H 'X-App-Id: ${cards.appId}' -H 'X-Api-Key: ${cards.apiKey}'
 
 Ctrl-C stops everything; the next npm start reuses .local/.`);
 }

@@ -104,7 +104,8 @@ const put = (item: Record<string, unknown>, condition = 'attribute_not_exists(PK
   Put: { TableName: tableName(), Item: item, ConditionExpression: condition },
 });
 
-const money = (v: bigint | undefined) => (v === undefined ? undefined : v.toString());
+/** Money is stored as DynamoDB numbers (bigint in, string out: see client.ts), so conditions compare numbers. */
+const money = (v: bigint | undefined) => v;
 const optBig = (v: unknown) => (v === undefined || v === null ? undefined : big(v));
 
 function cardFromItem(i: Record<string, unknown>): Card {
