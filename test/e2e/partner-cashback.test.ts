@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { accountIds } from '../../lib/db/keys.js';
 import { depositPartnerFunds, fundDistribution, partnerBalance, tokens } from '../../lib/admin/index.js';
 import { getBalance, listPostings } from '../../lib/ledger/index.js';
-import { newPartner, onChainBalance, postForm, postJson, randomAddress, rawInteger, stack, uniq, waitFor } from '../fixtures/stack.js';
+import { mailTo, newPartner, onChainBalance, postForm, postJson, randomAddress, rawInteger, stack, uniq, waitFor } from '../fixtures/stack.js';
 
 let partner: { name: string; key: string };
 const purchase = (over: Record<string, string | number> = {}) => ({
@@ -42,10 +42,7 @@ describe('POST /new_purchase end to end', () => {
     const amount = rawInteger(res.text, 'cashback_amount');
     expect(amount).toBe(1_400_000_000_000_000_000n); // 14% of 10 tokens (9.20 EUR at 0.92 EUR/token)
 
-    const mail = await waitFor('textcoin mail in maildev', async () => {
-      const all = (await (await fetch(`${stack().mailUrl}/api/email`)).json()) as { to: { address: string }[]; text: string }[];
-      return all.find((m) => m.to.some((t) => t.address === email));
-    });
+    const mail = await mailTo(email);
     const link = /https?:\/\/\S+\/textcoin\/\S+/.exec(mail.text)?.[0];
     expect(link).toBeDefined();
     const pageUrl = link!.replace(/^https?:\/\/[^/]+/, stack().apiUrl);
@@ -71,9 +68,10 @@ describe('POST /new_purchase end to end', () => {
     const credits = (await listPostings(account)).filter((p) => p.kind === 'cashback');
     expect(credits).toHaveLength(1);
     await waitFor('the single transfer', async () => (await onChainBalance(String(req.address))) === 10n ** 18n);
+    // The worker records the settlement after the receipt: then the ledger amount has moved to chain-out.
+    await waitFor('the settlement in the ledger', async () => (await getBalance(account)) === 0n);
     await new Promise((r) => setTimeout(r, 1500));
     expect(await onChainBalance(String(req.address))).toBe(10n ** 18n);
-    expect(await getBalance(account)).toBe(0n); // settled: moved to chain-out
   });
 
   it('answers a repeat with the original answer and a conflicting reuse with an error', async () => {
