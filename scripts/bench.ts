@@ -5,7 +5,9 @@
  *  - warm in-process /new_purchase p50/p99 against DynamoDB Local, and the ratio of that p50 to the p50 of
  *    the same DynamoDB commands issued bare (the handler's overhead);
  *  - DynamoDB round trips and consumed write units per warm purchase;
- *  - purchases per second with 32 concurrent clients.
+ *  - purchases per second with 32 concurrent clients;
+ *  - cashback cards earn and redeem: warm p50/p99, overhead against the same DynamoDB commands issued bare,
+ *    DynamoDB round trips per call.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,7 +15,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { parse } from 'yaml';
-import { DynamoDBDocumentClient, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { freePorts, startChild, stopAll, waitForPort } from './stack/process.js';
 import { createResources, printServerless, ROOT } from './stack/resources.js';
@@ -123,9 +125,12 @@ async function main() {
   const captured: TransactWriteCommandInput[] = [];
   let capture = false;
   let units = 0;
+  // Every command of one call, for the cards figures' bare replay.
+  let trace: { command: string; input: Record<string, unknown> }[] | undefined;
   ddb().middlewareStack.add(
-    (next) => async (args) => {
+    (next, context) => async (args) => {
       calls++;
+      trace?.push({ command: context.commandName ?? '', input: structuredClone(args.input as Record<string, unknown>) });
       if (capture && (args.input as { TransactItems?: unknown }).TransactItems) captured.push(args.input as TransactWriteCommandInput);
       const out = await next(args);
       const cc = (out.output as { ConsumedCapacity?: { CapacityUnits?: number }[] }).ConsumedCapacity;
@@ -187,6 +192,74 @@ async function main() {
   );
   const perSecond = total / ((performance.now() - t0) / 1000);
 
+  console.log('cashback cards earn and redeem...');
+  const { seedCards } = await import('./stack/seed.js');
+  const { issueMemberToken } = await import('../lib/cards/auth.js');
+  const earnHandler = (await import('../functions/cards/earn.js')).handler;
+  const redeemHandler = (await import('../functions/cards/redeem.js')).handler;
+  const demo = await seedCards();
+  const memberToken = issueMemberToken(demo.appId, demo.memberId).token;
+  const cardsEvent = (path: string, body: unknown, extra: Record<string, string> = {}) => ({
+    version: '2.0',
+    rawPath: path,
+    headers: { 'content-type': 'application/json', 'x-app-id': demo.appId, 'x-api-key': demo.apiKey, ...extra },
+    requestContext: { http: { method: 'POST', path } },
+    body: JSON.stringify(body),
+    isBase64Encoded: false,
+  });
+  // The middleware sees the low-level command name with the document-level input.
+  const COMMANDS: Record<string, new (input: never) => unknown> = {
+    GetItemCommand: GetCommand,
+    PutItemCommand: PutCommand,
+    QueryCommand,
+    TransactWriteItemsCommand: TransactWriteCommand,
+    UpdateItemCommand: UpdateCommand,
+  };
+  // Replays a traced command bare; items that must be new get fresh keys so the replay writes too.
+  const replay = async (t: { command: string; input: Record<string, unknown> }, suffix: string) => {
+    const input = t.command === 'TransactWriteItemsCommand' ? fresh(t.input as TransactWriteCommandInput, suffix) : t.input;
+    const Command = COMMANDS[t.command];
+    if (!Command) throw new Error(`no replay for ${t.command}: ${JSON.stringify(t.input).slice(0, 200)}`);
+    await bare.send(new Command(input as never) as never);
+  };
+  const cardsFigure = async (name: string, call: (i: number) => Promise<{ statusCode: number; body: string }>, n = 200) => {
+    for (let i = 0; i < 20; i++) await call(-i - 1);
+    const times: number[] = [];
+    const bareMs: number[] = [];
+    let roundTrips = 0;
+    for (let i = 0; i < n; i++) {
+      trace = [];
+      let t = performance.now();
+      const res = await call(i);
+      times.push(performance.now() - t);
+      if (res.statusCode !== 200) throw new Error(`${name}: ${res.body}`);
+      const steps = trace;
+      trace = undefined;
+      roundTrips += steps.length;
+      t = performance.now();
+      for (const step of steps) await replay(step, `bare-${name}-${i}`);
+      bareMs.push(performance.now() - t);
+    }
+    return {
+      call: name,
+      requests: n,
+      p50ms: round(pct(times, 50)),
+      p99ms: round(pct(times, 99)),
+      bareDynamoP50ms: round(pct(bareMs, 50)),
+      overheadRatio: round(pct(times, 50) / pct(bareMs, 50)),
+      dynamoCallsPerCall: round(roundTrips / n),
+    };
+  };
+  const runId = Date.now();
+  const cardsRows = [
+    await cardsFigure('earn', (i) =>
+      earnHandler(cardsEvent('/api/v1/cashback/cashback/earn', { card_id: demo.cardId, member_id: demo.memberId, purchase_amount: 100, reference: `bench-${runId}-${i}` }) as never, {} as never) as never,
+    ),
+    await cardsFigure('redeem', (i) =>
+      redeemHandler(cardsEvent('/api/v1/cashback/cashback/redeem', { card_id: demo.cardId, amount: 0.01, reference: `bench-${runId}-${i}` }, { 'x-member-token': memberToken }) as never, {} as never) as never,
+    ),
+  ];
+
   const results = {
     measuredAt: new Date().toISOString(),
     machine: { node: process.version, cpus: (await import('node:os')).cpus().length },
@@ -202,6 +275,7 @@ async function main() {
       consumedWriteUnitsPerPurchase: round(unitsPerPurchase),
       purchasesPerSecond32Clients: round(perSecond, 1),
     },
+    cards: cardsRows,
     targets: { nonChainBundleKB: 150, overheadRatio: 1.3, dynamoWriteRoundTrips: 1 },
   };
   writeFileSync(join(OUT, 'results.json'), JSON.stringify(results, null, 2) + '\n');
@@ -212,6 +286,8 @@ async function main() {
   console.table(results.coldStartMs);
   console.log('/new_purchase against DynamoDB Local (in-process, warm)');
   console.table([results.newPurchase]);
+  console.log('Cashback cards against DynamoDB Local (in-process, warm; bare = the same DynamoDB commands replayed)');
+  console.table(results.cards);
   const bigBundles = results.bundles.filter((b) => !b.chain && b.minifiedKB > 150);
   console.log(
     `targets: non-chain bundles <150 KB: ${bigBundles.length ? 'MISSED ' + bigBundles.map((b) => b.function).join(',') : 'ok'}; overhead ratio <1.3: ${results.newPurchase.overheadRatio < 1.3 ? 'ok' : 'MISSED'}; DynamoDB round trips per warm purchase: ${results.newPurchase.dynamoCallsPerPurchase}`,

@@ -35,6 +35,7 @@ import { AmountFormatError, formatAmount, percentNumber, percentOf, toJsonAmount
 import { pinHash, type AppCaller } from './auth.js';
 import type { EarnInput, HistoryQuery, RedeemInput, RefundInput } from './schema.js';
 import { equalsConstantTime } from '../security/secrets.js';
+import { ttlCache } from '../cache.js';
 
 export interface MemberSelector {
   member_id?: number;
@@ -44,8 +45,11 @@ export interface MemberSelector {
 
 const MAX_ATTEMPTS = 5;
 
+// Card settings change rarely (admin CLI); warm functions skip the read for APP_CACHE_SECONDS.
+const cards = ttlCache<number, Card>(() => Number(cardsConfig().APP_CACHE_SECONDS) * 1000);
+
 export async function requireCard(caller: AppCaller, cardId: number): Promise<Card> {
-  const card = await cardsRepo.get(cardId);
+  const card = await cards.get(cardId, () => cardsRepo.get(cardId));
   // Another app's card is indistinguishable from a missing one.
   if (!card || card.appId !== caller.appId) throw notFound(`card ${cardId} not found`);
   return card;
@@ -109,7 +113,10 @@ async function replayOf(card: Card, type: CardTxType, reference: string | undefi
   return tx;
 }
 
-/** Commits a card transaction; a concurrent duplicate of the same reference resolves to the first one. */
+/**
+ * Commits a card transaction. A reused reference fails the transaction on its guard item (no read before
+ * the write): then the first transaction is answered, or a 409 when the parameters differ.
+ */
 async function commit(card: Card, tx: CardTx, items: GuardedItem[], print: string): Promise<{ tx: CardTx; replayed: boolean }> {
   try {
     await transactWrite(items);
@@ -155,9 +162,6 @@ export async function earn(caller: AppCaller, input: EarnInput) {
         : 'the cashback on this amount rounds down to zero';
     return view(undefined, await getBalance(accountIds.cardMember(card.id, member.id)), reason);
   }
-
-  const first = await replayOf(card, 'earning', input.reference, print);
-  if (first) return view(first, first.newBalance ?? 0n);
 
   const tx: CardTx = {
     id: await countersRepo.next('cardtx'),
@@ -226,9 +230,6 @@ export async function redeem(caller: AppCaller, memberId: number, input: RedeemI
     redeemed_at: tx.createdAt,
     reference: tx.reference ?? null,
   });
-  const first = await replayOf(card, 'redemption', input.reference, print);
-  if (first) return view(first);
-
   const tx: CardTx = {
     id: await countersRepo.next('cardtx'),
     cardId: card.id,
@@ -305,6 +306,7 @@ export async function refund(caller: AppCaller, input: RefundInput) {
       ...(tx.earningId !== undefined ? { earning_transaction_id: tx.earningId } : {}),
     };
   };
+  // Checked first here: the computation below may refuse (the earning is used up) what is really a replay.
   const first = await replayOf(card, 'refund', input.reference, print);
   if (first) return view(first);
 

@@ -24,7 +24,10 @@ export class ReceiptPendingError extends Error {
   override name = 'ReceiptPendingError';
 }
 
-export async function settleChainPayout(unit: string, chain: ChainAdapter = getChain(), hooks: SettleHooks = {}): Promise<Payout['status']> {
+/** The nonce we signed with was taken by another transaction of the same sender (an operator, a script). */
+const nonceTaken = (err: unknown) => ['NONCE_EXPIRED', 'REPLACEMENT_UNDERPRICED'].includes((err as { code?: string })?.code ?? '');
+
+export async function settleChainPayout(unit: string, chain: ChainAdapter = getChain(), hooks: SettleHooks = {}, round = 1): Promise<Payout['status']> {
   const cfg = chainConfig();
   const wait = (hash: string) => chain.waitForReceipt(hash, Number(cfg.CHAIN_CONFIRMATIONS), Number(cfg.CHAIN_RECEIPT_TIMEOUT_MS));
 
@@ -53,7 +56,14 @@ export async function settleChainPayout(unit: string, chain: ChainAdapter = getC
     rawTx: signed.rawTx,
     attempts: (p.attempts ?? 0) + 1,
   });
-  await chain.broadcast(signed.rawTx);
+  try {
+    await chain.broadcast(signed.rawTx);
+  } catch (err) {
+    // Re-run now rather than after the queue's visibility timeout: the recorded transaction's nonce is spent,
+    // so the next round finds it unmined and signs anew with a fresh nonce.
+    if (nonceTaken(err) && round < 3) return settleChainPayout(unit, chain, hooks, round + 1);
+    throw err;
+  }
   await hooks.afterBroadcast?.();
   const receipt = await wait(signed.hash);
   if (!receipt) throw new ReceiptPendingError(`no receipt yet for ${signed.hash}`);

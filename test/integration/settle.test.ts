@@ -3,18 +3,15 @@
  * table without a stream keep these payouts away from the stack's own outbox and chain worker.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NonceManager, Wallet } from 'ethers';
 import { Erc20Chain, type ChainAdapter } from '../../lib/chain/erc20.js';
 import { accountIds } from '../../lib/db/keys.js';
 import { payoutsRepo, type Payout } from '../../lib/db/repositories/payouts.js';
 import { transactWrite } from '../../lib/db/transact.js';
 import { entryItems, getBalance } from '../../lib/ledger/index.js';
 import { settleChainPayout } from '../../lib/payouts/settle.js';
-import { isolateFromStackWorkers, onChainBalance, randomAddress, stack, tokenContract, uniq } from '../fixtures/stack.js';
-import { ANVIL_TREASURY_KEY } from '../../scripts/stack/token.js';
+import { isolateFromStackWorkers, onChainBalance, randomAddress, stack, uniq } from '../fixtures/stack.js';
+import { TEST_TREASURY_KEY } from '../fixtures/global-stack.js';
 
-// anvil's fourth development account.
-const TEST_TREASURY_KEY = '0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6';
 let chain: Erc20Chain;
 
 async function newPayout(amount: bigint): Promise<Payout> {
@@ -53,20 +50,6 @@ describe('settleChainPayout on anvil', () => {
   beforeAll(async () => {
     restore = await isolateFromStackWorkers();
     chain = new Erc20Chain(stack().rpcUrl, stack().tokenAddress, TEST_TREASURY_KEY);
-    const { provider, token } = tokenContract(new NonceManager(new Wallet(ANVIL_TREASURY_KEY)));
-    const funder = new NonceManager(new Wallet(ANVIL_TREASURY_KEY, provider));
-    // The stack's own worker shares this sender; retry if our nonce collides with its sends.
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const tx = await (token.connect(funder) as typeof token).getFunction('transfer')(chain.treasuryAddress(), 10n ** 24n);
-        await tx.wait();
-        break;
-      } catch (err) {
-        funder.reset();
-        if (attempt > 4) throw err;
-      }
-    }
-    provider.destroy();
   });
 
   it('sends, confirms, and moves the amount out of the customer ledger account', async () => {
