@@ -92,6 +92,7 @@ async function main() {
     SQS_ENDPOINT: `http://127.0.0.1:${sqsPort}`,
     TEXTCOIN_LINK_SECRET: 'bench-secret-bench-secret-bench-secret',
     MEMBER_TOKEN_SECRET: 'bench-member-secret-bench-member-secret',
+    CARD_DATA_KEY: 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=',
     LOG_LEVEL: 'error',
   };
   const definition = printServerless(env);

@@ -17,6 +17,7 @@ const coreSchema = z.object({
   SQS_ENDPOINT: z.optional(z.string()),
   CHAIN_TRANSFERS_QUEUE: z.string().check(z.minLength(1)),
   MAIL_QUEUE: z.string().check(z.minLength(1)),
+  CASHOUT_PAYMENTS_QUEUE: z.string().check(z.minLength(1)),
   PUBLIC_BASE_URL: z._default(z.string(), 'http://localhost:3000'),
   LOG_LEVEL: z._default(z.enum(['debug', 'info', 'warn', 'error']), 'info'),
 });
@@ -62,6 +63,14 @@ const cardsSchema = z.object({
   SMS_TRANSPORT: z._default(z.enum(['log', 'sns']), 'log'),
 });
 
+const cashoutSchema = z.object({
+  /** `local`: AES-256-GCM under CARD_DATA_KEY; `kms`: envelope encryption under CARD_KMS_KEY_ID. */
+  CARD_ENCRYPTION: z._default(z.enum(['local', 'kms']), 'local'),
+  CARD_DATA_KEY: z.optional(z.string().check(z.regex(/^([A-Za-z0-9+/_-]{43}=?)?$/, 'must be 32 bytes, base64'))),
+  CARD_KMS_KEY_ID: z.optional(z.string()),
+  CLAIM_TTL_HOURS: positiveInt('72'),
+});
+
 export class ConfigError extends Error {}
 
 function parseSection<T extends z.ZodMiniType>(name: string, schema: T, env: NodeJS.ProcessEnv): z.infer<T> {
@@ -91,6 +100,7 @@ export const chainConfig = section('chain', chainSchema);
 export const mailConfig = section('mail', mailSchema);
 export const linksConfig = section('links', linksSchema);
 export const cardsConfig = section('cards', cardsSchema);
+export const cashoutConfig = section('cashout', cashoutSchema);
 
 export type CoreConfig = z.infer<typeof coreSchema>;
 export type CashbackConfig = z.infer<typeof cashbackSchema>;
@@ -98,5 +108,5 @@ export type ChainConfig = z.infer<typeof chainSchema>;
 
 /** Forget parsed sections (tests change process.env between cases). */
 export function resetConfig(): void {
-  for (const s of [coreConfig, cashbackConfig, chainConfig, mailConfig, linksConfig, cardsConfig]) s.reset();
+  for (const s of [coreConfig, cashbackConfig, chainConfig, mailConfig, linksConfig, cardsConfig, cashoutConfig]) s.reset();
 }

@@ -36,6 +36,14 @@ export const keys = {
   /** `reference` idempotency of earn/redeem/refund on one card. */
   cardReference: (cardId: number, kind: string, reference: string) => ({ PK: `CARDREF#${cardId}#${kind}#${reference}`, SK: 'REF' }),
   otp: (appId: string, memberId: number) => ({ PK: `OTP#${appId}#${memberId}`, SK: 'OTP' }),
+  cashoutProvider: (name: string) => ({ PK: `CASHOUT#${name}`, SK: 'PROVIDER' }),
+  /** API key id -> provider (Bearer keys are `co_<keyId>_<secret>`). */
+  cashoutKey: (keyId: string) => ({ PK: `CASHOUTKEY#${keyId}`, SK: 'KEY' }),
+  claim: (uuid: string) => ({ PK: `CLAIM#${uuid}`, SK: 'CLAIM' }),
+  /** A provider's own claim id -> the claim (generate is idempotent on it). */
+  claimByProviderId: (provider: string, id: string) => ({ PK: `CLAIMID#${provider}#${id}`, SK: 'CLAIMID' }),
+  /** GSI1: a provider's claims, newest first by creation time. */
+  claimsOfProvider: (provider: string) => `CASHOUT#${provider}#CLAIMS`,
 } as const;
 
 /** Ledger account ids: `<network>:<kind>:<id>`. */

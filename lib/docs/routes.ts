@@ -3,6 +3,7 @@ import type * as z from 'zod/mini';
 import { newPurchaseResponseSchema, newPurchaseSchema, obyteErrorSchema } from '../purchases/schema.js';
 import { textcoinClaimResponseSchema, textcoinClaimSchema } from '../payouts/schema.js';
 import * as cards from '../cards/schema.js';
+import * as cashout from '../cashout/schema.js';
 
 export interface RouteDoc {
   method: 'get' | 'post' | 'put' | 'delete';
@@ -77,6 +78,7 @@ export const routes: RouteDoc[] = [
     errorSchema: obyteErrorSchema,
   },
   ...cardRoutes(),
+  ...cashoutRoutes(),
   { method: 'get', path: '/openapi.json', tag: 'Docs', summary: 'This OpenAPI 3.1 document' },
   { method: 'get', path: '/docs', tag: 'Docs', summary: 'Human-readable API reference', html: true },
 ];
@@ -211,6 +213,68 @@ function cardRoutes(): RouteDoc[] {
       requestExample: { pin: '1234' },
       response: cards.setPinResponseSchema,
       errors: errors({ 401: 'Missing, invalid or expired X-Member-Token' }),
+    },
+  ];
+}
+
+function cashoutRoutes(): RouteDoc[] {
+  const tag = 'Cash-out claims';
+  const common = { tag, errorSchema: cashout.cashoutErrorSchema };
+  const bearer = { name: 'Authorization', description: 'Bearer <api_key> issued by POST /cashout/register.' };
+  return [
+    {
+      ...common,
+      method: 'post',
+      path: '/cashout/register',
+      summary: 'Register a cash-out provider: its paying card and webhook endpoint',
+      description:
+        'PAN (16 or 19 digits, Luhn) and IPIN are encrypted at rest and never returned. The answer carries, this one time, the API key (Bearer) and the webhook signing secret.',
+      request: cashout.registerSchema,
+      requestExample: { name: 'shifa', pan: '4111111111111111', expDate: '2812', ipin: '0000', consent: true, endpoint: 'https://provider.example/webhooks/cashout' },
+      responseExample: { result: 'ok', api_key: 'co_…', webhook_secret: 'whsec_…' },
+      errors: { 400: 'Invalid field (message names it)', 409: 'item_exists: the name is taken' },
+    },
+    {
+      ...common,
+      method: 'put',
+      path: '/cashout/profile',
+      headers: [bearer],
+      summary: 'Update card and endpoint; rotates the webhook secret (the old one keeps signing for 24 h)',
+      request: cashout.profileSchema,
+      requestExample: { endpoint: 'https://provider.example/webhooks/v2' },
+      responseExample: { result: 'ok', webhook_secret: 'whsec_…' },
+      errors: { 400: 'Invalid field', 401: 'Missing or invalid API key' },
+    },
+    {
+      ...common,
+      method: 'post',
+      path: '/cashout/generate/{name}',
+      headers: [bearer],
+      summary: 'Generate a claim for one customer cash-out',
+      description: 'amount is a positive integer; id is yours and unique: the same id and amount return the same uuid (200), another amount is a 409. New claims answer 201. Claims expire after CLAIM_TTL_HOURS (72).',
+      request: cashout.generateSchema,
+      requestExample: { amount: 100, id: 'xcx' },
+      responseExample: { result: '2ff61013-b559-4504-9eb7-aa6749c352f0', uuid: '2ff61013-b559-4504-9eb7-aa6749c352f0' },
+      errors: { 400: 'Invalid amount or id', 401: 'Missing or invalid API key', 403: 'The key belongs to another provider', 409: 'id_conflict' },
+    },
+    { ...common, method: 'get', path: '/cashout/claim/{uuid}', summary: 'The hosted claim page for the customer', html: true },
+    {
+      ...common,
+      method: 'post',
+      path: '/cashout/claim/{uuid}',
+      summary: "Submit the customer's card (form from the page, or JSON)",
+      description: 'Once per claim: a second submission, even concurrent, is duplicate_claim. JSON answers 202 with the status; the form is redirected back to the page, which shows progress.',
+      request: cashout.claimSubmitSchema,
+      requestExample: { pan: '4111111111111111', expDate: '2812', name: 'Customer Name', mobile: '+249912345678' },
+      errors: { 400: 'Invalid card field', 404: 'Unknown claim', 409: 'duplicate_claim', 410: 'claim_expired' },
+    },
+    {
+      ...common,
+      method: 'get',
+      path: '/cashout/claim/{uuid}/status',
+      summary: 'Status of a claim: pending, submitted, paying, paid, failed or expired',
+      responseExample: { uuid: '2ff61013-b559-4504-9eb7-aa6749c352f0', status: 'paid', amount: 100, provider: 'shifa', updated_at: '2026-11-22T10:00:00Z' },
+      errors: { 404: 'Unknown claim' },
     },
   ];
 }

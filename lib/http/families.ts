@@ -20,3 +20,9 @@ export const cardsFamily: ApiFamily = {
 };
 
 export const cardsSuccess = (data: unknown, status = 200) => ({ status, body: { success: true, data } });
+
+/** Cash-out claims (seed 003): {"message":"...","code":"..."}. */
+export const cashoutFamily: ApiFamily = {
+  name: 'cashout',
+  errorBody: (err) => ({ message: err.message, code: err.code }),
+};

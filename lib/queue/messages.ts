@@ -22,6 +22,12 @@ export const emailMessage = z.object({
 
 export const mailMessage = z.discriminatedUnion('type', [textcoinMailMessage, emailMessage]);
 
+export const cashoutPaymentMessage = z.object({
+  type: z.literal('cashout-payment'),
+  /** The claim to pay; the worker reads its state, so redelivery is harmless. */
+  uuid: z.string().check(z.minLength(1)),
+});
+
 export type ChainTransferMessage = z.infer<typeof chainTransferMessage>;
 export type MailMessage = z.infer<typeof mailMessage>;
 
@@ -29,6 +35,7 @@ export type MailMessage = z.infer<typeof mailMessage>;
 export const queues = {
   chainTransfers: { env: 'CHAIN_TRANSFERS_QUEUE', schema: chainTransferMessage },
   mail: { env: 'MAIL_QUEUE', schema: mailMessage },
+  cashoutPayments: { env: 'CASHOUT_PAYMENTS_QUEUE', schema: cashoutPaymentMessage },
 } as const;
 
 export type QueueName = keyof typeof queues;

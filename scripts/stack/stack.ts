@@ -44,7 +44,7 @@ export interface StackInfo {
 const bin = (path: string) => join(ROOT, 'node_modules', path);
 
 /** Per-checkout secrets for the local stage, made once and kept in dataDir. */
-const SECRET_NAMES = ['textcoinLinkSecret', 'memberTokenSecret'] as const;
+const SECRET_NAMES = ['textcoinLinkSecret', 'memberTokenSecret', 'cardDataKey'] as const;
 
 /** Local secrets, generated once per data directory (a secret added later is generated on the next start). */
 function localSecrets(dataDir: string): Record<(typeof SECRET_NAMES)[number], string> {
@@ -118,6 +118,7 @@ export async function startStack(opts: StackOptions): Promise<StackInfo> {
     MAIL_FROM: 'Rewards <no-reply@rewards.local>',
     TEXTCOIN_LINK_SECRET: secrets.textcoinLinkSecret,
     MEMBER_TOKEN_SECRET: secrets.memberTokenSecret,
+    CARD_DATA_KEY: secrets.cardDataKey,
     OFFLINE_HTTP_PORT: String(ports.api),
     OFFLINE_LAMBDA_PORT: String(ports.lambda),
   };

@@ -1,0 +1,108 @@
+/**
+ * Cash-out providers: registration (card data encrypted, API key and webhook secret shown once),
+ * Bearer authentication, profile updates and webhook secret rotation (the old secret keeps signing
+ * alongside the new one for 24 hours, so receivers can switch without losing deliveries).
+ */
+import { randomBytes } from 'node:crypto';
+import { coreConfig } from '../config/index.js';
+import { cashoutProvidersRepo, ProviderExistsError, type CashoutProvider } from '../db/repositories/cashout.js';
+import { ApiError } from '../http/errors.js';
+import { open, seal } from '../security/card-vault.js';
+import { hashSecret, secretMatchesHash } from '../security/secrets.js';
+import type { ProfileInput, RegisterInput } from './schema.js';
+
+export const SECRET_OVERLAP_MS = 24 * 3600 * 1000;
+
+const newWebhookSecret = () => `whsec_${randomBytes(24).toString('base64')}`;
+
+function newApiKey(): { apiKey: string; keyId: string } {
+  const keyId = randomBytes(9).toString('base64url').replace(/[-_]/g, 'x');
+  return { keyId, apiKey: `co_${keyId}_${randomBytes(32).toString('base64url')}` };
+}
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** An https URL; plain http only to loopback and only in the local stage (the demo receiver). */
+export function checkEndpoint(endpoint: string): string {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new ApiError(400, 'invalid_endpoint', 'endpoint must be an absolute URL');
+  }
+  const local = coreConfig().STAGE === 'local' && LOOPBACK.has(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) {
+    throw new ApiError(400, 'invalid_endpoint', 'endpoint must be an https URL (http is accepted only for loopback in the local stage)');
+  }
+  if (url.username || url.password) throw new ApiError(400, 'invalid_endpoint', 'endpoint must not contain credentials');
+  return url.toString();
+}
+
+export async function registerProvider(input: RegisterInput): Promise<{ result: 'ok'; api_key: string; webhook_secret: string }> {
+  const endpoint = checkEndpoint(input.endpoint);
+  const { apiKey, keyId } = newApiKey();
+  const webhookSecret = newWebhookSecret();
+  const now = new Date().toISOString();
+  const [pan, ipin, secret] = await Promise.all([seal(input.pan), seal(input.ipin), seal(webhookSecret)]);
+  try {
+    await cashoutProvidersRepo.create({
+      name: input.name,
+      pan,
+      ipin,
+      panLast4: input.pan.slice(-4),
+      expDate: input.expDate,
+      endpoint,
+      webhookSecret: secret,
+      apiKeyId: keyId,
+      apiKeyHash: hashSecret(apiKey),
+      consentAt: now,
+      createdAt: now,
+      updatedAt: now,
+    });
+  } catch (err) {
+    if (err instanceof ProviderExistsError) throw new ApiError(409, 'item_exists', `a cash-out provider named ${input.name} already exists`);
+    throw err;
+  }
+  return { result: 'ok', api_key: apiKey, webhook_secret: webhookSecret };
+}
+
+/** The provider of `Authorization: Bearer co_<keyId>_<secret>`; 401 otherwise. */
+export async function authenticateProvider(headers: Record<string, string | undefined>): Promise<CashoutProvider> {
+  const auth = Object.entries(headers).find(([k]) => k.toLowerCase() === 'authorization')?.[1] ?? '';
+  const apiKey = /^Bearer\s+(\S+)$/i.exec(auth.trim())?.[1];
+  const keyId = apiKey && /^co_([A-Za-z0-9]{12})_[A-Za-z0-9_-]{20,}$/.exec(apiKey)?.[1];
+  if (!apiKey || !keyId) throw new ApiError(401, 'unauthorized', 'send Authorization: Bearer <api_key> (the key issued at registration)');
+  const name = await cashoutProvidersRepo.nameByKeyId(keyId);
+  const provider = name ? await cashoutProvidersRepo.get(name) : undefined;
+  if (!provider || provider.apiKeyId !== keyId || !secretMatchesHash(apiKey, provider.apiKeyHash)) throw new ApiError(401, 'unauthorized', 'invalid API key');
+  return provider;
+}
+
+export async function updateProfile(provider: CashoutProvider, input: ProfileInput): Promise<{ result: 'ok'; webhook_secret?: string }> {
+  const now = new Date();
+  const fields: Partial<CashoutProvider> = { updatedAt: now.toISOString() };
+  if (input.pan) Object.assign(fields, { pan: await seal(input.pan), panLast4: input.pan.slice(-4) });
+  if (input.ipin) fields.ipin = await seal(input.ipin);
+  if (input.expDate) fields.expDate = input.expDate;
+  if (input.endpoint) fields.endpoint = checkEndpoint(input.endpoint);
+  let webhookSecret: string | undefined;
+  if (input.rotate_webhook_secret !== false) {
+    webhookSecret = newWebhookSecret();
+    Object.assign(fields, {
+      webhookSecret: await seal(webhookSecret),
+      previousWebhookSecret: provider.webhookSecret,
+      previousSecretValidUntil: new Date(now.getTime() + SECRET_OVERLAP_MS).toISOString(),
+    });
+  }
+  await cashoutProvidersRepo.update(provider.name, fields);
+  return { result: 'ok', ...(webhookSecret ? { webhook_secret: webhookSecret } : {}) };
+}
+
+/** The secrets a webhook is signed with now: the current one, plus the previous one within its overlap. */
+export async function signingSecrets(provider: CashoutProvider, now = new Date()): Promise<string[]> {
+  const secrets = [await open(provider.webhookSecret)];
+  if (provider.previousWebhookSecret && provider.previousSecretValidUntil && provider.previousSecretValidUntil > now.toISOString()) {
+    secrets.push(await open(provider.previousWebhookSecret));
+  }
+  return secrets;
+}

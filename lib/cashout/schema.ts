@@ -1,0 +1,95 @@
+/** Cash-out claims (seed 003): requests, validated with the seed's field names. */
+import * as z from 'zod/mini';
+
+const required = (field: string, kind: string) => (i: { input: unknown }) => (i.input === undefined ? `${field} is required` : `${field} must be ${kind}`);
+
+/** Luhn check of a card number (digits only). */
+export function luhnValid(pan: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < pan.length; i++) {
+    let d = pan.charCodeAt(pan.length - 1 - i) - 48;
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+/** `YYmm` not before the current month (a card is valid through the end of its expiry month). */
+export function expiryValid(expDate: string, now = new Date()): boolean {
+  const m = /^(\d{2})(\d{2})$/.exec(expDate);
+  if (!m) return false;
+  const month = Number(m[2]);
+  if (month < 1 || month > 12) return false;
+  const year = 2000 + Number(m[1]);
+  return year * 12 + month >= now.getUTCFullYear() * 12 + now.getUTCMonth() + 1;
+}
+
+export const pan = z
+  .string({ error: required('pan', 'a string of digits') })
+  .check(
+    z.regex(/^(\d{16}|\d{19})$/, 'pan must be 16 or 19 digits'),
+    z.refine((v) => luhnValid(v), 'pan fails the Luhn check'),
+  )
+  .register(z.globalRegistry, { description: 'Card number, 16 or 19 digits (Luhn-checked). Encrypted at rest, never returned.' });
+
+export const expDate = z
+  .string({ error: required('expDate', 'a string') })
+  .check(z.regex(/^\d{4}$/, 'expDate must be YYmm, e.g. 2812'), z.refine((v) => expiryValid(v), 'expDate is in the past or not a valid YYmm'))
+  .register(z.globalRegistry, { description: 'Card expiry, YYmm.' });
+
+export const providerName = z
+  .string({ error: required('name', 'a string') })
+  .check(z.regex(/^[A-Za-z0-9_-]{2,64}$/, 'name must be 2-64 letters, digits, "_" or "-"'))
+  .register(z.globalRegistry, { description: 'Unique provider name.' });
+
+const endpoint = z.string({ error: required('endpoint', 'a URL') }).check(z.maxLength(2048, 'endpoint is too long')).register(z.globalRegistry, {
+  description: 'Where webhooks are delivered: an https URL (http only to loopback in the local stage).',
+});
+
+const ipin = z
+  .string({ error: required('ipin', 'a string of digits') })
+  .check(z.regex(/^\d{4,6}$/, 'ipin must be 4 to 6 digits'))
+  .register(z.globalRegistry, { description: 'Card IPIN. Encrypted at rest, never returned.' });
+
+export const registerSchema = z.object({
+  name: providerName,
+  pan,
+  expDate,
+  ipin,
+  consent: z
+    .union([z.boolean(), z.string()], { error: required('consent', 'true') })
+    .check(z.refine((v) => v === true || v === 'true', 'consent must be true: you accept the terms and let us use the card on your behalf')),
+  endpoint,
+});
+
+export const profileSchema = z.object({
+  pan: z.optional(pan),
+  expDate: z.optional(expDate),
+  ipin: z.optional(ipin),
+  endpoint: z.optional(endpoint),
+  rotate_webhook_secret: z.optional(z.boolean({ error: 'rotate_webhook_secret must be true or false' })),
+});
+
+export const generateSchema = z.object({
+  amount: z
+    .union([z.number(), z.string()], { error: required('amount', 'a positive integer') })
+    .check(z.refine((v) => (typeof v === 'number' ? Number.isSafeInteger(v) && v > 0 : /^[1-9]\d{0,14}$/.test(v)), 'amount must be a positive integer')),
+  id: z.string({ error: required('id', 'a string') }).check(z.trim(), z.minLength(1, 'id must not be empty'), z.maxLength(128, 'id must be at most 128 characters')),
+});
+
+export type RegisterInput = z.infer<typeof registerSchema>;
+export type ProfileInput = z.infer<typeof profileSchema>;
+
+export const cashoutErrorSchema = z.object({ message: z.string(), code: z.string() });
+
+export const claimSubmitSchema = z.object({
+  pan,
+  expDate,
+  name: z.string({ error: required('name', 'a string') }).check(z.trim(), z.minLength(2, 'name is required'), z.maxLength(100, 'name must be at most 100 characters')),
+  mobile: z.string({ error: required('mobile', 'a string') }).check(z.trim(), z.regex(/^\+?[0-9]{7,15}$/, 'mobile must be 7-15 digits, optionally starting with +')),
+});
+
+export type ClaimSubmitInput = z.infer<typeof claimSubmitSchema>;

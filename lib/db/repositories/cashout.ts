@@ -1,0 +1,186 @@
+/** Cash-out providers (seed 003): profile with encrypted card data and webhook secrets, API key lookup. */
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ddb, tableName } from '../client.js';
+import { AlreadyExistsError } from '../errors.js';
+import { keys } from '../keys.js';
+import { transactWrite } from '../transact.js';
+import type { Envelope } from '../../security/card-vault.js';
+
+export interface CashoutProvider {
+  name: string;
+  pan: Envelope;
+  ipin: Envelope;
+  panLast4: string;
+  expDate: string;
+  endpoint: string;
+  webhookSecret: Envelope;
+  /** After a rotation the previous secret keeps signing alongside the new one until this time. */
+  previousWebhookSecret?: Envelope;
+  previousSecretValidUntil?: string;
+  apiKeyId: string;
+  apiKeyHash: string;
+  consentAt: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export class ProviderExistsError extends AlreadyExistsError {
+  override name = 'ProviderExistsError';
+}
+
+export const cashoutProvidersRepo = {
+  /** The provider and its API key lookup, both new, in one transaction. */
+  async create(p: CashoutProvider): Promise<void> {
+    await transactWrite([
+      {
+        item: { Put: { TableName: tableName(), Item: { ...keys.cashoutProvider(p.name), type: 'CashoutProvider', ...p }, ConditionExpression: 'attribute_not_exists(PK)' } },
+        onConditionFailed: () => new ProviderExistsError(`a provider named ${p.name} already exists`),
+      },
+      {
+        item: {
+          Put: {
+            TableName: tableName(),
+            Item: { ...keys.cashoutKey(p.apiKeyId), type: 'CashoutKey', provider: p.name, createdAt: p.createdAt, updatedAt: p.createdAt },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+      },
+    ]);
+  },
+
+  async get(name: string): Promise<CashoutProvider | undefined> {
+    const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.cashoutProvider(name), ConsistentRead: true }));
+    return out.Item as CashoutProvider | undefined;
+  },
+
+  async nameByKeyId(keyId: string): Promise<string | undefined> {
+    const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.cashoutKey(keyId) }));
+    return out.Item?.provider as string | undefined;
+  },
+
+  async update(name: string, fields: Partial<CashoutProvider>): Promise<CashoutProvider> {
+    const entries = Object.entries(fields).filter(([, v]) => v !== undefined);
+    const out = await ddb().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.cashoutProvider(name),
+        UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeNames: Object.fromEntries(entries.map(([k], i) => [`#f${i}`, k])),
+        ExpressionAttributeValues: Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v])),
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return out.Attributes as CashoutProvider;
+  },
+};
+
+export type ClaimStatus = 'PENDING' | 'SUBMITTED' | 'PAYING' | 'PAID' | 'FAILED';
+
+export interface PaymentAttempt {
+  at: string;
+  outcome: 'approved' | 'declined' | 'unknown';
+  code?: number;
+  response?: string;
+  gatewayReference?: string;
+}
+
+export interface Claim {
+  uuid: string;
+  provider: string;
+  /** The provider's own id of the cash-out. */
+  providerId: string;
+  amount: number;
+  status: ClaimStatus;
+  claimExpiresAt: string;
+  /** Filled by the customer's submission. */
+  customer?: { pan: Envelope; panLast4: string; expDate: string; name: string; mobile: string };
+  submittedAt?: string;
+  /** Our reference at the gateway: the gateway is asked for it before any second payment. */
+  paymentReference?: string;
+  attempts?: PaymentAttempt[];
+  resultCode?: number;
+  resultResponse?: string;
+  paidAt?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export class ClaimIdExistsError extends AlreadyExistsError {
+  override name = 'ClaimIdExistsError';
+}
+
+export class ClaimStateError extends AlreadyExistsError {
+  override name = 'ClaimStateError';
+}
+
+export const claimsRepo = {
+  /** The claim and its provider-id guard, in one transaction. */
+  async create(c: Claim): Promise<void> {
+    await transactWrite([
+      {
+        item: {
+          Put: {
+            TableName: tableName(),
+            Item: { ...keys.claimByProviderId(c.provider, c.providerId), type: 'ClaimId', uuid: c.uuid, amount: c.amount, createdAt: c.createdAt, updatedAt: c.createdAt },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+        onConditionFailed: () => new ClaimIdExistsError(`claim id ${c.providerId} already used`),
+      },
+      {
+        item: {
+          Put: {
+            TableName: tableName(),
+            Item: { ...keys.claim(c.uuid), GSI1PK: keys.claimsOfProvider(c.provider), GSI1SK: c.createdAt, type: 'Claim', ...c },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+      },
+    ]);
+  },
+
+  async byProviderId(provider: string, id: string): Promise<{ uuid: string; amount: number } | undefined> {
+    const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.claimByProviderId(provider, id), ConsistentRead: true }));
+    return out.Item ? { uuid: String(out.Item.uuid), amount: Number(out.Item.amount) } : undefined;
+  },
+
+  async get(uuid: string): Promise<Claim | undefined> {
+    const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.claim(uuid), ConsistentRead: true }));
+    return out.Item ? ({ ...out.Item, amount: Number(out.Item.amount) } as Claim) : undefined;
+  },
+
+  /** Moves a claim on only from the status the caller saw (every step of the payment state machine). */
+  async transition(uuid: string, from: ClaimStatus, to: ClaimStatus, fields: Partial<Claim> = {}, extraCondition?: { expression: string; values: Record<string, unknown> }): Promise<Claim> {
+    const set = { ...fields, status: to, updatedAt: new Date().toISOString() };
+    const entries = Object.entries(set).filter(([, v]) => v !== undefined);
+    try {
+      const out = await ddb().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: keys.claim(uuid),
+          UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
+          ConditionExpression: `#status = :from${extraCondition ? ` AND ${extraCondition.expression}` : ''}`,
+          ExpressionAttributeNames: { '#status': 'status', ...Object.fromEntries(entries.map(([k], i) => [`#f${i}`, k])) },
+          ExpressionAttributeValues: { ':from': from, ...Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v])), ...(extraCondition?.values ?? {}) },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return { ...(out.Attributes as Claim), amount: Number(out.Attributes!.amount) };
+    } catch (err) {
+      if ((err as Error).name === 'ConditionalCheckFailedException') throw new ClaimStateError(`claim ${uuid} is not ${from}`);
+      throw err;
+    }
+  },
+
+  async appendAttempt(uuid: string, attempt: PaymentAttempt): Promise<void> {
+    await ddb().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.claim(uuid),
+        UpdateExpression: 'SET attempts = list_append(if_not_exists(attempts, :empty), :a), updatedAt = :now',
+        ExpressionAttributeValues: { ':a': [attempt], ':empty': [], ':now': attempt.at },
+      }),
+    );
+  },
+};
