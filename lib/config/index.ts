@@ -18,6 +18,7 @@ const coreSchema = z.object({
   CHAIN_TRANSFERS_QUEUE: z.string().check(z.minLength(1)),
   MAIL_QUEUE: z.string().check(z.minLength(1)),
   CASHOUT_PAYMENTS_QUEUE: z.string().check(z.minLength(1)),
+  WEBHOOK_DELIVERIES_QUEUE: z.string().check(z.minLength(1)),
   PUBLIC_BASE_URL: z._default(z.string(), 'http://localhost:3000'),
   LOG_LEVEL: z._default(z.enum(['debug', 'info', 'warn', 'error']), 'info'),
 });

@@ -44,6 +44,11 @@ export const keys = {
   claimByProviderId: (provider: string, id: string) => ({ PK: `CLAIMID#${provider}#${id}`, SK: 'CLAIMID' }),
   /** GSI1: a provider's claims, newest first by creation time. */
   claimsOfProvider: (provider: string) => `CASHOUT#${provider}#CLAIMS`,
+  webhookDelivery: (id: string) => ({ PK: `WEBHOOK#${id}`, SK: 'DELIVERY' }),
+  /** GSI1: a provider's webhook deliveries, newest first by creation time. */
+  webhooksOfProvider: (provider: string) => `CASHOUT#${provider}#WEBHOOKS`,
+  /** The local sandbox card gateway's own record of a payment (it answers status queries from it). */
+  sandboxPayment: (reference: string) => ({ PK: `SANDBOXPAY#${reference}`, SK: 'PAYMENT' }),
 } as const;
 
 /** Ledger account ids: `<network>:<kind>:<id>`. */

@@ -276,5 +276,21 @@ function cashoutRoutes(): RouteDoc[] {
       responseExample: { uuid: '2ff61013-b559-4504-9eb7-aa6749c352f0', status: 'paid', amount: 100, provider: 'shifa', updated_at: '2026-11-22T10:00:00Z' },
       errors: { 404: 'Unknown claim' },
     },
+    {
+      ...common,
+      method: 'get',
+      path: '/cashout/webhooks',
+      headers: [bearer],
+      summary: "The provider's webhook deliveries, newest first, with status and attempts",
+      errors: { 401: 'Missing or invalid API key' },
+    },
+    {
+      ...common,
+      method: 'post',
+      path: '/cashout/webhooks/{id}/replay',
+      headers: [bearer],
+      summary: 'Send a webhook again (same webhook-id and body)',
+      errors: { 401: 'Missing or invalid API key', 404: 'Unknown delivery' },
+    },
   ];
 }

@@ -28,6 +28,13 @@ export const cashoutPaymentMessage = z.object({
   uuid: z.string().check(z.minLength(1)),
 });
 
+export const webhookDeliveryMessage = z.object({
+  type: z.literal('webhook-delivery'),
+  id: z.string().check(z.minLength(1)),
+  /** Earliest time of this attempt (ISO): SQS delays stop at 15 minutes, so longer waits are chained. */
+  notBefore: z.optional(z.string()),
+});
+
 export type ChainTransferMessage = z.infer<typeof chainTransferMessage>;
 export type MailMessage = z.infer<typeof mailMessage>;
 
@@ -36,6 +43,7 @@ export const queues = {
   chainTransfers: { env: 'CHAIN_TRANSFERS_QUEUE', schema: chainTransferMessage },
   mail: { env: 'MAIL_QUEUE', schema: mailMessage },
   cashoutPayments: { env: 'CASHOUT_PAYMENTS_QUEUE', schema: cashoutPaymentMessage },
+  webhookDeliveries: { env: 'WEBHOOK_DELIVERIES_QUEUE', schema: webhookDeliveryMessage },
 } as const;
 
 export type QueueName = keyof typeof queues;

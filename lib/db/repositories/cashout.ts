@@ -1,5 +1,5 @@
 /** Cash-out providers (seed 003): profile with encrypted card data and webhook secrets, API key lookup. */
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, tableName } from '../client.js';
 import { AlreadyExistsError } from '../errors.js';
 import { keys } from '../keys.js';
@@ -106,6 +106,24 @@ export interface Claim {
   updatedAt: string;
 }
 
+/** DynamoDB numbers come back as strings (see client.ts): give claims and deliveries their numbers back. */
+const optNum = (v: unknown) => (v === undefined || v === null ? undefined : Number(v));
+
+function claimFromItem(i: Record<string, unknown>): Claim {
+  const c = i as unknown as Claim;
+  return {
+    ...c,
+    amount: Number(c.amount),
+    resultCode: optNum(c.resultCode),
+    attempts: c.attempts?.map((a) => ({ ...a, code: optNum(a.code) })),
+  };
+}
+
+function deliveryFromItem(i: Record<string, unknown>): WebhookDelivery {
+  const d = i as unknown as WebhookDelivery;
+  return { ...d, attempts: d.attempts.map((a) => ({ ...a, ms: Number(a.ms), status: optNum(a.status) })) };
+}
+
 export class ClaimIdExistsError extends AlreadyExistsError {
   override name = 'ClaimIdExistsError';
 }
@@ -147,7 +165,7 @@ export const claimsRepo = {
 
   async get(uuid: string): Promise<Claim | undefined> {
     const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.claim(uuid), ConsistentRead: true }));
-    return out.Item ? ({ ...out.Item, amount: Number(out.Item.amount) } as Claim) : undefined;
+    return out.Item ? claimFromItem(out.Item) : undefined;
   },
 
   /** Moves a claim on only from the status the caller saw (every step of the payment state machine). */
@@ -166,7 +184,7 @@ export const claimsRepo = {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return { ...(out.Attributes as Claim), amount: Number(out.Attributes!.amount) };
+      return claimFromItem(out.Attributes!);
     } catch (err) {
       if ((err as Error).name === 'ConditionalCheckFailedException') throw new ClaimStateError(`claim ${uuid} is not ${from}`);
       throw err;
@@ -182,5 +200,98 @@ export const claimsRepo = {
         ExpressionAttributeValues: { ':a': [attempt], ':empty': [], ':now': attempt.at },
       }),
     );
+  },
+};
+
+export type WebhookStatus = 'PENDING' | 'DELIVERED' | 'FAILED';
+
+export interface WebhookAttempt {
+  at: string;
+  status?: number;
+  error?: string;
+  ms: number;
+}
+
+export interface WebhookDelivery {
+  /** Also the `webhook-id` header: the same for every attempt, so receivers can deduplicate. */
+  id: string;
+  provider: string;
+  claimUuid: string;
+  /** The exact body sent on every attempt. */
+  body: string;
+  status: WebhookStatus;
+  attempts: WebhookAttempt[];
+  nextAttemptAt?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const webhooksRepo = {
+  /** Creates the delivery once; false when it already exists. */
+  async createOnce(d: WebhookDelivery): Promise<boolean> {
+    try {
+      await ddb().send(
+        new PutCommand({
+          TableName: tableName(),
+          Item: { ...keys.webhookDelivery(d.id), GSI1PK: keys.webhooksOfProvider(d.provider), GSI1SK: d.createdAt, type: 'WebhookDelivery', ...d },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+      return true;
+    } catch (err) {
+      if ((err as Error).name === 'ConditionalCheckFailedException') return false;
+      throw err;
+    }
+  },
+
+  async get(id: string): Promise<WebhookDelivery | undefined> {
+    const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.webhookDelivery(id), ConsistentRead: true }));
+    return out.Item ? deliveryFromItem(out.Item) : undefined;
+  },
+
+  /** Records an attempt; conditioned on the attempt count seen, so two deliveries of one message cannot both count. */
+  async recordAttempt(d: WebhookDelivery, attempt: WebhookAttempt, status: WebhookStatus, nextAttemptAt?: string): Promise<boolean> {
+    try {
+      await ddb().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: keys.webhookDelivery(d.id),
+          UpdateExpression: 'SET attempts = list_append(attempts, :a), #status = :s, nextAttemptAt = :next, updatedAt = :now',
+          ConditionExpression: 'size(attempts) = :n',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':a': [attempt], ':s': status, ':next': nextAttemptAt ?? null, ':n': d.attempts.length, ':now': attempt.at },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if ((err as Error).name === 'ConditionalCheckFailedException') return false;
+      throw err;
+    }
+  },
+
+  async reopen(id: string, now: string): Promise<void> {
+    await ddb().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.webhookDelivery(id),
+        UpdateExpression: 'SET #status = :p, nextAttemptAt = :now, updatedAt = :now',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':p': 'PENDING', ':now': now },
+      }),
+    );
+  },
+
+  async listByProvider(provider: string, limit: number): Promise<WebhookDelivery[]> {
+    const out = await ddb().send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :pk',
+        ExpressionAttributeValues: { ':pk': keys.webhooksOfProvider(provider) },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (out.Items ?? []).map(deliveryFromItem);
   },
 };

@@ -1,0 +1,129 @@
+/**
+ * Cash-out payments and webhooks against the stack: the worker's state machine with the sandbox gateway,
+ * exactly once through crashes and timeouts, and Standard Webhooks deliveries to a real HTTP receiver.
+ */
+import { createServer, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateClaim, submitClaim } from '../../lib/cashout/claims.js';
+import { processClaimPayment } from '../../lib/cashout/payment.js';
+import { registerProvider } from '../../lib/cashout/providers.js';
+import { attemptWebhook, verifyWebhook } from '../../lib/cashout/webhooks.js';
+import { claimsRepo, cashoutProvidersRepo, webhooksRepo } from '../../lib/db/repositories/cashout.js';
+import { GatewayTimeoutError, type CardGateway } from '../../lib/payments/gateway.js';
+import { SANDBOX_CARDS, sandboxGateway } from '../../lib/payments/sandbox.js';
+import { isolateFromStackWorkers, uniq, waitFor } from '../fixtures/stack.js';
+
+interface Received {
+  headers: Record<string, string>;
+  body: string;
+}
+
+let server: Server;
+let receiverUrl: string;
+const received: Received[] = [];
+/** Status codes the receiver answers with, in order; then 200. */
+const script: number[] = [];
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      received.push({ headers: req.headers as Record<string, string>, body });
+      res.statusCode = script.shift() ?? 200;
+      res.end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  receiverUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}/hooks`;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+async function submitted(pan: string = SANDBOX_CARDS.approved, amount = 100) {
+  const name = uniq('pay').replace(/-/g, '_');
+  const reg = await registerProvider({ name, pan: '5555555555554444', expDate: '3012', ipin: '1234', consent: true, endpoint: receiverUrl });
+  const provider = (await cashoutProvidersRepo.get(name))!;
+  const { uuid } = await generateClaim(provider, { amount, id: uniq('claim') });
+  await submitClaim(uuid, { pan, expDate: '3012', name: 'Customer', mobile: '+249912345678' });
+  return { uuid, provider, secret: reg.webhook_secret };
+}
+
+const bodyOf = (r: Received) => JSON.parse(r.body) as { name: string; details: { response: string; code: number; time: string; amount: number }; uuid: string; id: string };
+
+describe('cash-out payment worker (stack queues and workers)', () => {
+  it('a submitted claim is paid and the receiver gets a correctly signed webhook', async () => {
+    const { uuid, provider, secret } = await submitted();
+    const hook = await waitFor('the webhook', async () => received.find((r) => bodyOf(r).uuid === uuid));
+    expect((await claimsRepo.get(uuid))!.status).toBe('PAID');
+    const body = bodyOf(hook);
+    expect(body).toMatchObject({ name: provider.name, details: { response: 'Approved', code: 0, amount: 100 }, uuid });
+    expect(Date.parse(body.details.time)).toBeGreaterThan(Date.now() - 60_000);
+    expect(verifyWebhook(secret, hook.headers, hook.body)).toBe(true);
+    expect(verifyWebhook(secret, hook.headers, hook.body.replace('"amount":100', '"amount":1000'))).toBe(false);
+    expect(verifyWebhook('whsec_' + Buffer.alloc(24).toString('base64'), hook.headers, hook.body)).toBe(false);
+  });
+
+  it('a declined card fails the claim and says why in the webhook', async () => {
+    const { uuid } = await submitted(SANDBOX_CARDS.insufficientFunds);
+    const hook = await waitFor('the webhook', async () => received.find((r) => bodyOf(r).uuid === uuid));
+    expect(bodyOf(hook).details).toMatchObject({ response: 'Insufficient Funds', code: 51, amount: 0 });
+    expect((await claimsRepo.get(uuid))!.status).toBe('FAILED');
+  });
+});
+
+describe('exactly once (in-process, on a table the stack workers do not watch)', () => {
+  let restore: () => void;
+  beforeAll(async () => {
+    restore = await isolateFromStackWorkers({ queues: ['CASHOUT_PAYMENTS_QUEUE', 'WEBHOOK_DELIVERIES_QUEUE'] });
+  });
+  afterAll(() => restore());
+
+  const counting = (inner: CardGateway = sandboxGateway) => {
+    const calls = { pay: 0 };
+    const gw: CardGateway = { pay: (r) => (calls.pay++, inner.pay(r)), status: (ref) => inner.status(ref) };
+    return { gw, calls };
+  };
+
+  it('a worker killed between the gateway call and the state write pays once after redelivery', async () => {
+    const { uuid } = await submitted();
+    const { gw, calls } = counting();
+    await expect(processClaimPayment(uuid, gw, { afterGatewayCall: () => { throw new Error('worker killed'); } })).rejects.toThrow('worker killed');
+    expect((await claimsRepo.get(uuid))!.status).toBe('PAYING');
+    expect(await processClaimPayment(uuid, gw)).toBe('PAID');
+    expect(calls.pay).toBe(1);
+    expect(await processClaimPayment(uuid, gw)).toBe('PAID');
+    expect(calls.pay).toBe(1);
+  });
+
+  it('a gateway timeout is resolved by asking for the reference, not by paying again', async () => {
+    const { uuid } = await submitted(SANDBOX_CARDS.timeout);
+    const { gw, calls } = counting();
+    await expect(processClaimPayment(uuid, gw)).rejects.toBeInstanceOf(GatewayTimeoutError);
+    const inDoubt = (await claimsRepo.get(uuid))!;
+    expect(inDoubt.status).toBe('PAYING');
+    expect(inDoubt.attempts?.[0]?.outcome).toBe('unknown');
+    expect(await processClaimPayment(uuid, gw)).toBe('PAID');
+    expect(calls.pay).toBe(1);
+    expect((await claimsRepo.get(uuid))!.attempts!.map((a) => a.outcome)).toEqual(['unknown', 'approved']);
+  });
+
+  it('a receiver failing twice then succeeding gets it on the third attempt, with the same webhook-id', async () => {
+    const { uuid } = await submitted();
+    await processClaimPayment(uuid, sandboxGateway);
+    const id = `msg_${uuid.replace(/-/g, '')}`;
+    script.push(500, 503);
+    const before = received.length;
+    expect(await attemptWebhook(id, new Date().toISOString())).toBe('PENDING');
+    expect(await attemptWebhook(id, new Date().toISOString())).toBe('PENDING');
+    // The third attempt is scheduled 5 minutes out; an early delivery waits (re-queued), it does not send.
+    expect(await attemptWebhook(id)).toBe('waiting');
+    expect(received.length - before).toBe(2);
+    expect(await attemptWebhook(id, new Date().toISOString())).toBe('DELIVERED');
+    const mine = received.slice(before);
+    expect(mine).toHaveLength(3);
+    expect(new Set(mine.map((r) => r.headers['webhook-id']))).toEqual(new Set([id]));
+    expect(new Set(mine.map((r) => r.body)).size).toBe(1);
+    const d = (await webhooksRepo.get(id))!;
+    expect(d.attempts.map((a) => a.status)).toEqual([500, 503, 200]);
+  });
+});
