@@ -98,6 +98,13 @@ export async function updateProfile(provider: CashoutProvider, input: ProfileInp
   return { result: 'ok', ...(webhookSecret ? { webhook_secret: webhookSecret } : {}) };
 }
 
+/** A new API key for a provider (admin/seeding); the old key stops working at once. */
+export async function rotateProviderKey(name: string): Promise<string> {
+  const { apiKey, keyId } = newApiKey();
+  await cashoutProvidersRepo.addKey(name, keyId, hashSecret(apiKey), new Date().toISOString());
+  return apiKey;
+}
+
 /** The secrets a webhook is signed with now: the current one, plus the previous one within its overlap. */
 export async function signingSecrets(provider: CashoutProvider, now = new Date()): Promise<string[]> {
   const secrets = [await open(provider.webhookSecret)];

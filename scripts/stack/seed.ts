@@ -7,6 +7,8 @@ import { addAppKey, createApp, createCard } from '../../lib/cards/admin.js';
 import { authenticateApp } from '../../lib/cards/auth.js';
 import { earn } from '../../lib/cards/index.js';
 import { appsRepo, cardsRepo } from '../../lib/db/repositories/cards.js';
+import { cashoutProvidersRepo } from '../../lib/db/repositories/cashout.js';
+import { authenticateProvider, registerProvider, rotateProviderKey, signingSecrets, updateProfile } from '../../lib/cashout/providers.js';
 
 export const DEMO_PARTNER = 'demo-shop';
 /** Price of one token in each purchase currency. */
@@ -47,6 +49,30 @@ export async function seedCards(previousKey?: string): Promise<DemoCards> {
   const caller = { appId: DEMO_APP_ID, keyId: 'seed', scopes: [] };
   const earned = await earn(caller, { card_id: card.id, email: DEMO_MEMBER_EMAIL, member_name: 'Alice', purchase_amount: 200, reference: 'demo-seed-1' });
   return { appId: DEMO_APP_ID, apiKey, cardId: card.id, memberId: earned.member_id, memberEmail: DEMO_MEMBER_EMAIL };
+}
+
+export const DEMO_CASHOUT = 'demo_cashout';
+
+export interface DemoCashout {
+  name: string;
+  apiKey: string;
+  webhookSecret: string;
+  receiverUrl: string;
+}
+
+/** A cash-out provider whose endpoint is the stack's webhook receiver; keys are reused while they still work. */
+export async function seedCashout(receiverUrl: string, previous?: Partial<DemoCashout>): Promise<DemoCashout> {
+  const existing = await cashoutProvidersRepo.get(DEMO_CASHOUT);
+  if (!existing) {
+    const reg = await registerProvider({ name: DEMO_CASHOUT, pan: '5555555555554444', expDate: '3012', ipin: '0000', consent: true, endpoint: receiverUrl });
+    return { name: DEMO_CASHOUT, apiKey: reg.api_key, webhookSecret: reg.webhook_secret, receiverUrl };
+  }
+  const keyWorks = previous?.apiKey && (await authenticateProvider({ authorization: `Bearer ${previous.apiKey}` }).then(() => true, () => false));
+  const apiKey = keyWorks ? previous!.apiKey! : await rotateProviderKey(DEMO_CASHOUT);
+  const provider = (await cashoutProvidersRepo.get(DEMO_CASHOUT))!;
+  const secretWorks = previous?.webhookSecret && (await signingSecrets(provider))[0] === previous.webhookSecret;
+  const update = await updateProfile(provider, { endpoint: receiverUrl, rotate_webhook_secret: !secretWorks });
+  return { name: DEMO_CASHOUT, apiKey, webhookSecret: update.webhook_secret ?? previous!.webhookSecret!, receiverUrl };
 }
 
 export async function seedDemo(previousKey?: string): Promise<{ partner: { name: string; key: string } }> {

@@ -31,11 +31,19 @@ async function main(): Promise<void> {
   const started = Date.now();
   const info = await startStack({ dataDir, ports: portsFromEnv(), persist: true, log: (l) => console.log(`  ${l}`) });
   Object.assign(process.env, info.definition.environment, ...info.definition.functions.map((f) => f.environment));
-  const { seedCards, seedDemo } = await import('./seed.js');
+  const { seedCards, seedCashout, seedDemo } = await import('./seed.js');
+  const { startWebhookReceiver } = await import('./webhook-receiver.js');
   const previous = existsSync(stackFile) ? JSON.parse(readFileSync(stackFile, 'utf8')) : {};
   const { partner } = await seedDemo(previous.partner?.key);
   const cards = await seedCards(previous.cards?.apiKey);
-  const stack = { apiUrl: info.apiUrl, mailUrl: info.mailUrl, rpcUrl: info.rpcUrl, tokenAddress: info.tokenAddress, partner, cards };
+  const receiverPort = Number(process.env.PORT_WEBHOOKS ?? 3100);
+  let cashoutSecret = '';
+  await startWebhookReceiver(receiverPort, () => cashoutSecret, join(dataDir, 'logs', 'webhooks.log')).catch((err: NodeJS.ErrnoException) => {
+    throw new StackError(err.code === 'EADDRINUSE' ? `port ${receiverPort} (webhook receiver) is busy: free it or set PORT_WEBHOOKS, then run again.` : err.message);
+  });
+  const cashout = await seedCashout(`http://127.0.0.1:${receiverPort}/webhooks`, previous.cashout);
+  cashoutSecret = cashout.webhookSecret;
+  const stack = { apiUrl: info.apiUrl, mailUrl: info.mailUrl, rpcUrl: info.rpcUrl, tokenAddress: info.tokenAddress, partner, cards, cashout };
   writeFileSync(stackFile, JSON.stringify(stack, null, 2) + '\n');
   writeFileSync(join(dataDir, 'env.json'), JSON.stringify({ ...info.definition.environment, ...info.env }, null, 2) + '\n');
 
@@ -48,6 +56,7 @@ Rewards platform is up (${((Date.now() - started) / 1000).toFixed(1)} s)
   Chain (anvil) ${info.rpcUrl}   ERC-20 ${info.tokenAddress}
   Demo partner  ${partner.name} / ${partner.key}
   Cards app     X-App-Id: ${cards.appId}  X-Api-Key: ${cards.apiKey}  card ${cards.cardId}, member ${cards.memberId} (${cards.memberEmail})
+  Cash-out      provider ${cashout.name}, Authorization: Bearer ${cashout.apiKey}  webhooks -> ${cashout.receiverUrl}
   Written to    .local/stack.json   Logs: .local/logs/
 
 Try:
@@ -60,6 +69,9 @@ Try:
   # cashback cards: earn 5% on a purchase, then read the balance (README: OTP, redeem, refund, history)
   curl -s ${info.apiUrl}/api/v1/cashback/cashback/earn -H 'X-App-Id: ${cards.appId}' -H 'X-Api-Key: ${cards.apiKey}' -H 'content-type: application/json' -d '{"card_id":${cards.cardId},"email":"${cards.memberEmail}","purchase_amount":50.00,"reference":"ORDER-${Date.now()}"}'
   curl -s '${info.apiUrl}/api/v1/cashback/cashback/balance?card_id=${cards.cardId}&member_id=${cards.memberId}' -H 'X-App-Id: ${cards.appId}' -H 'X-Api-Key: ${cards.apiKey}'
+  # cash-out: generate a claim, then open the printed URL in a browser and pay with card 4111111111111111
+  curl -s ${info.apiUrl}/cashout/generate/${cashout.name} -H 'Authorization: Bearer ${cashout.apiKey}' -H 'content-type: application/json' -d '{"amount":100,"id":"demo-${Date.now()}"}'
+  #   -> open ${info.apiUrl}/cashout/claim/<uuid>; the signed webhook shows up here and in .local/logs/webhooks.log
 
 Ctrl-C stops everything; the next npm start reuses .local/.`);
 }

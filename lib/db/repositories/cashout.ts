@@ -58,6 +58,24 @@ export const cashoutProvidersRepo = {
     return out.Item?.provider as string | undefined;
   },
 
+  /** Points the provider at a new API key (the lookup item of the old one is left dangling and no longer matches). */
+  async addKey(name: string, keyId: string, keyHash: string, now: string): Promise<void> {
+    await transactWrite([
+      {
+        item: {
+          Update: {
+            TableName: tableName(),
+            Key: keys.cashoutProvider(name),
+            UpdateExpression: 'SET apiKeyId = :id, apiKeyHash = :h, updatedAt = :now',
+            ConditionExpression: 'attribute_exists(PK)',
+            ExpressionAttributeValues: { ':id': keyId, ':h': keyHash, ':now': now },
+          },
+        },
+      },
+      { item: { Put: { TableName: tableName(), Item: { ...keys.cashoutKey(keyId), type: 'CashoutKey', provider: name, createdAt: now, updatedAt: now }, ConditionExpression: 'attribute_not_exists(PK)' } } },
+    ]);
+  },
+
   async update(name: string, fields: Partial<CashoutProvider>): Promise<CashoutProvider> {
     const entries = Object.entries(fields).filter(([, v]) => v !== undefined);
     const out = await ddb().send(
