@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateClaim, submitClaim } from '../../lib/cashout/claims.js';
 import { processClaimPayment } from '../../lib/cashout/payment.js';
-import { registerProvider } from '../../lib/cashout/providers.js';
+import { registerProvider, updateProfile } from '../../lib/cashout/providers.js';
 import { attemptWebhook, verifyWebhook } from '../../lib/cashout/webhooks.js';
 import { claimsRepo, cashoutProvidersRepo, webhooksRepo } from '../../lib/db/repositories/cashout.js';
 import { GatewayTimeoutError, type CardGateway } from '../../lib/payments/gateway.js';
@@ -61,6 +61,18 @@ describe('cash-out payment worker (stack queues and workers)', () => {
     expect(verifyWebhook(secret, hook.headers, hook.body)).toBe(true);
     expect(verifyWebhook(secret, hook.headers, hook.body.replace('"amount":100', '"amount":1000'))).toBe(false);
     expect(verifyWebhook('whsec_' + Buffer.alloc(24).toString('base64'), hook.headers, hook.body)).toBe(false);
+  });
+
+  it('after a secret rotation, deliveries are signed with both secrets for the overlap', async () => {
+    const { provider, secret } = await submitted(SANDBOX_CARDS.approved);
+    const { webhook_secret: fresh } = await updateProfile((await cashoutProvidersRepo.get(provider.name))!, {});
+    const p2 = (await cashoutProvidersRepo.get(provider.name))!;
+    const { uuid } = await generateClaim(p2, { amount: 9, id: uniq('claim') });
+    await submitClaim(uuid, { pan: SANDBOX_CARDS.approved, expDate: '3012', name: 'Customer', mobile: '+249912345678' });
+    const hook = await waitFor('the webhook', async () => received.find((r) => bodyOf(r).uuid === uuid));
+    expect(hook.headers['webhook-signature']!.split(' ')).toHaveLength(2);
+    expect(verifyWebhook(secret, hook.headers, hook.body)).toBe(true);
+    expect(verifyWebhook(fresh!, hook.headers, hook.body)).toBe(true);
   });
 
   it('a declined card fails the claim and says why in the webhook', async () => {

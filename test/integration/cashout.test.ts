@@ -1,5 +1,5 @@
 /** Cash-out claims (seed 003) over HTTP: registration, generation, the claim page and exactly-once submission. */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { ddb, tableName } from '../../lib/db/client.js';
 import { keys } from '../../lib/db/keys.js';
@@ -116,6 +116,31 @@ describe('claims', () => {
     const ok = await call('POST', `/cashout/claim/${uuid}`, `pan=${PAN}&expDate=3012&name=Al&mobile=0912345678`, form);
     expect(ok.status).toBe(303);
     expect(ok.headers.get('location')).toBe(`/cashout/claim/${uuid}`);
+  });
+
+  it('an expired claim shows a clear page, refuses submission and reads as expired', async () => {
+    const p = await provider();
+    const { uuid } = (await call('POST', `/cashout/generate/${p.name}`, { amount: 7, id: uniq('c') }, p.auth)).body;
+    await ddb().send(new UpdateCommand({ TableName: tableName(), Key: keys.claim(uuid), UpdateExpression: 'SET claimExpiresAt = :past', ExpressionAttributeValues: { ':past': '2020-01-01T00:00:00.000Z' } }));
+    const page = await call('GET', `/cashout/claim/${uuid}`);
+    expect(page.text).toContain('This cash-out link has expired');
+    expect(page.text).not.toContain('name="pan"');
+    const submit = await call('POST', `/cashout/claim/${uuid}`, { pan: PAN, expDate: '3012', name: 'Late', mobile: '0912345678' });
+    expect(submit.status).toBe(410);
+    expect(submit.body.code).toBe('claim_expired');
+    expect((await call('GET', `/cashout/claim/${uuid}/status`)).body.status).toBe('expired');
+  });
+
+  it('PUT /cashout/profile rotates the webhook secret and refuses bad fields', async () => {
+    const p = await provider();
+    const rotated = await call('PUT', '/cashout/profile', { endpoint: 'https://provider.example/v2' }, p.auth);
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.webhook_secret).toMatch(/^whsec_/);
+    const item = (await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.cashoutProvider(p.name) }))).Item!;
+    expect(item.endpoint).toBe('https://provider.example/v2');
+    expect(Date.parse(String(item.previousSecretValidUntil)) - Date.now()).toBeGreaterThan(23 * 3600_000);
+    expect((await call('PUT', '/cashout/profile', { pan: '1234' }, p.auth)).status).toBe(400);
+    expect((await call('PUT', '/cashout/profile', { endpoint: 'https://x.example' })).status).toBe(401);
   });
 
   it('unknown claims get a clear page, not an error dump', async () => {
