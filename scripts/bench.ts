@@ -7,7 +7,9 @@
  *  - DynamoDB round trips and consumed write units per warm purchase;
  *  - purchases per second with 32 concurrent clients;
  *  - cashback cards earn and redeem: warm p50/p99, overhead against the same DynamoDB commands issued bare,
- *    DynamoDB round trips per call.
+ *    DynamoDB round trips per call;
+ *  - cash-out: time from the claim page's submission to the provider's webhook received, p50/p99 over 20
+ *    claims on the whole local stack (serverless offline, the queue pollers and workers).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -261,6 +263,9 @@ async function main() {
     ),
   ];
 
+  console.log('cash-out claim submit -> webhook received, on the whole local stack...');
+  const cashoutRow = await claimToWebhook();
+
   const results = {
     measuredAt: new Date().toISOString(),
     machine: { node: process.version, cpus: (await import('node:os')).cpus().length },
@@ -277,6 +282,7 @@ async function main() {
       purchasesPerSecond32Clients: round(perSecond, 1),
     },
     cards: cardsRows,
+    cashoutSubmitToWebhook: cashoutRow,
     targets: { nonChainBundleKB: 150, overheadRatio: 1.3, dynamoWriteRoundTrips: 1 },
   };
   writeFileSync(join(OUT, 'results.json'), JSON.stringify(results, null, 2) + '\n');
@@ -289,12 +295,50 @@ async function main() {
   console.table([results.newPurchase]);
   console.log('Cashback cards against DynamoDB Local (in-process, warm; bare = the same DynamoDB commands replayed)');
   console.table(results.cards);
+  console.log('Cash-out: claim submitted -> signed webhook received (local stack, sequential claims)');
+  console.table([results.cashoutSubmitToWebhook]);
   const bigBundles = results.bundles.filter((b) => !b.chain && b.minifiedKB > 150);
   console.log(
     `targets: non-chain bundles <150 KB: ${bigBundles.length ? 'MISSED ' + bigBundles.map((b) => b.function).join(',') : 'ok'}; overhead ratio <1.3: ${results.newPurchase.overheadRatio < 1.3 ? 'ok' : 'MISSED'}; DynamoDB round trips per warm purchase: ${results.newPurchase.dynamoCallsPerPurchase}`,
   );
   console.log(`written to bench/results.json`);
   bare.destroy();
+}
+
+async function claimToWebhook(claims = 20) {
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { createServer } = await import('node:http');
+  const { startStack } = await import('./stack/stack.js');
+  const [api, lambda, dynamodb, sqs, smtp, mailWeb, rpc, hooks] = await freePorts(8);
+  const info = await startStack({ dataDir: mkdtempSync(join(tmpdir(), 'rewards-bench-')), ports: { api: api!, lambda: lambda!, dynamodb: dynamodb!, sqs: sqs!, smtp: smtp!, mailWeb: mailWeb!, rpc: rpc! }, persist: false });
+  const arrivals = new Map<string, number>();
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      arrivals.set((JSON.parse(body) as { uuid: string }).uuid, performance.now());
+      res.statusCode = 204;
+      res.end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(hooks, '127.0.0.1', r));
+  const post = async (path: string, body: unknown, headers: Record<string, string> = {}) =>
+    (await (await fetch(info.apiUrl + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })).json()) as Record<string, string>;
+  const name = `bench_${Date.now()}`;
+  const reg = await post('/cashout/register', { name, pan: '5555555555554444', expDate: '3012', ipin: '0000', consent: true, endpoint: `http://127.0.0.1:${hooks}/webhooks` });
+  const times: number[] = [];
+  for (let i = 0; i < claims + 2; i++) {
+    const { uuid } = await post(`/cashout/generate/${name}`, { amount: 100, id: `bench-${i}` }, { authorization: `Bearer ${reg.api_key}` });
+    const t0 = performance.now();
+    await post(`/cashout/claim/${uuid}`, { pan: '4111111111111111', expDate: '3012', name: 'Bench', mobile: '0912345678' });
+    const deadline = Date.now() + 60_000;
+    while (!arrivals.has(uuid!) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    if (!arrivals.has(uuid!)) throw new Error(`no webhook for claim ${uuid} within 60 s`);
+    if (i >= 2) times.push(arrivals.get(uuid!)! - t0); // the first two warm the functions
+  }
+  server.close();
+  return { claims, p50ms: round(pct(times, 50)), p99ms: round(pct(times, 99)) };
 }
 
 main()
