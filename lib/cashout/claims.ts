@@ -1,14 +1,13 @@
 /**
  * Cash-out claims: a provider generates one per customer cash-out (idempotent on the provider's id),
  * the customer submits their card on the hosted page (once: a conditional write), and the payment runs
- * in the background through the cashout-payments queue.
+ * in the background through the cashout-payments queue (handed over by the table stream's outbox).
  *   PENDING -> SUBMITTED -> PAYING -> PAID | FAILED        (PENDING past its expiry reads as expired)
  */
 import { randomUUID } from 'node:crypto';
 import { cashoutConfig } from '../config/index.js';
 import { ClaimIdExistsError, ClaimStateError, claimsRepo, type Claim, type CashoutProvider } from '../db/repositories/cashout.js';
 import { ApiError, notFound } from '../http/errors.js';
-import { publish } from '../queue/publisher.js';
 import { seal } from '../security/card-vault.js';
 import type { ClaimSubmitInput } from './schema.js';
 
@@ -81,7 +80,7 @@ export async function submitClaim(uuid: string, input: ClaimSubmitInput): Promis
     if (err instanceof ClaimStateError) throw new ApiError(409, 'duplicate_claim', 'this cash-out claim was already submitted');
     throw err;
   }
-  await publish('cashoutPayments', { type: 'cashout-payment', uuid });
+  // No queue call here: the table stream's outbox (lib/outbox) queues the payment of a SUBMITTED claim.
   return submitted;
 }
 

@@ -11,7 +11,7 @@ import { attemptWebhook, verifyWebhook } from '../../lib/cashout/webhooks.js';
 import { claimsRepo, cashoutProvidersRepo, webhooksRepo } from '../../lib/db/repositories/cashout.js';
 import { GatewayTimeoutError, type CardGateway } from '../../lib/payments/gateway.js';
 import { SANDBOX_CARDS, sandboxGateway } from '../../lib/payments/sandbox.js';
-import { isolateFromStackWorkers, uniq, waitFor } from '../fixtures/stack.js';
+import { isolateFromStackWorkers, stack, uniq, waitFor } from '../fixtures/stack.js';
 
 interface Received {
   headers: Record<string, string>;
@@ -45,7 +45,7 @@ async function submitted(pan: string = SANDBOX_CARDS.approved, amount = 100) {
   const provider = (await cashoutProvidersRepo.get(name))!;
   const { uuid } = await generateClaim(provider, { amount, id: uniq('claim') });
   await submitClaim(uuid, { pan, expDate: '3012', name: 'Customer', mobile: '+249912345678' });
-  return { uuid, provider, secret: reg.webhook_secret };
+  return { uuid, provider, secret: reg.webhook_secret, apiKey: reg.api_key };
 }
 
 const bodyOf = (r: Received) => JSON.parse(r.body) as { name: string; details: { response: string; code: number; time: string; amount: number }; uuid: string; id: string };
@@ -73,6 +73,19 @@ describe('cash-out payment worker (stack queues and workers)', () => {
     expect(hook.headers['webhook-signature']!.split(' ')).toHaveLength(2);
     expect(verifyWebhook(secret, hook.headers, hook.body)).toBe(true);
     expect(verifyWebhook(fresh!, hook.headers, hook.body)).toBe(true);
+  });
+
+  it('lists deliveries and replays one with the same webhook-id', async () => {
+    const { uuid, apiKey } = await submitted();
+    await waitFor('the webhook', async () => received.find((r) => bodyOf(r).uuid === uuid));
+    const auth = { authorization: `Bearer ${apiKey}` };
+    const list = (await (await fetch(`${stack().apiUrl}/cashout/webhooks`, { headers: auth })).json()) as { webhooks: { id: string; uuid: string; status: string; attempts: number }[] };
+    const mine = list.webhooks.find((w) => w.uuid === uuid)!;
+    expect(mine).toMatchObject({ status: 'delivered', attempts: 1 });
+    const replay = await fetch(`${stack().apiUrl}/cashout/webhooks/${mine.id}/replay`, { method: 'POST', headers: auth });
+    expect(replay.status).toBe(202);
+    await waitFor('the replayed webhook', async () => received.filter((r) => r.headers['webhook-id'] === mine.id).length === 2);
+    expect((await fetch(`${stack().apiUrl}/cashout/webhooks/msg_unknown/replay`, { method: 'POST', headers: auth })).status).toBe(404);
   });
 
   it('a declined card fails the claim and says why in the webhook', async () => {

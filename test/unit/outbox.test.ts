@@ -3,13 +3,13 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { dispatchPayoutRecords } from '../../lib/payouts/outbox.js';
+import { dispatchOutboxRecords } from '../../lib/outbox/index.js';
 import { resetSqs } from '../../lib/queue/publisher.js';
 
 const sqsMock = mockClient(SQSClient);
 const record = (seq: string, eventName: string, image: Record<string, unknown>) => ({ eventName, dynamodb: { SequenceNumber: seq, NewImage: marshall(image) } });
 
-describe('payouts outbox (table stream)', () => {
+describe('outbox (table stream)', () => {
   beforeEach(() => {
     sqsMock.reset();
     resetSqs();
@@ -24,13 +24,16 @@ describe('payouts outbox (table stream)', () => {
         record('2', 'INSERT', { type: 'Order', unit: 'x' }),
         record('3', 'MODIFY', { type: 'Payout', status: 'PENDING', kind: 'chain', unit: 'u0' }),
         record('4', 'INSERT', { type: 'Payout', status: 'PENDING', kind: 'textcoin', unit: 'u2' }),
+        record('5', 'MODIFY', { type: 'Claim', status: 'SUBMITTED', uuid: 'c1' }),
+        record('6', 'MODIFY', { type: 'Claim', status: 'PAYING', uuid: 'c1' }),
       ],
     } as unknown as DynamoDBStreamEvent;
-    expect(await dispatchPayoutRecords(event)).toEqual({ batchItemFailures: [] });
+    expect(await dispatchOutboxRecords(event)).toEqual({ batchItemFailures: [] });
     const sent = sqsMock.commandCalls(SendMessageCommand).map((c) => [c.args[0].input.QueueUrl, JSON.parse(c.args[0].input.MessageBody!)]);
     expect(sent).toEqual([
       ['http://q/unit-chain', { type: 'chain-transfer', unit: 'u1' }],
       ['http://q/unit-mail', { type: 'textcoin-mail', unit: 'u2' }],
+      ['http://q/unit-cashout', { type: 'cashout-payment', uuid: 'c1' }],
     ]);
   });
 
@@ -39,6 +42,6 @@ describe('payouts outbox (table stream)', () => {
     const event = {
       Records: [record('7', 'INSERT', { type: 'Payout', status: 'PENDING', kind: 'chain', unit: 'a' }), record('8', 'INSERT', { type: 'Payout', status: 'PENDING', kind: 'chain', unit: 'b' })],
     } as unknown as DynamoDBStreamEvent;
-    expect(await dispatchPayoutRecords(event)).toEqual({ batchItemFailures: [{ itemIdentifier: '7' }] });
+    expect(await dispatchOutboxRecords(event)).toEqual({ batchItemFailures: [{ itemIdentifier: '7' }] });
   });
 });

@@ -1,0 +1,38 @@
+/**
+ * The table's outbox. A write that must start background work commits its row in the same transaction
+ * (or conditional update) as the state change; the table stream delivers the row here and we queue the
+ * work. The request path makes no SQS call, and a commit can never be left without its queue message.
+ * Delivery is at least once: the workers behind the queues are idempotent.
+ *   - a new PENDING payout (INSERT)          -> chain-transfers or mail
+ *   - a cash-out claim just SUBMITTED (MODIFY) -> cashout-payments
+ * The stream mapping's filter (resources/event-sources.yml) lets only these records through.
+ */
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { unmarshallRaw } from '../db/client.js';
+import { log } from '../log/index.js';
+import { enqueuePayout } from '../payouts/index.js';
+import { publish } from '../queue/publisher.js';
+
+async function dispatch(eventName: string | undefined, image: Record<string, unknown> | undefined): Promise<void> {
+  if (eventName === 'INSERT' && image?.type === 'Payout' && image.status === 'PENDING') {
+    await enqueuePayout({ kind: image.kind as 'chain' | 'textcoin', unit: String(image.unit) });
+  } else if (eventName === 'MODIFY' && image?.type === 'Claim' && image.status === 'SUBMITTED') {
+    await publish('cashoutPayments', { type: 'cashout-payment', uuid: String(image.uuid) });
+  }
+}
+
+export async function dispatchOutboxRecords(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
+  const failures: { itemIdentifier: string }[] = [];
+  for (const record of event.Records) {
+    const image = unmarshallRaw(record.dynamodb?.NewImage);
+    try {
+      await dispatch(record.eventName, image);
+    } catch (err) {
+      log.error('outbox dispatch failed', { type: image?.type, key: image?.unit ?? image?.uuid, error: err });
+      // Stream batches are ordered: report the first failure; Lambda retries from there.
+      failures.push({ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' });
+      break;
+    }
+  }
+  return { batchItemFailures: failures };
+}
