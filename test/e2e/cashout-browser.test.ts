@@ -4,34 +4,20 @@
  * gets a correctly signed webhook. Skipped, saying so, when Chromium is not installed (.ci/run installs it).
  */
 import { existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../lib/cashout/webhooks.js';
-import { stack, uniq, waitFor } from '../fixtures/stack.js';
+import { stack, startWebhookReceiver, uniq, waitFor, type WebhookReceiver } from '../fixtures/stack.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`[cashout-browser] skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
 
 describe.skipIf(!hasChromium)('cash-out claim page in Chromium', () => {
-  let server: Server;
-  let receiverUrl: string;
-  const received: { headers: Record<string, string>; body: string }[] = [];
-
+  let receiver: WebhookReceiver;
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => (body += c));
-      req.on('end', () => {
-        received.push({ headers: req.headers as Record<string, string>, body });
-        res.statusCode = 204;
-        res.end();
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    receiverUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}/webhooks`;
+    receiver = await startWebhookReceiver(204);
   });
-  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+  afterAll(() => receiver.close());
 
   it('generate -> open -> pay with a sandbox card -> "paid" -> signed webhook', async () => {
     const api = stack().apiUrl;
@@ -40,7 +26,7 @@ describe.skipIf(!hasChromium)('cash-out claim page in Chromium', () => {
       await fetch(`${api}/cashout/register`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name, pan: '5555555555554444', expDate: '3012', ipin: '0000', consent: true, endpoint: receiverUrl }),
+        body: JSON.stringify({ name, pan: '5555555555554444', expDate: '3012', ipin: '0000', consent: true, endpoint: receiver.url }),
       })
     ).json()) as { api_key: string; webhook_secret: string };
     const { uuid } = (await (
@@ -70,7 +56,7 @@ describe.skipIf(!hasChromium)('cash-out claim page in Chromium', () => {
     } finally {
       await browser.close();
     }
-    const hook = await waitFor('the signed webhook', async () => received.find((r) => r.body.includes(uuid)));
+    const hook = await waitFor('the signed webhook', async () => receiver.received.find((r) => r.body.includes(uuid)));
     expect(verifyWebhook(reg.webhook_secret, hook.headers, hook.body)).toBe(true);
     expect(JSON.parse(hook.body).details).toMatchObject({ response: 'Approved', code: 0, amount: 100 });
   });

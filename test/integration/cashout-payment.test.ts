@@ -2,7 +2,6 @@
  * Cash-out payments and webhooks against the stack: the worker's state machine with the sandbox gateway,
  * exactly once through crashes and timeouts, and Standard Webhooks deliveries to a real HTTP receiver.
  */
-import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateClaim, submitClaim } from '../../lib/cashout/claims.js';
 import { processClaimPayment } from '../../lib/cashout/payment.js';
@@ -11,33 +10,20 @@ import { attemptWebhook, verifyWebhook } from '../../lib/cashout/webhooks.js';
 import { claimsRepo, cashoutProvidersRepo, webhooksRepo } from '../../lib/db/repositories/cashout.js';
 import { GatewayTimeoutError, type CardGateway } from '../../lib/payments/gateway.js';
 import { SANDBOX_CARDS, sandboxGateway } from '../../lib/payments/sandbox.js';
-import { isolateFromStackWorkers, stack, uniq, waitFor } from '../fixtures/stack.js';
+import { isolateFromStackWorkers, stack, startWebhookReceiver, uniq, waitFor, type WebhookReceiver } from '../fixtures/stack.js';
 
-interface Received {
-  headers: Record<string, string>;
-  body: string;
-}
-
-let server: Server;
+let receiver: WebhookReceiver;
 let receiverUrl: string;
-const received: Received[] = [];
-/** Status codes the receiver answers with, in order; then 200. */
-const script: number[] = [];
+let received: WebhookReceiver['received'];
+let script: number[];
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      received.push({ headers: req.headers as Record<string, string>, body });
-      res.statusCode = script.shift() ?? 200;
-      res.end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  receiverUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}/hooks`;
+  receiver = await startWebhookReceiver();
+  ({ url: receiverUrl, received, script } = receiver);
 });
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+afterAll(() => receiver.close());
+
+type Received = WebhookReceiver['received'][number];
 
 async function submitted(pan: string = SANDBOX_CARDS.approved, amount = 100) {
   const name = uniq('pay').replace(/-/g, '_');
