@@ -72,6 +72,10 @@ const cashoutSchema = z.object({
   CLAIM_TTL_HOURS: positiveInt('72'),
 });
 
+const identitySchema = z.object({
+  IDENTITY_PUBLIC_KEY: z.string().check(z.includes('BEGIN PUBLIC KEY', { message: 'must be the identity service\'s PEM public key' })),
+});
+
 export class ConfigError extends Error {}
 
 function parseSection<T extends z.ZodMiniType>(name: string, schema: T, env: NodeJS.ProcessEnv): z.infer<T> {
@@ -102,6 +106,7 @@ export const mailConfig = section('mail', mailSchema);
 export const linksConfig = section('links', linksSchema);
 export const cardsConfig = section('cards', cardsSchema);
 export const cashoutConfig = section('cashout', cashoutSchema);
+export const identityConfig = section('identity', identitySchema);
 
 export type CoreConfig = z.infer<typeof coreSchema>;
 export type CashbackConfig = z.infer<typeof cashbackSchema>;
@@ -109,5 +114,5 @@ export type ChainConfig = z.infer<typeof chainSchema>;
 
 /** Forget parsed sections (tests change process.env between cases). */
 export function resetConfig(): void {
-  for (const s of [coreConfig, cashbackConfig, chainConfig, mailConfig, linksConfig, cardsConfig, cashoutConfig]) s.reset();
+  for (const s of [coreConfig, cashbackConfig, chainConfig, mailConfig, linksConfig, cardsConfig, cashoutConfig, identityConfig]) s.reset();
 }

@@ -44,6 +44,10 @@ export const keys = {
   claimByProviderId: (provider: string, id: string) => ({ PK: `CLAIMID#${provider}#${id}`, SK: 'CLAIMID' }),
   /** GSI1: a provider's claims, newest first by creation time. */
   claimsOfProvider: (provider: string) => `CASHOUT#${provider}#CLAIMS`,
+  /** A user's registered Ethereum address (checksummed). */
+  userAddress: (user: string, address: string) => ({ PK: `USER#${user}`, SK: `ETHADDR#${address}` }),
+  userAddressPrefix: 'ETHADDR#',
+  participant: (participant: string) => ({ PK: `PARTICIPANT#${participant}`, SK: 'ETHEREUM' }),
   webhookDelivery: (id: string) => ({ PK: `WEBHOOK#${id}`, SK: 'DELIVERY' }),
   /** GSI1: a provider's webhook deliveries, newest first by creation time. */
   webhooksOfProvider: (provider: string) => `CASHOUT#${provider}#WEBHOOKS`,

@@ -79,6 +79,7 @@ export const routes: RouteDoc[] = [
   },
   ...cardRoutes(),
   ...cashoutRoutes(),
+  ...coinsRoutes(),
   { method: 'get', path: '/openapi.json', tag: 'Docs', summary: 'This OpenAPI 3.1 document' },
   { method: 'get', path: '/docs', tag: 'Docs', summary: 'Human-readable API reference', html: true },
 ];
@@ -292,5 +293,19 @@ function cashoutRoutes(): RouteDoc[] {
       summary: 'Send a webhook again (same webhook-id and body)',
       errors: { 401: 'Missing or invalid API key', 404: 'Unknown delivery' },
     },
+  ];
+}
+
+function coinsRoutes(): RouteDoc[] {
+  const tag = 'User coins';
+  const ticket = { name: 'authenticateit_identity_ticket', description: "Session's ticket (ES256, from the identity service)." };
+  const errors = { 400: 'Invalid address or body', 401: 'Missing, invalid or expired ticket' };
+  const addressList = { list: [{ address: '0xe40555b43d60656b9510860A11D6bDCDDb8E78A2', description: 'My new wallet', ts: '2018-08-30T14:16:07Z' }] };
+  return [
+    { tag, method: 'post', path: '/user/ethereum/addresses', headers: [ticket], summary: 'Add or update one of your addresses', requestExample: { address: '0xe40555b43d60656b9510860A11D6bDCDDb8E78A2', description: 'My new wallet' }, responseExample: addressList, errors },
+    { tag, method: 'get', path: '/user/ethereum/addresses', headers: [ticket], summary: 'Your addresses', responseExample: addressList, errors },
+    { tag, method: 'put', path: '/user/ethereum/addresses/remove', headers: [ticket], summary: 'Remove addresses', requestExample: { list: ['0xe40555b43d60656b9510860A11D6bDCDDb8E78A2'] }, responseExample: { list: [] }, errors },
+    { tag, method: 'get', path: '/payments-service/participants/current/ethereum', headers: [ticket], summary: "The participant's Ethereum account", responseExample: { address: '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed' }, errors: { ...errors, 403: 'Not a participant ticket' } },
+    { tag, method: 'put', path: '/payments-service/participants/current/ethereum', headers: [ticket], summary: "Set (checksummed) or clear (null) the participant's Ethereum account", requestExample: { address: null }, responseExample: { address: null }, errors: { ...errors, 403: 'Not a participant ticket' } },
   ];
 }

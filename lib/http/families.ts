@@ -26,3 +26,9 @@ export const cashoutFamily: ApiFamily = {
   name: 'cashout',
   errorBody: (err) => ({ message: err.message, code: err.code }),
 };
+
+/** Payments service (seed 004): {"error","error_data","error_id":"payments-<code>","error_object"}. */
+export const paymentsFamily: ApiFamily = {
+  name: 'payments',
+  errorBody: (err) => ({ error: err.message, error_data: err.details ?? null, error_id: `payments-${err.code}`, error_object: null }),
+};

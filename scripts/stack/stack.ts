@@ -3,6 +3,7 @@
  * serverless offline (HTTP) and the queue/schedule workers. Used by `npm start` and by the test run.
  */
 import { randomBytes } from 'node:crypto';
+import { newIssuerKeys } from '../../lib/identity/tickets.js';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ANVIL_TREASURY_KEY, ensureToken } from './token.js';
@@ -44,14 +45,16 @@ export interface StackInfo {
 const bin = (path: string) => join(ROOT, 'node_modules', path);
 
 /** Per-checkout secrets for the local stage, made once and kept in dataDir. */
-const SECRET_NAMES = ['textcoinLinkSecret', 'memberTokenSecret', 'cardDataKey'] as const;
+const SECRET_NAMES = ['textcoinLinkSecret', 'memberTokenSecret', 'cardDataKey', 'identityPrivateKey', 'identityPublicKey'] as const;
 
 /** Local secrets, generated once per data directory (a secret added later is generated on the next start). */
 function localSecrets(dataDir: string): Record<(typeof SECRET_NAMES)[number], string> {
   const file = join(dataDir, 'secrets.json');
   const secrets = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {};
   const missing = SECRET_NAMES.filter((name) => !secrets[name]);
-  for (const name of missing) secrets[name] = randomBytes(32).toString('base64url');
+  for (const name of missing) if (!name.startsWith('identity')) secrets[name] = randomBytes(32).toString('base64url');
+  // The identity service's ticket-signing key pair (the admin CLI issues tickets with the private half).
+  if (missing.some((name) => name.startsWith('identity'))) Object.assign(secrets, (({ privateKey, publicKey }) => ({ identityPrivateKey: privateKey, identityPublicKey: publicKey }))(newIssuerKeys()));
   if (missing.length) writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets as Record<(typeof SECRET_NAMES)[number], string>;
 }
@@ -119,6 +122,7 @@ export async function startStack(opts: StackOptions): Promise<StackInfo> {
     TEXTCOIN_LINK_SECRET: secrets.textcoinLinkSecret,
     MEMBER_TOKEN_SECRET: secrets.memberTokenSecret,
     CARD_DATA_KEY: secrets.cardDataKey,
+    IDENTITY_PUBLIC_KEY: secrets.identityPublicKey,
     OFFLINE_HTTP_PORT: String(ports.api),
     OFFLINE_LAMBDA_PORT: String(ports.lambda),
   };

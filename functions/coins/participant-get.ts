@@ -1,0 +1,13 @@
+/** GET /payments-service/participants/current/ethereum (identity ticket). */
+import { coreConfig, identityConfig } from '../../lib/config/index.js';
+import { requireParticipant, requireTicket, participantEthereum } from '../../lib/coins/index.js';
+import { paymentsFamily } from '../../lib/http/families.js';
+import { httpHandler } from '../../lib/http/handler.js';
+
+coreConfig();
+identityConfig();
+
+export const handler = httpHandler(paymentsFamily, async (req) => {
+  const claims = requireTicket(req.headers);
+  return { body: await participantEthereum(requireParticipant(claims)) };
+});

@@ -1,0 +1,65 @@
+/**
+ * User coins (seed 004), first part: identity tickets on every call, a user's Ethereum addresses, and a
+ * participant's Ethereum account. Addresses are validated and stored checksummed.
+ */
+import { getAddress } from 'ethers';
+import { identityConfig } from '../config/index.js';
+import { participantsRepo, userAddressesRepo } from '../db/repositories/users.js';
+import { ApiError } from '../http/errors.js';
+import { TicketError, verifyTicket, type TicketClaims } from '../identity/tickets.js';
+
+export function requireTicket(headers: Record<string, string | undefined>): TicketClaims {
+  const ticket = Object.entries(headers).find(([k]) => k.toLowerCase() === 'authenticateit_identity_ticket')?.[1];
+  if (!ticket) throw new ApiError(401, 'no_ticket', 'authenticateit_identity_ticket header is required');
+  try {
+    return verifyTicket(identityConfig().IDENTITY_PUBLIC_KEY, ticket.trim());
+  } catch (err) {
+    if (err instanceof TicketError) throw new ApiError(401, 'bad_ticket', `invalid identity ticket: ${err.message}`);
+    throw err;
+  }
+}
+
+export function requireParticipant(claims: TicketClaims): string {
+  if (!claims.participant) throw new ApiError(403, 'no_participant', 'this ticket is not for a participant');
+  return claims.participant;
+}
+
+/** A valid Ethereum address, checksummed; a 400 naming the field otherwise. */
+export function checksummed(address: unknown, field = 'address'): string {
+  if (typeof address !== 'string' || !/^0x[0-9a-fA-F]{40}$/.test(address)) throw new ApiError(400, 'bad_address', `${field} must be an Ethereum address (0x + 40 hex digits)`);
+  try {
+    return getAddress(address);
+  } catch {
+    throw new ApiError(400, 'bad_address', `${field} has a wrong checksum (mixed-case addresses must be EIP-55 checksummed)`);
+  }
+}
+
+export async function addAddress(user: string, body: Record<string, unknown>) {
+  const address = checksummed(body.address);
+  if (body.description !== undefined && (typeof body.description !== 'string' || body.description.length > 200)) {
+    throw new ApiError(400, 'bad_description', 'description must be a string of at most 200 characters');
+  }
+  const list = await userAddressesRepo.list(user);
+  if (list.length >= 20 && !list.some((a) => a.address === address)) throw new ApiError(422, 'too_many_addresses', 'a user can register at most 20 addresses');
+  await userAddressesRepo.put(user, { address, description: (body.description as string | undefined) ?? '', ts: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') });
+  return { list: await userAddressesRepo.list(user) };
+}
+
+export const listAddresses = async (user: string) => ({ list: await userAddressesRepo.list(user) });
+
+export async function removeAddresses(user: string, body: Record<string, unknown>) {
+  if (!Array.isArray(body.list) || body.list.length === 0 || body.list.length > 100) throw new ApiError(400, 'bad_list', 'list must be a non-empty array of Ethereum addresses');
+  await userAddressesRepo.remove(user, body.list.map((a, i) => checksummed(a, `list[${i}]`)));
+  return { list: await userAddressesRepo.list(user) };
+}
+
+export async function participantEthereum(participant: string) {
+  return { address: (await participantsRepo.getAddress(participant)) ?? null };
+}
+
+export async function setParticipantEthereum(participant: string, body: Record<string, unknown>) {
+  if (!('address' in body)) throw new ApiError(400, 'bad_address', 'address is required (an Ethereum address, or null to clear it)');
+  const address = body.address === null ? null : checksummed(body.address);
+  await participantsRepo.setAddress(participant, address, new Date().toISOString());
+  return { address };
+}

@@ -1,0 +1,50 @@
+/** User coins (seed 004): a user's Ethereum addresses and a participant's Ethereum account. */
+import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ddb, tableName } from '../client.js';
+import { keys } from '../keys.js';
+
+export interface UserAddress {
+  address: string;
+  description: string;
+  ts: string;
+}
+
+export const userAddressesRepo = {
+  /** Adds or updates (the description) one address. */
+  async put(user: string, a: UserAddress): Promise<void> {
+    await ddb().send(new PutCommand({ TableName: tableName(), Item: { ...keys.userAddress(user, a.address), type: 'UserAddress', user, ...a, createdAt: a.ts, updatedAt: a.ts } }));
+  },
+
+  async list(user: string): Promise<UserAddress[]> {
+    const out = await ddb().send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+        ExpressionAttributeValues: { ':pk': `USER#${user}`, ':sk': keys.userAddressPrefix },
+        ConsistentRead: true,
+      }),
+    );
+    return (out.Items ?? []).map((i) => ({ address: String(i.address), description: String(i.description ?? ''), ts: String(i.ts) }));
+  },
+
+  async remove(user: string, addresses: string[]): Promise<void> {
+    for (let i = 0; i < addresses.length; i += 25) {
+      await ddb().send(
+        new BatchWriteCommand({ RequestItems: { [tableName()]: addresses.slice(i, i + 25).map((a) => ({ DeleteRequest: { Key: keys.userAddress(user, a) } })) } }),
+      );
+    }
+  },
+};
+
+export const participantsRepo = {
+  async getAddress(participant: string): Promise<string | undefined> {
+    const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.participant(participant), ConsistentRead: true }));
+    return (out.Item?.address as string | null | undefined) ?? undefined;
+  },
+
+  async setAddress(participant: string, address: string | null, now: string): Promise<void> {
+    await ddb().send(
+      new PutCommand({ TableName: tableName(), Item: { ...keys.participant(participant), type: 'ParticipantEthereum', participant, address, createdAt: now, updatedAt: now } }),
+    );
+  },
+};

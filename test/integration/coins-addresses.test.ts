@@ -1,0 +1,51 @@
+/** User coins, first part: tickets, a user's addresses, the participant's Ethereum account (HTTP against the stack). */
+import { describe, expect, it } from 'vitest';
+import { issueTicket, newIssuerKeys } from '../../lib/identity/tickets.js';
+import { stack, uniq } from '../fixtures/stack.js';
+
+const ticket = (sub: string, extra: { participant?: string; roles?: string[] } = {}) => issueTicket(stack().identityPrivateKey, { sub, ...extra });
+const call = async (method: string, path: string, t: string | undefined, body?: unknown) => {
+  const res = await fetch(stack().apiUrl + path, {
+    method,
+    headers: { ...(t ? { authenticateit_identity_ticket: t } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  return { status: res.status, body: (await res.json()) as any };
+};
+const user = () => `urn:authenticateit:user:${uniq('u')}`;
+const A = '0xe40555b43d60656b9510860A11D6bDCDDb8E78A2';
+
+describe('identity tickets and addresses', () => {
+  it('refuses missing, foreign-issuer and expired tickets in the payments envelope', async () => {
+    const missing = await call('GET', '/user/ethereum/addresses', undefined);
+    expect(missing).toEqual({ status: 401, body: { error: 'authenticateit_identity_ticket header is required', error_data: null, error_id: 'payments-no_ticket', error_object: null } });
+    const foreign = issueTicket(newIssuerKeys().privateKey, { sub: user() });
+    expect((await call('GET', '/user/ethereum/addresses', foreign)).body.error_id).toBe('payments-bad_ticket');
+    const expired = issueTicket(stack().identityPrivateKey, { sub: user(), ttlSeconds: 1 }, Date.now() - 60_000);
+    expect((await call('GET', '/user/ethereum/addresses', expired)).status).toBe(401);
+  });
+
+  it('adds (checksummed), updates, lists only your own, and removes addresses', async () => {
+    const me = ticket(user());
+    const added = await call('POST', '/user/ethereum/addresses', me, { address: A.toLowerCase(), description: 'My new wallet' });
+    expect(added.status).toBe(200);
+    expect(added.body.list).toEqual([{ address: A, description: 'My new wallet', ts: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/) }]);
+    const renamed = await call('POST', '/user/ethereum/addresses', me, { address: A, description: 'Renamed' });
+    expect(renamed.body.list).toHaveLength(1);
+    expect(renamed.body.list[0].description).toBe('Renamed');
+    expect((await call('GET', '/user/ethereum/addresses', ticket(user()))).body).toEqual({ list: [] });
+    const bad = await call('POST', '/user/ethereum/addresses', me, { address: '0xE40555b43d60656b9510860A11D6bDCDDb8E78A2' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error_id).toBe('payments-bad_address');
+    expect((await call('PUT', '/user/ethereum/addresses/remove', me, { list: [A] })).body).toEqual({ list: [] });
+  });
+
+  it("reads, sets and clears the participant's account; a user ticket is refused", async () => {
+    const p = ticket(user(), { participant: `urn:authenticateit:participant:${uniq('p')}` });
+    expect((await call('GET', '/payments-service/participants/current/ethereum', p)).body).toEqual({ address: null });
+    expect((await call('PUT', '/payments-service/participants/current/ethereum', p, { address: A.toLowerCase() })).body).toEqual({ address: A });
+    expect((await call('GET', '/payments-service/participants/current/ethereum', p)).body).toEqual({ address: A });
+    expect((await call('PUT', '/payments-service/participants/current/ethereum', p, { address: null })).body).toEqual({ address: null });
+    expect((await call('GET', '/payments-service/participants/current/ethereum', ticket(user()))).status).toBe(403);
+  });
+});
