@@ -119,3 +119,18 @@ export function getChain(): ChainAdapter {
 export function setChain(c: ChainAdapter | undefined): void {
   chain = c;
 }
+
+/** Read-only token access (balances) for functions that hold no signing key. */
+export class Erc20Reader {
+  private readonly provider: JsonRpcProvider;
+  private readonly token: Contract;
+
+  constructor(rpcUrl: string, tokenAddress: string) {
+    this.provider = new JsonRpcProvider(rpcUrl, undefined, { staticNetwork: true, batchMaxCount: 1 });
+    this.token = new Contract(getAddress(tokenAddress), ERC20, this.provider);
+  }
+
+  async balanceOf(address: string): Promise<bigint> {
+    return (await this.token.getFunction('balanceOf')(getAddress(address))) as bigint;
+  }
+}

@@ -3,7 +3,11 @@
  * participant's Ethereum account. Addresses are validated and stored checksummed.
  */
 import { getAddress } from 'ethers';
-import { identityConfig } from '../config/index.js';
+import { ttlCache } from '../cache.js';
+import { Erc20Reader } from '../chain/erc20.js';
+import { accountIds } from '../db/keys.js';
+import { getBalance } from '../ledger/index.js';
+import { coinsConfig, identityConfig } from '../config/index.js';
 import { participantsRepo, userAddressesRepo } from '../db/repositories/users.js';
 import { ApiError } from '../http/errors.js';
 import { TicketError, verifyTicket, type TicketClaims } from '../identity/tickets.js';
@@ -62,4 +66,27 @@ export async function setParticipantEthereum(participant: string, body: Record<s
   const address = body.address === null ? null : checksummed(body.address);
   await participantsRepo.setAddress(participant, address, new Date().toISOString());
   return { address };
+}
+
+let reader: Erc20Reader | undefined;
+const chainBalances = ttlCache<string, bigint>(() => Number(coinsConfig().BALANCE_CACHE_SECONDS) * 1000);
+
+/** `account_coins` (ledger) + `balance_coins` (on chain, over the user's addresses, briefly cached). */
+export async function coinsBalance(user: string) {
+  const cfg = coinsConfig();
+  reader ??= new Erc20Reader(cfg.RPC_URL, cfg.TOKEN_ADDRESS);
+  const [account, addresses] = await Promise.all([getBalance(accountIds.userCoins(user)), userAddressesRepo.list(user)]);
+  let onChain = 0n;
+  try {
+    const balances = await Promise.all(addresses.map((a) => chainBalances.get(a.address, () => reader!.balanceOf(a.address))));
+    onChain = balances.reduce<bigint>((sum, b) => sum + (b ?? 0n), 0n);
+  } catch {
+    throw new ApiError(503, 'chain_unavailable', 'on-chain balances cannot be read right now, retry shortly');
+  }
+  return {
+    account_coins: account.toString(),
+    balance_coins: onChain.toString(),
+    coins_fee: { max: cfg.COINS_FEE_MAX, min: cfg.COINS_FEE_MIN },
+    total_coins: (account + onChain).toString(),
+  };
 }

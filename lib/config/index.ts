@@ -72,6 +72,16 @@ const cashoutSchema = z.object({
   CLAIM_TTL_HOURS: positiveInt('72'),
 });
 
+const coinsSchema = z.object({
+  RPC_URL: z.string().check(z.minLength(1)),
+  TOKEN_ADDRESS: z.string().check(z.regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x address')),
+  /** Bounds of the `fee` of a user transfer, in the token's smallest unit. */
+  COINS_FEE_MIN: z._default(z.string().check(z.regex(/^\d{1,40}$/)), '1000000000000000000'),
+  COINS_FEE_MAX: z._default(z.string().check(z.regex(/^\d{1,40}$/)), '50000000000000000000'),
+  /** How long on-chain balances are reused by warm functions. */
+  BALANCE_CACHE_SECONDS: z._default(z.string().check(z.regex(/^\d+$/)), '15'),
+});
+
 const identitySchema = z.object({
   IDENTITY_PUBLIC_KEY: z.string().check(z.includes('BEGIN PUBLIC KEY', { message: 'must be the identity service\'s PEM public key' })),
 });
@@ -107,6 +117,7 @@ export const linksConfig = section('links', linksSchema);
 export const cardsConfig = section('cards', cardsSchema);
 export const cashoutConfig = section('cashout', cashoutSchema);
 export const identityConfig = section('identity', identitySchema);
+export const coinsConfig = section('coins', coinsSchema);
 
 export type CoreConfig = z.infer<typeof coreSchema>;
 export type CashbackConfig = z.infer<typeof cashbackSchema>;
@@ -114,5 +125,5 @@ export type ChainConfig = z.infer<typeof chainSchema>;
 
 /** Forget parsed sections (tests change process.env between cases). */
 export function resetConfig(): void {
-  for (const s of [coreConfig, cashbackConfig, chainConfig, mailConfig, linksConfig, cardsConfig, cashoutConfig, identityConfig]) s.reset();
+  for (const s of [coreConfig, cashbackConfig, chainConfig, mailConfig, linksConfig, cardsConfig, cashoutConfig, identityConfig, coinsConfig]) s.reset();
 }

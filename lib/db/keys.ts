@@ -63,6 +63,8 @@ export const accountIds = {
   textcoin: (network: Network, id: string) => `${network}:textcoin:${id}`,
   /** Tokens that left the ledger on chain. */
   chainOut: (network: Network) => `${network}:chain-out`,
+  /** A user's coins in the ledger (`account_coins`), in the token's smallest unit. */
+  userCoins: (user: string) => `coins:user:${user}`,
   /** Counterpart of admin deposits: value entering the platform from outside; may go negative. */
   external: (network: Network) => `${network}:external`,
   /** A member's cashback on one card, in the card currency's minor units. */

@@ -305,6 +305,16 @@ function coinsRoutes(): RouteDoc[] {
     { tag, method: 'post', path: '/user/ethereum/addresses', headers: [ticket], summary: 'Add or update one of your addresses', requestExample: { address: '0xe40555b43d60656b9510860A11D6bDCDDb8E78A2', description: 'My new wallet' }, responseExample: addressList, errors },
     { tag, method: 'get', path: '/user/ethereum/addresses', headers: [ticket], summary: 'Your addresses', responseExample: addressList, errors },
     { tag, method: 'put', path: '/user/ethereum/addresses/remove', headers: [ticket], summary: 'Remove addresses', requestExample: { list: ['0xe40555b43d60656b9510860A11D6bDCDDb8E78A2'] }, responseExample: { list: [] }, errors },
+    {
+      tag,
+      method: 'get',
+      path: '/payments-service/user/ethereum/balance',
+      headers: [ticket],
+      summary: 'Your coins: ledger (account_coins), on your addresses (balance_coins), total, and the transfer fee bounds',
+      description: 'Amounts are decimal strings in the token\'s smallest unit (18 decimals). On-chain balances are read through the RPC and cached for BALANCE_CACHE_SECONDS.',
+      responseExample: { account_coins: '1949979999999999999934', balance_coins: '10111020000000000000000', coins_fee: { max: '50000000000000000000', min: '1000000000000000000' }, total_coins: '12060999999999999999934' },
+      errors: { ...errors, 503: 'The chain cannot be read right now' },
+    },
     { tag, method: 'get', path: '/payments-service/participants/current/ethereum', headers: [ticket], summary: "The participant's Ethereum account", responseExample: { address: '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed' }, errors: { ...errors, 403: 'Not a participant ticket' } },
     { tag, method: 'put', path: '/payments-service/participants/current/ethereum', headers: [ticket], summary: "Set (checksummed) or clear (null) the participant's Ethereum account", requestExample: { address: null }, responseExample: { address: null }, errors: { ...errors, 403: 'Not a participant ticket' } },
   ];

@@ -1,7 +1,11 @@
 /** User coins, first part: tickets, a user's addresses, the participant's Ethereum account (HTTP against the stack). */
 import { describe, expect, it } from 'vitest';
 import { issueTicket, newIssuerKeys } from '../../lib/identity/tickets.js';
-import { stack, uniq } from '../fixtures/stack.js';
+import { NonceManager, Wallet } from 'ethers';
+import { accountIds } from '../../lib/db/keys.js';
+import { postEntry } from '../../lib/ledger/index.js';
+import { TEST_TREASURY_KEY } from '../fixtures/global-stack.js';
+import { onChainBalance, randomAddress, stack, tokenContract, uniq } from '../fixtures/stack.js';
 
 const ticket = (sub: string, extra: { participant?: string; roles?: string[] } = {}) => issueTicket(stack().identityPrivateKey, { sub, ...extra });
 const call = async (method: string, path: string, t: string | undefined, body?: unknown) => {
@@ -47,5 +51,37 @@ describe('identity tickets and addresses', () => {
     expect((await call('GET', '/payments-service/participants/current/ethereum', p)).body).toEqual({ address: A });
     expect((await call('PUT', '/payments-service/participants/current/ethereum', p, { address: null })).body).toEqual({ address: null });
     expect((await call('GET', '/payments-service/participants/current/ethereum', ticket(user()))).status).toBe(403);
+  });
+});
+
+describe('balance', () => {
+  it('adds the ledger coins and the on-chain balances of the user\'s addresses', async () => {
+    const sub = user();
+    const me = ticket(sub);
+    const [a1, a2] = [randomAddress(), randomAddress()];
+    // Tokens on chain, sent from the tests' own treasury (not the stack worker's sender).
+    const { provider, token } = tokenContract(new NonceManager(new Wallet(TEST_TREASURY_KEY)));
+    const sender = new NonceManager(new Wallet(TEST_TREASURY_KEY, provider));
+    await (await (token.connect(sender) as typeof token).getFunction('transfer')(a1, 7n * 10n ** 18n)).wait();
+    await (await (token.connect(sender) as typeof token).getFunction('transfer')(a2, 5n)).wait();
+    provider.destroy();
+    expect(await onChainBalance(a1)).toBe(7n * 10n ** 18n);
+    await postEntry({
+      idempotencyKey: uniq('coins-credit'),
+      kind: 'test',
+      postings: [
+        { account: accountIds.external('main'), amount: -1234n, allowNegative: true },
+        { account: accountIds.userCoins(sub), amount: 1234n },
+      ],
+    });
+    for (const a of [a1, a2]) await call('POST', '/user/ethereum/addresses', me, { address: a });
+    const res = await call('GET', '/payments-service/user/ethereum/balance', me);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      account_coins: '1234',
+      balance_coins: '7000000000000000005',
+      coins_fee: { max: '50000000000000000000', min: '1000000000000000000' },
+      total_coins: '7000000000000001239',
+    });
   });
 });
