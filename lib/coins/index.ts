@@ -8,7 +8,11 @@ import { Erc20Reader } from '../chain/erc20.js';
 import { accountIds } from '../db/keys.js';
 import { getBalance } from '../ledger/index.js';
 import { coinsConfig, identityConfig } from '../config/index.js';
-import { participantsRepo, userAddressesRepo } from '../db/repositories/users.js';
+import { coinTransfersRepo, participantsRepo, userAddressesRepo, type CoinTransfer } from '../db/repositories/users.js';
+import { InsufficientFundsError } from '../db/errors.js';
+import { transactWrite } from '../db/transact.js';
+import { entryItems } from '../ledger/index.js';
+import { randomUUID } from 'node:crypto';
 import { ApiError } from '../http/errors.js';
 import { TicketError, verifyTicket, type TicketClaims } from '../identity/tickets.js';
 
@@ -89,4 +93,59 @@ export async function coinsBalance(user: string) {
     coins_fee: { max: cfg.COINS_FEE_MAX, min: cfg.COINS_FEE_MIN },
     total_coins: (account + onChain).toString(),
   };
+}
+
+const COINS = /^[0-9]{1,40}$/;
+
+function coinsField(value: unknown, field: string): bigint {
+  const text = typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value;
+  if (typeof text !== 'string' || !COINS.test(text)) throw new ApiError(400, `bad_${field}`, `${field} must be a whole number of the token's smallest unit, as a decimal string`);
+  return BigInt(text);
+}
+
+const transferId = (uuid: string) => `urn:authenticateit:transaction_request:${uuid}`;
+const seconds = (iso: string) => iso.replace(/\.\d{3}Z$/, 'Z');
+
+export function transferView(t: CoinTransfer) {
+  return { address: t.address, coins: t.coins.toString(), fee: t.fee.toString(), hash: t.hash, id: transferId(t.uuid), status: t.status, ts: seconds(t.ts) };
+}
+
+/**
+ * Moves coins + fee from the user's ledger account to the transfer's hold in one transaction with the
+ * transfer record: concurrent transfers can never spend the same coins (the debit is conditioned on the
+ * balance). Moderators then approve (the hold settles on chain) or reject (the hold returns).
+ */
+export async function requestTransfer(user: string, body: Record<string, unknown>) {
+  const address = checksummed(body.address);
+  const coins = coinsField(body.coins, 'coins');
+  const fee = coinsField(body.fee, 'fee');
+  const cfg = coinsConfig();
+  if (coins <= 0n) throw new ApiError(400, 'bad_coins', 'coins must be more than 0');
+  if (fee < BigInt(cfg.COINS_FEE_MIN) || fee > BigInt(cfg.COINS_FEE_MAX)) {
+    throw new ApiError(400, 'bad_fee', `fee must be between ${cfg.COINS_FEE_MIN} and ${cfg.COINS_FEE_MAX}`, { min: cfg.COINS_FEE_MIN, max: cfg.COINS_FEE_MAX });
+  }
+  const t: CoinTransfer = { uuid: randomUUID(), user, address, coins, fee, status: 'pending', hash: null, ts: new Date().toISOString() };
+  try {
+    await transactWrite([
+      coinTransfersRepo.newItem(t),
+      ...entryItems({
+        idempotencyKey: `coins-transfer:${t.uuid}`,
+        kind: 'coins-transfer-hold',
+        postings: [
+          { account: accountIds.userCoins(user), amount: -(coins + fee) },
+          { account: accountIds.coinsHold(t.uuid), amount: coins + fee },
+        ],
+      }),
+    ]);
+  } catch (err) {
+    if (err instanceof InsufficientFundsError) {
+      throw new ApiError(422, 'insufficient_coins', 'account_coins cannot cover coins + fee', { account_coins: (await getBalance(accountIds.userCoins(user))).toString() });
+    }
+    throw err;
+  }
+  return transferView(t);
+}
+
+export async function transferHistory(user: string) {
+  return { history: (await coinTransfersRepo.listByUser(user)).map(transferView) };
 }

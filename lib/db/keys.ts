@@ -47,6 +47,9 @@ export const keys = {
   /** A user's registered Ethereum address (checksummed). */
   userAddress: (user: string, address: string) => ({ PK: `USER#${user}`, SK: `ETHADDR#${address}` }),
   userAddressPrefix: 'ETHADDR#',
+  coinTransfer: (uuid: string) => ({ PK: `COINTRANSFER#${uuid}`, SK: 'TRANSFER' }),
+  /** GSI1: a user's transfers and deposits, newest first by time. */
+  coinHistory: (user: string) => `USER#${user}#COINS`,
   participant: (participant: string) => ({ PK: `PARTICIPANT#${participant}`, SK: 'ETHEREUM' }),
   webhookDelivery: (id: string) => ({ PK: `WEBHOOK#${id}`, SK: 'DELIVERY' }),
   /** GSI1: a provider's webhook deliveries, newest first by creation time. */
@@ -65,6 +68,8 @@ export const accountIds = {
   chainOut: (network: Network) => `${network}:chain-out`,
   /** A user's coins in the ledger (`account_coins`), in the token's smallest unit. */
   userCoins: (user: string) => `coins:user:${user}`,
+  /** Coins + fee of a transfer awaiting moderation and settlement. */
+  coinsHold: (transferUuid: string) => `coins:hold:${transferUuid}`,
   /** Counterpart of admin deposits: value entering the platform from outside; may go negative. */
   external: (network: Network) => `${network}:external`,
   /** A member's cashback on one card, in the card currency's minor units. */

@@ -315,6 +315,18 @@ function coinsRoutes(): RouteDoc[] {
       responseExample: { account_coins: '1949979999999999999934', balance_coins: '10111020000000000000000', coins_fee: { max: '50000000000000000000', min: '1000000000000000000' }, total_coins: '12060999999999999999934' },
       errors: { ...errors, 503: 'The chain cannot be read right now' },
     },
+    {
+      tag,
+      method: 'post',
+      path: '/payments-service/user/ethereum/transfer',
+      headers: [ticket],
+      summary: 'Ask to transfer coins to an address (moderated)',
+      description: 'coins + fee move from account_coins to a hold in one ledger transaction (concurrent requests cannot overspend); the answer is pending until a moderator decides.',
+      requestExample: { address: '0xe40555b43d60656b9510860A11D6bDCDDb8E78A2', coins: '9000000000000000000', fee: '1000000000000000000' },
+      responseExample: { address: '0xe40555b43d60656b9510860A11D6bDCDDb8E78A2', coins: '9000000000000000000', fee: '1000000000000000000', hash: null, id: 'urn:authenticateit:transaction_request:9f5885f7-b013-440c-b86e-a247fc8d6ba2', status: 'pending', ts: '2018-03-08T09:16:49Z' },
+      errors: { ...errors, 422: 'account_coins cannot cover coins + fee' },
+    },
+    { tag, method: 'get', path: '/payments-service/user/ethereum/transfer/history', headers: [ticket], summary: 'Your transfers, newest first', errors },
     { tag, method: 'get', path: '/payments-service/participants/current/ethereum', headers: [ticket], summary: "The participant's Ethereum account", responseExample: { address: '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed' }, errors: { ...errors, 403: 'Not a participant ticket' } },
     { tag, method: 'put', path: '/payments-service/participants/current/ethereum', headers: [ticket], summary: "Set (checksummed) or clear (null) the participant's Ethereum account", requestExample: { address: null }, responseExample: { address: null }, errors: { ...errors, 403: 'Not a participant ticket' } },
   ];

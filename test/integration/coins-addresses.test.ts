@@ -85,3 +85,48 @@ describe('balance', () => {
     });
   });
 });
+
+describe('transfer requests', () => {
+  const fee = '1000000000000000000';
+  const credit = async (sub: string, amount: bigint) =>
+    postEntry({
+      idempotencyKey: uniq('coins-credit'),
+      kind: 'test',
+      postings: [
+        { account: accountIds.external('main'), amount: -amount, allowNegative: true },
+        { account: accountIds.userCoins(sub), amount },
+      ],
+    });
+
+  it('20 concurrent transfers that together exceed the balance never overspend', async () => {
+    const sub = user();
+    const me = ticket(sub);
+    await credit(sub, 10n * 10n ** 18n); // room for exactly 5 transfers of 1 coin + 1 coin fee
+    const results = await Promise.all(Array.from({ length: 20 }, () => call('POST', '/payments-service/user/ethereum/transfer', me, { address: A, coins: '1000000000000000000', fee })));
+    const ok = results.filter((r) => r.status === 200);
+    expect(ok).toHaveLength(5);
+    expect(results.filter((r) => r.status === 422).every((r) => r.body.error_id === 'payments-insufficient_coins')).toBe(true);
+    expect(ok[0]!.body).toMatchObject({ address: A, coins: '1000000000000000000', fee, hash: null, status: 'pending', id: expect.stringMatching(/^urn:authenticateit:transaction_request:[0-9a-f-]{36}$/) });
+    const balance = await call('GET', '/payments-service/user/ethereum/balance', me);
+    expect(balance.body.account_coins).toBe('0');
+    const history = await call('GET', '/payments-service/user/ethereum/transfer/history', me);
+    expect(history.body.history).toHaveLength(5);
+    expect((await call('GET', '/payments-service/user/ethereum/transfer/history', ticket(user()))).body).toEqual({ history: [] });
+  });
+
+  it('validates the address, the amount and the fee bounds', async () => {
+    const me = ticket(user());
+    const cases: [Record<string, unknown>, string][] = [
+      [{ address: 'nope', coins: '1', fee }, 'payments-bad_address'],
+      [{ address: A, coins: '1.5', fee }, 'payments-bad_coins'],
+      [{ address: A, coins: '0', fee }, 'payments-bad_coins'],
+      [{ address: A, coins: '1', fee: '1' }, 'payments-bad_fee'],
+      [{ address: A, coins: '1', fee: '50000000000000000001' }, 'payments-bad_fee'],
+    ];
+    for (const [body, id] of cases) {
+      const res = await call('POST', '/payments-service/user/ethereum/transfer', me, body);
+      expect(res.status, id).toBe(400);
+      expect(res.body.error_id).toBe(id);
+    }
+  });
+});

@@ -2,6 +2,7 @@
 import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, tableName } from '../client.js';
 import { keys } from '../keys.js';
+import type { GuardedItem } from '../transact.js';
 
 export interface UserAddress {
   address: string;
@@ -46,5 +47,47 @@ export const participantsRepo = {
     await ddb().send(
       new PutCommand({ TableName: tableName(), Item: { ...keys.participant(participant), type: 'ParticipantEthereum', participant, address, createdAt: now, updatedAt: now } }),
     );
+  },
+};
+
+export type CoinTransferStatus = 'pending' | 'approved' | 'rejected' | 'success' | 'failure';
+
+export interface CoinTransfer {
+  uuid: string;
+  user: string;
+  address: string;
+  coins: bigint;
+  fee: bigint;
+  status: CoinTransferStatus;
+  hash: string | null;
+  ts: string;
+}
+
+export const coinTransfersRepo = {
+  newItem(t: CoinTransfer): GuardedItem {
+    return {
+      item: {
+        Put: {
+          TableName: tableName(),
+          Item: { ...keys.coinTransfer(t.uuid), GSI1PK: keys.coinHistory(t.user), GSI1SK: t.ts, type: 'CoinTransfer', ...t, createdAt: t.ts, updatedAt: t.ts },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+    };
+  },
+
+  /** Newest first: the user's transfers (and, later, deposits) from the history index. */
+  async listByUser(user: string, limit = 100): Promise<CoinTransfer[]> {
+    const out = await ddb().send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :pk',
+        ExpressionAttributeValues: { ':pk': keys.coinHistory(user) },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (out.Items ?? []).map((i) => ({ ...(i as unknown as CoinTransfer), coins: BigInt(String(i.coins)), fee: BigInt(String(i.fee)) }));
   },
 };
