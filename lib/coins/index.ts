@@ -10,6 +10,7 @@ import { getBalance } from '../ledger/index.js';
 import { coinsConfig, identityConfig } from '../config/index.js';
 import { coinTransfersRepo, participantsRepo, userAddressesRepo, type CoinTransfer } from '../db/repositories/users.js';
 import { InsufficientFundsError } from '../db/errors.js';
+import { payoutsRepo } from '../db/repositories/payouts.js';
 import { transactWrite } from '../db/transact.js';
 import { entryItems } from '../ledger/index.js';
 import { randomUUID } from 'node:crypto';
@@ -107,7 +108,8 @@ const transferId = (uuid: string) => `urn:authenticateit:transaction_request:${u
 const seconds = (iso: string) => iso.replace(/\.\d{3}Z$/, 'Z');
 
 export function transferView(t: CoinTransfer) {
-  return { address: t.address, coins: t.coins.toString(), fee: t.fee.toString(), hash: t.hash, id: transferId(t.uuid), status: t.status, ts: seconds(t.ts) };
+  const status = t.status === 'approved' ? 'pending' : t.status;
+  return { address: t.address, coins: t.coins.toString(), fee: t.fee.toString(), hash: t.hash, id: transferId(t.uuid), status, ts: seconds(t.ts) };
 }
 
 /**
@@ -146,6 +148,17 @@ export async function requestTransfer(user: string, body: Record<string, unknown
   return transferView(t);
 }
 
+/** pending until decided; an approved transfer is `pending` until its chain payout settles (success/failure). */
 export async function transferHistory(user: string) {
-  return { history: (await coinTransfersRepo.listByUser(user)).map(transferView) };
+  const transfers = await coinTransfersRepo.listByUser(user);
+  const history = await Promise.all(
+    transfers.map(async (t) => {
+      const unit = (t as CoinTransfer & { payoutUnit?: string }).payoutUnit;
+      if (t.status !== 'approved' || !unit) return transferView(t);
+      const p = await payoutsRepo.get(unit);
+      const settled = p?.status === 'CONFIRMED' ? 'success' : p?.status === 'FAILED' ? 'failure' : 'pending';
+      return { ...transferView(t), status: settled, hash: p?.txHash ?? null };
+    }),
+  );
+  return { history };
 }

@@ -82,6 +82,12 @@ const coinsSchema = z.object({
   BALANCE_CACHE_SECONDS: z._default(z.string().check(z.regex(/^\d+$/)), '15'),
 });
 
+const moderationSchema = z.object({
+  /** Comma-separated moderator emails: each gets every pending transfer. */
+  MODERATORS: z._default(z.string(), ''),
+  MODERATION_LINK_TTL_HOURS: positiveInt('72'),
+});
+
 const identitySchema = z.object({
   IDENTITY_PUBLIC_KEY: z.string().check(z.includes('BEGIN PUBLIC KEY', { message: 'must be the identity service\'s PEM public key' })),
 });
@@ -118,6 +124,7 @@ export const cardsConfig = section('cards', cardsSchema);
 export const cashoutConfig = section('cashout', cashoutSchema);
 export const identityConfig = section('identity', identitySchema);
 export const coinsConfig = section('coins', coinsSchema);
+export const moderationConfig = section('moderation', moderationSchema);
 
 export type CoreConfig = z.infer<typeof coreSchema>;
 export type CashbackConfig = z.infer<typeof cashbackSchema>;
@@ -125,5 +132,5 @@ export type ChainConfig = z.infer<typeof chainSchema>;
 
 /** Forget parsed sections (tests change process.env between cases). */
 export function resetConfig(): void {
-  for (const s of [coreConfig, cashbackConfig, chainConfig, mailConfig, linksConfig, cardsConfig, cashoutConfig, identityConfig, coinsConfig]) s.reset();
+  for (const s of [coreConfig, cashbackConfig, chainConfig, mailConfig, linksConfig, cardsConfig, cashoutConfig, identityConfig, coinsConfig, moderationConfig]) s.reset();
 }

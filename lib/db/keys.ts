@@ -70,6 +70,8 @@ export const accountIds = {
   userCoins: (user: string) => `coins:user:${user}`,
   /** Coins + fee of a transfer awaiting moderation and settlement. */
   coinsHold: (transferUuid: string) => `coins:hold:${transferUuid}`,
+  /** Transfer fees collected by the platform. */
+  coinsFees: () => 'coins:fees',
   /** Counterpart of admin deposits: value entering the platform from outside; may go negative. */
   external: (network: Network) => `${network}:external`,
   /** A member's cashback on one card, in the card currency's minor units. */

@@ -326,6 +326,17 @@ function coinsRoutes(): RouteDoc[] {
       responseExample: { address: '0xe40555b43d60656b9510860A11D6bDCDDb8E78A2', coins: '9000000000000000000', fee: '1000000000000000000', hash: null, id: 'urn:authenticateit:transaction_request:9f5885f7-b013-440c-b86e-a247fc8d6ba2', status: 'pending', ts: '2018-03-08T09:16:49Z' },
       errors: { ...errors, 422: 'account_coins cannot cover coins + fee' },
     },
+    ...(['approve', 'reject'] as const).flatMap((d): RouteDoc[] => [
+      { tag, method: 'get', path: `/user/ethereum/transfer/{code}/${d}`, html: true, summary: `Moderator link: a confirmation page to ${d} (a GET decides nothing: mail scanners prefetch links)` },
+      {
+        tag,
+        method: 'post',
+        path: `/user/ethereum/transfer/{code}/${d}`,
+        html: true,
+        summary: `Moderator decision: ${d} (the first decision wins; later clicks see who decided and when)`,
+        errors: { 404: 'Tampered or unknown link', 410: 'Expired link' },
+      },
+    ]),
     { tag, method: 'get', path: '/payments-service/user/ethereum/transfer/history', headers: [ticket], summary: 'Your transfers, newest first', errors },
     { tag, method: 'get', path: '/payments-service/participants/current/ethereum', headers: [ticket], summary: "The participant's Ethereum account", responseExample: { address: '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed' }, errors: { ...errors, 403: 'Not a participant ticket' } },
     { tag, method: 'put', path: '/payments-service/participants/current/ethereum', headers: [ticket], summary: "Set (checksummed) or clear (null) the participant's Ethereum account", requestExample: { address: null }, responseExample: { address: null }, errors: { ...errors, 403: 'Not a participant ticket' } },

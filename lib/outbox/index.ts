@@ -5,6 +5,7 @@
  * Delivery is at least once: the workers behind the queues are idempotent.
  *   - a new PENDING payout (INSERT)          -> chain-transfers or mail
  *   - a cash-out claim just SUBMITTED (MODIFY) -> cashout-payments
+ *   - a new pending coin transfer (INSERT)     -> a moderation mail to every moderator
  * The stream mapping's filter (resources/event-sources.yml) lets only these records through.
  */
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
@@ -12,12 +13,17 @@ import { unmarshallRaw } from '../db/client.js';
 import { log } from '../log/index.js';
 import { enqueuePayout } from '../payouts/index.js';
 import { publish } from '../queue/publisher.js';
+import { moderationMails } from '../coins/moderation.js';
+import type { CoinTransfer } from '../db/repositories/users.js';
 
 async function dispatch(eventName: string | undefined, image: Record<string, unknown> | undefined): Promise<void> {
   if (eventName === 'INSERT' && image?.type === 'Payout' && image.status === 'PENDING') {
     await enqueuePayout({ kind: image.kind as 'chain' | 'textcoin', unit: String(image.unit) });
   } else if (eventName === 'MODIFY' && image?.type === 'Claim' && image.status === 'SUBMITTED') {
     await publish('cashoutPayments', { type: 'cashout-payment', uuid: String(image.uuid) });
+  } else if (eventName === 'INSERT' && image?.type === 'CoinTransfer' && image.status === 'pending') {
+    const transfer = { ...(image as unknown as CoinTransfer), coins: BigInt(String(image.coins)), fee: BigInt(String(image.fee)) };
+    for (const mail of moderationMails(transfer)) await publish('mail', { type: 'email', ...mail });
   }
 }
 

@@ -87,6 +87,20 @@ async function finalise(p: Payout, receipt: TransferReceipt): Promise<Payout['st
           ],
         }),
       ]);
+    } else if (p.refundAccount) {
+      // A user's coin transfer: the coins go back to the user with the failure.
+      await transactWrite([
+        payoutsRepo.transitionItem(p, ['SENDING'], 'FAILED', { blockNumber: receipt.blockNumber, error: 'transaction reverted' }),
+        ...entryItems({
+          idempotencyKey: `chain-refund:${p.unit}`,
+          kind: 'chain-refund',
+          memo: receipt.hash,
+          postings: [
+            { account: p.account, amount: -p.amount },
+            { account: p.refundAccount, amount: p.amount },
+          ],
+        }),
+      ]);
     } else {
       // The amount stays in the customer's ledger account; an operator can retry the payout.
       await payoutsRepo.transition(p, ['SENDING'], 'FAILED', { blockNumber: receipt.blockNumber, error: 'transaction reverted' });

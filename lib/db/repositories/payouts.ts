@@ -33,6 +33,8 @@ export interface Payout {
   blockNumber?: number;
   error?: string;
   claimedBy?: string;
+  /** When set, a FAILED transfer moves the amount back here (user coin transfers return the coins). */
+  refundAccount?: string;
 }
 
 export class PayoutStateError extends ConditionFailedError {

@@ -91,3 +91,38 @@ export const coinTransfersRepo = {
     return (out.Items ?? []).map((i) => ({ ...(i as unknown as CoinTransfer), coins: BigInt(String(i.coins)), fee: BigInt(String(i.fee)) }));
   },
 };
+
+export interface TransferDecision {
+  decidedBy: string;
+  decidedAt: string;
+  payoutUnit?: string;
+}
+
+export class TransferDecidedError extends Error {
+  override name = 'TransferDecidedError';
+}
+
+export const coinTransferDecisions = {
+  async get(uuid: string): Promise<(CoinTransfer & Partial<TransferDecision>) | undefined> {
+    const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.coinTransfer(uuid), ConsistentRead: true }));
+    const i = out.Item;
+    return i ? ({ ...(i as unknown as CoinTransfer & TransferDecision), coins: BigInt(String(i.coins)), fee: BigInt(String(i.fee)) }) : undefined;
+  },
+
+  /** pending -> approved | rejected, once: the first decision wins. */
+  decideItem(uuid: string, status: 'approved' | 'rejected', d: TransferDecision): GuardedItem {
+    return {
+      item: {
+        Update: {
+          TableName: tableName(),
+          Key: keys.coinTransfer(uuid),
+          UpdateExpression: `SET #status = :s, decidedBy = :by, decidedAt = :at, updatedAt = :at${d.payoutUnit ? ', payoutUnit = :unit' : ''}`,
+          ConditionExpression: '#status = :pending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':s': status, ':by': d.decidedBy, ':at': d.decidedAt, ':pending': 'pending', ...(d.payoutUnit ? { ':unit': d.payoutUnit } : {}) },
+        },
+      },
+      onConditionFailed: () => new TransferDecidedError(`transfer ${uuid} was already decided`),
+    };
+  },
+};
