@@ -1,4 +1,4 @@
-/** GET|POST /user/ethereum/transfer/{code}/approve: GET confirms (prefetch-safe), POST decides once. */
+/** GET|POST /user/ethereum/transfer/{code}/approve|reject: GET confirms (prefetch-safe), POST decides once. */
 import { coreConfig, linksConfig, moderationConfig } from '../../lib/config/index.js';
 import { confirmationPage, decide } from '../../lib/coins/moderation.js';
 import { paymentsFamily } from '../../lib/http/families.js';
@@ -12,9 +12,10 @@ moderationConfig();
 
 export const handler = httpHandler(paymentsFamily, async (req) => {
   const code = req.path.code ?? '';
+  const decision = (req.event.rawPath ?? '').endsWith('/reject') ? 'reject' : 'approve';
   try {
-    if (req.event.requestContext?.http?.method === 'POST') return { html: (await decide(code, 'approve')).html };
-    return { html: await confirmationPage(code, 'approve') };
+    if (req.event.requestContext?.http?.method === 'POST') return { html: (await decide(code, decision)).html };
+    return { html: await confirmationPage(code, decision) };
   } catch (err) {
     if (err instanceof ApiError && err.status < 500) return { status: err.status, html: page('Link not usable', `<h1>Link not usable</h1><p class="error">${escapeHtml(err.message)}</p>`) };
     throw err;
