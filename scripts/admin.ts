@@ -15,6 +15,8 @@
  *                                [--allows-pin true|false] [--pin-required true|false] [--identifier CASH-001] [--description TEXT]
  *   npm run admin -- card update --id CARD_ID [the same settings]
  *   npm run admin -- card list --app APP_ID
+ *   npm run admin -- ticket --user urn:authenticateit:user:ID [--participant urn:authenticateit:participant:ID] [--roles system] [--ttl 3600]
+ *                                (local identity tickets, signed with the stack's issuer key in .local/secrets.json)
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,7 +35,9 @@ const cardsAdmin = await import('../lib/cards/admin.js');
 const { cardView } = await import('../lib/cards/index.js');
 const { cardsRepo } = await import('../lib/db/repositories/cards.js');
 
-const [area, action, ...rest] = process.argv.slice(2);
+const argv = process.argv.slice(2);
+if (argv[0] === 'ticket' && (argv[1] ?? '--').startsWith('--')) argv.splice(1, 0, 'issue'); // `ticket --user ...`
+const [area, action, ...rest] = argv;
 const flags: Record<string, string> = {};
 const positional: string[] = [];
 for (let i = 0; i < rest.length; i++) {
@@ -99,6 +103,20 @@ async function run(): Promise<unknown> {
       return cardView(await cardsAdmin.updateCard(Number(need('id')), cardSettings()));
     case 'card list':
       return { cards: (await cardsRepo.listByApp(need('app'))).map(cardView) };
+    case 'ticket issue': {
+      const secretsFile = join(import.meta.dirname, '../.local/secrets.json');
+      if (!existsSync(secretsFile)) throw new Error('no .local/secrets.json: run npm start once first');
+      const { issueTicket } = await import('../lib/identity/tickets.js');
+      const { identityPrivateKey } = JSON.parse(readFileSync(secretsFile, 'utf8')) as { identityPrivateKey: string };
+      return {
+        ticket: issueTicket(identityPrivateKey, {
+          sub: need('user'),
+          ...(flags.participant ? { participant: flags.participant } : {}),
+          roles: flags.roles ? flags.roles.split(',') : [],
+          ttlSeconds: Number(flags.ttl ?? 3600),
+        }),
+      };
+    }
     default:
       throw new Error('usage: see the header of scripts/admin.ts or README.md (Admin CLI)');
   }

@@ -7,6 +7,10 @@ import { addAppKey, createApp, createCard } from '../../lib/cards/admin.js';
 import { authenticateApp } from '../../lib/cards/auth.js';
 import { earn } from '../../lib/cards/index.js';
 import { appsRepo, cardsRepo } from '../../lib/db/repositories/cards.js';
+import { accountIds } from '../../lib/db/keys.js';
+import { DuplicateEntryError } from '../../lib/db/repositories/ledger.js';
+import { issueTicket } from '../../lib/identity/tickets.js';
+import { postEntry } from '../../lib/ledger/index.js';
 import { cashoutProvidersRepo } from '../../lib/db/repositories/cashout.js';
 import { authenticateProvider, registerProvider, rotateProviderKey, signingSecrets, updateProfile } from '../../lib/cashout/providers.js';
 
@@ -73,6 +77,38 @@ export async function seedCashout(receiverUrl: string, previous?: Partial<DemoCa
   const secretWorks = previous?.webhookSecret && (await signingSecrets(provider))[0] === previous.webhookSecret;
   const update = await updateProfile(provider, { endpoint: receiverUrl, rotate_webhook_secret: !secretWorks });
   return { name: DEMO_CASHOUT, apiKey, webhookSecret: update.webhook_secret ?? previous!.webhookSecret!, receiverUrl };
+}
+
+export interface DemoCoins {
+  userTicket: string;
+  participantTicket: string;
+  systemTicket: string;
+  moderators: string[];
+  user: string;
+}
+
+/** A demo user with 100 coins in the ledger, a demo participant, and long-lived local tickets for both. */
+export async function seedCoins(identityPrivateKey: string, moderators: string[]): Promise<DemoCoins> {
+  const user = 'urn:authenticateit:user:email:demo@rewards.local';
+  const amount = 100n * 10n ** 18n;
+  await postEntry({
+    idempotencyKey: 'demo-seed-coins-1',
+    kind: 'demo-coins',
+    postings: [
+      { account: accountIds.external('main'), amount: -amount, allowNegative: true },
+      { account: accountIds.userCoins(user), amount },
+    ],
+  }).catch((err: unknown) => {
+    if (!(err instanceof DuplicateEntryError)) throw err;
+  });
+  const day = 24 * 3600;
+  return {
+    user,
+    userTicket: issueTicket(identityPrivateKey, { sub: user, ttlSeconds: 30 * day }),
+    participantTicket: issueTicket(identityPrivateKey, { sub: 'urn:authenticateit:user:email:brand@rewards.local', participant: 'urn:authenticateit:participant:demo-brand', ttlSeconds: 30 * day }),
+    systemTicket: issueTicket(identityPrivateKey, { sub: 'urn:authenticateit:user:system', participant: 'urn:authenticateit:participant:system', roles: ['system'], ttlSeconds: 30 * day }),
+    moderators,
+  };
 }
 
 export async function seedDemo(previousKey?: string): Promise<{ partner: { name: string; key: string } }> {

@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const info = await startStack({ dataDir, ports: portsFromEnv(), persist: true, log: (l) => console.log(`  ${l}`) });
   Object.assign(process.env, info.definition.environment, ...info.definition.functions.map((f) => f.environment));
-  const { seedCards, seedCashout, seedDemo } = await import('./seed.js');
+  const { seedCards, seedCashout, seedCoins, seedDemo } = await import('./seed.js');
   const { startWebhookReceiver } = await import('./webhook-receiver.js');
   const previous = existsSync(stackFile) ? JSON.parse(readFileSync(stackFile, 'utf8')) : {};
   const { partner } = await seedDemo(previous.partner?.key);
@@ -43,7 +43,9 @@ async function main(): Promise<void> {
   });
   const cashout = await seedCashout(`http://127.0.0.1:${receiverPort}/webhooks`, previous.cashout);
   cashoutSecret = cashout.webhookSecret;
-  const stack = { apiUrl: info.apiUrl, mailUrl: info.mailUrl, rpcUrl: info.rpcUrl, tokenAddress: info.tokenAddress, partner, cards, cashout };
+  const secrets = JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8')) as { identityPrivateKey: string };
+  const { user: _user, ...coins } = await seedCoins(secrets.identityPrivateKey, (info.env.MODERATORS ?? info.definition.environment.MODERATORS ?? '').split(',').filter(Boolean));
+  const stack = { apiUrl: info.apiUrl, mailUrl: info.mailUrl, rpcUrl: info.rpcUrl, tokenAddress: info.tokenAddress, partner, cards, cashout, coins };
   writeFileSync(stackFile, JSON.stringify(stack, null, 2) + '\n');
   writeFileSync(join(dataDir, 'env.json'), JSON.stringify({ ...info.definition.environment, ...info.env }, null, 2) + '\n');
 
@@ -57,6 +59,7 @@ Rewards platform is up (${((Date.now() - started) / 1000).toFixed(1)} s)
   Demo partner  ${partner.name} / ${partner.key}
   Cards app     X-App-Id: ${cards.appId}  X-Api-Key: ${cards.apiKey}  card ${cards.cardId}, member ${cards.memberId} (${cards.memberEmail})
   Cash-out      provider ${cashout.name}, Authorization: Bearer ${cashout.apiKey}  webhooks -> ${cashout.receiverUrl}
+  Coins         demo user with 100 coins; tickets in .local/stack.json (coins.userTicket ...); moderators ${coins.moderators.join(', ')} (mail in maildev)
   Written to    .local/stack.json   Logs: .local/logs/
 
 Try:
