@@ -3,7 +3,7 @@
  * (lib/payouts/settle.ts) records a signed transaction before broadcasting it, so after a crash it can
  * find the transaction by hash or nonce instead of sending again.
  */
-import { Contract, Interface, JsonRpcProvider, Wallet, getAddress } from 'ethers';
+import { Contract, Interface, JsonRpcProvider, Wallet, getAddress, id } from 'ethers';
 import { chainConfig } from '../config/index.js';
 
 const ERC20 = new Interface([
@@ -133,4 +133,28 @@ export class Erc20Reader {
   async balanceOf(address: string): Promise<bigint> {
     return (await this.token.getFunction('balanceOf')(getAddress(address))) as bigint;
   }
+
+  blockNumber(): Promise<number> {
+    return this.provider.getBlockNumber();
+  }
+
+  /** ERC-20 Transfer events of the token in [fromBlock, toBlock]. */
+  async transfers(fromBlock: number, toBlock: number): Promise<TokenTransferEvent[]> {
+    const logs = await this.provider.getLogs({ address: await this.token.getAddress(), topics: [TRANSFER_TOPIC], fromBlock, toBlock });
+    return logs.map((l) => {
+      const parsed = ERC20.parseLog({ topics: [...l.topics], data: l.data })!;
+      return { txHash: l.transactionHash, logIndex: l.index, blockNumber: l.blockNumber, from: String(parsed.args[0]), to: String(parsed.args[1]), value: parsed.args[2] as bigint };
+    });
+  }
 }
+
+export interface TokenTransferEvent {
+  txHash: string;
+  logIndex: number;
+  blockNumber: number;
+  from: string;
+  to: string;
+  value: bigint;
+}
+
+const TRANSFER_TOPIC = id('Transfer(address,address,uint256)');

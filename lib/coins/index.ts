@@ -153,6 +153,7 @@ export async function transferHistory(user: string) {
   const transfers = await coinTransfersRepo.listByUser(user);
   const history = await Promise.all(
     transfers.map(async (t) => {
+      if ('txHash' in t) return { coins: t.coins.toString(), hash: t.txHash, id: `deposit:${t.txHash}:${t.logIndex}`, status: 'success', ts: seconds(t.ts), type: 'deposit' };
       const unit = (t as CoinTransfer & { payoutUnit?: string }).payoutUnit;
       if (t.status !== 'approved' || !unit) return transferView(t);
       const p = await payoutsRepo.get(unit);

@@ -82,6 +82,13 @@ const coinsSchema = z.object({
   BALANCE_CACHE_SECONDS: z._default(z.string().check(z.regex(/^\d+$/)), '15'),
 });
 
+const depositSchema = z.object({
+  /** Extended public key (BIP-32, m/44'/60'/0'/0) the users' deposit addresses are derived from. */
+  DEPOSIT_XPUB: z.string().check(z.regex(/^xpub[1-9A-HJ-NP-Za-km-z]{100,112}$/, 'must be an xpub extended public key')),
+  /** Blocks a deposit must be buried under before it is credited. */
+  DEPOSIT_CONFIRMATIONS: z._default(z.string().check(z.regex(/^\d{1,3}$/)), '12'),
+});
+
 const moderationSchema = z.object({
   /** Comma-separated moderator emails: each gets every pending transfer. */
   MODERATORS: z._default(z.string(), ''),
@@ -125,6 +132,7 @@ export const cashoutConfig = section('cashout', cashoutSchema);
 export const identityConfig = section('identity', identitySchema);
 export const coinsConfig = section('coins', coinsSchema);
 export const moderationConfig = section('moderation', moderationSchema);
+export const depositConfig = section('deposit', depositSchema);
 
 export type CoreConfig = z.infer<typeof coreSchema>;
 export type CashbackConfig = z.infer<typeof cashbackSchema>;
@@ -132,5 +140,5 @@ export type ChainConfig = z.infer<typeof chainSchema>;
 
 /** Forget parsed sections (tests change process.env between cases). */
 export function resetConfig(): void {
-  for (const s of [coreConfig, cashbackConfig, chainConfig, mailConfig, linksConfig, cardsConfig, cashoutConfig, identityConfig, coinsConfig, moderationConfig]) s.reset();
+  for (const s of [coreConfig, cashbackConfig, chainConfig, mailConfig, linksConfig, cardsConfig, cashoutConfig, identityConfig, coinsConfig, moderationConfig, depositConfig]) s.reset();
 }

@@ -50,6 +50,12 @@ export const keys = {
   coinTransfer: (uuid: string) => ({ PK: `COINTRANSFER#${uuid}`, SK: 'TRANSFER' }),
   /** GSI1: a user's transfers and deposits, newest first by time. */
   coinHistory: (user: string) => `USER#${user}#COINS`,
+  userDeposit: (user: string) => ({ PK: `USER#${user}`, SK: 'DEPOSIT' }),
+  /** Deposit address -> its user (the scanner's lookup). */
+  depositAddress: (address: string) => ({ PK: `DEPOSITADDR#${address}`, SK: 'DEPOSIT' }),
+  /** One credited deposit (a Transfer event), unique per transaction hash and log index. */
+  deposit: (txHash: string, logIndex: number) => ({ PK: `DEPOSIT#${txHash}#${logIndex}`, SK: 'DEPOSIT' }),
+  depositScanCursor: () => ({ PK: 'CONFIG#DEPOSITSCAN', SK: 'CONFIG' }),
   participant: (participant: string) => ({ PK: `PARTICIPANT#${participant}`, SK: 'ETHEREUM' }),
   webhookDelivery: (id: string) => ({ PK: `WEBHOOK#${id}`, SK: 'DELIVERY' }),
   /** GSI1: a provider's webhook deliveries, newest first by creation time. */

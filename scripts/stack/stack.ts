@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { newIssuerKeys } from '../../lib/identity/tickets.js';
+import { HDNodeWallet } from 'ethers';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ANVIL_TREASURY_KEY, ensureToken } from './token.js';
@@ -45,14 +46,19 @@ export interface StackInfo {
 const bin = (path: string) => join(ROOT, 'node_modules', path);
 
 /** Per-checkout secrets for the local stage, made once and kept in dataDir. */
-const SECRET_NAMES = ['textcoinLinkSecret', 'memberTokenSecret', 'cardDataKey', 'identityPrivateKey', 'identityPublicKey'] as const;
+const SECRET_NAMES = ['textcoinLinkSecret', 'memberTokenSecret', 'cardDataKey', 'identityPrivateKey', 'identityPublicKey', 'depositMnemonic', 'depositXpub'] as const;
 
 /** Local secrets, generated once per data directory (a secret added later is generated on the next start). */
 function localSecrets(dataDir: string): Record<(typeof SECRET_NAMES)[number], string> {
   const file = join(dataDir, 'secrets.json');
   const secrets = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {};
   const missing = SECRET_NAMES.filter((name) => !secrets[name]);
-  for (const name of missing) if (!name.startsWith('identity')) secrets[name] = randomBytes(32).toString('base64url');
+  for (const name of missing) if (!name.startsWith('identity') && !name.startsWith('deposit')) secrets[name] = randomBytes(32).toString('base64url');
+  // The deposit HD wallet: the functions get only its xpub; the mnemonic stays here (sweeping is an operator's job).
+  if (missing.some((name) => name.startsWith('deposit'))) {
+    const wallet = HDNodeWallet.createRandom(undefined, "m/44'/60'/0'/0");
+    Object.assign(secrets, { depositMnemonic: wallet.mnemonic!.phrase, depositXpub: wallet.neuter().extendedKey });
+  }
   // The identity service's ticket-signing key pair (the admin CLI issues tickets with the private half).
   if (missing.some((name) => name.startsWith('identity'))) Object.assign(secrets, (({ privateKey, publicKey }) => ({ identityPrivateKey: privateKey, identityPublicKey: publicKey }))(newIssuerKeys()));
   if (missing.length) writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
@@ -123,6 +129,7 @@ export async function startStack(opts: StackOptions): Promise<StackInfo> {
     MEMBER_TOKEN_SECRET: secrets.memberTokenSecret,
     CARD_DATA_KEY: secrets.cardDataKey,
     IDENTITY_PUBLIC_KEY: secrets.identityPublicKey,
+    DEPOSIT_XPUB: secrets.depositXpub,
     OFFLINE_HTTP_PORT: String(ports.api),
     OFFLINE_LAMBDA_PORT: String(ports.lambda),
   };

@@ -130,3 +130,33 @@ describe('transfer requests', () => {
     }
   });
 });
+
+describe('deposits', () => {
+  it('a user gets one deposit address; an ERC-20 transfer to it is credited once, and shows in history', async () => {
+    const { scanDeposits, creditDeposit } = await import('../../lib/coins/deposits.js');
+    const sub = user();
+    const me = ticket(sub);
+    const first = await call('GET', '/user/ethereum/deposit', me);
+    expect(first.status).toBe(200);
+    expect(first.body.address).toMatch(/^0x[0-9a-fA-F]{40}$/);
+    expect((await call('GET', '/user/ethereum/deposit', me)).body.address).toBe(first.body.address);
+    expect((await call('GET', '/user/ethereum/deposit', ticket(user()))).body.address).not.toBe(first.body.address);
+
+    const { provider, token } = tokenContract(new NonceManager(new Wallet(TEST_TREASURY_KEY)));
+    const sender = new NonceManager(new Wallet(TEST_TREASURY_KEY, provider));
+    const tx = await (token.connect(sender) as typeof token).getFunction('transfer')(first.body.address, 42n * 10n ** 18n);
+    const receipt = await tx.wait();
+    provider.destroy();
+
+    await scanDeposits();
+    const balance = await call('GET', '/payments-service/user/ethereum/balance', me);
+    expect(balance.body.account_coins).toBe('42000000000000000000');
+    // The same event again (a rescan, a second scanner) credits nothing.
+    const event = { txHash: receipt.hash, logIndex: receipt.logs[0].index, blockNumber: receipt.blockNumber, from: '', to: first.body.address, value: 42n * 10n ** 18n };
+    expect(await creditDeposit(event, sub)).toBe(false);
+    await scanDeposits();
+    expect((await call('GET', '/payments-service/user/ethereum/balance', me)).body.account_coins).toBe('42000000000000000000');
+    const history = (await call('GET', '/payments-service/user/ethereum/transfer/history', me)).body.history;
+    expect(history).toEqual([{ coins: '42000000000000000000', hash: receipt.hash, id: `deposit:${receipt.hash}:${receipt.logs[0].index}`, status: 'success', ts: expect.any(String), type: 'deposit' }]);
+  });
+});

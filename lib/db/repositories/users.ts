@@ -76,8 +76,8 @@ export const coinTransfersRepo = {
     };
   },
 
-  /** Newest first: the user's transfers (and, later, deposits) from the history index. */
-  async listByUser(user: string, limit = 100): Promise<CoinTransfer[]> {
+  /** Newest first: the user's transfers and deposits from the history index. */
+  async listByUser(user: string, limit = 100): Promise<(CoinTransfer | (Deposit & { type: 'Deposit' }))[]> {
     const out = await ddb().send(
       new QueryCommand({
         TableName: tableName(),
@@ -88,7 +88,11 @@ export const coinTransfersRepo = {
         Limit: limit,
       }),
     );
-    return (out.Items ?? []).map((i) => ({ ...(i as unknown as CoinTransfer), coins: BigInt(String(i.coins)), fee: BigInt(String(i.fee)) }));
+    return (out.Items ?? []).map((i) =>
+      i.type === 'Deposit'
+        ? { ...(i as unknown as Deposit & { type: 'Deposit' }), coins: BigInt(String(i.coins)), logIndex: Number(i.logIndex), blockNumber: Number(i.blockNumber) }
+        : { ...(i as unknown as CoinTransfer), coins: BigInt(String(i.coins)), fee: BigInt(String(i.fee)) },
+    );
   },
 };
 
@@ -124,5 +128,61 @@ export const coinTransferDecisions = {
       },
       onConditionFailed: () => new TransferDecidedError(`transfer ${uuid} was already decided`),
     };
+  },
+};
+
+export interface Deposit {
+  user: string;
+  txHash: string;
+  logIndex: number;
+  address: string;
+  coins: bigint;
+  blockNumber: number;
+  ts: string;
+}
+
+export const depositsRepo = {
+  async addressOf(user: string): Promise<string | undefined> {
+    const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.userDeposit(user), ConsistentRead: true }));
+    return out.Item?.address as string | undefined;
+  },
+
+  /** The user's deposit address and its reverse lookup, once (a concurrent first call loses and reads). */
+  newAddressItems(user: string, address: string, index: number, now: string): GuardedItem[] {
+    return [
+      { item: { Put: { TableName: tableName(), Item: { ...keys.userDeposit(user), type: 'DepositAddress', address, index, createdAt: now, updatedAt: now }, ConditionExpression: 'attribute_not_exists(PK)' } } },
+      { item: { Put: { TableName: tableName(), Item: { ...keys.depositAddress(address), type: 'DepositAddressOwner', user, createdAt: now, updatedAt: now }, ConditionExpression: 'attribute_not_exists(PK)' } } },
+    ];
+  },
+
+  async usersOf(addresses: string[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    for (const address of new Set(addresses)) {
+      const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.depositAddress(address) }));
+      if (out.Item) found.set(address, String(out.Item.user));
+    }
+    return found;
+  },
+
+  newDepositItem(d: Deposit): GuardedItem {
+    return {
+      item: {
+        Put: {
+          TableName: tableName(),
+          Item: { ...keys.deposit(d.txHash, d.logIndex), GSI1PK: keys.coinHistory(d.user), GSI1SK: d.ts, type: 'Deposit', ...d, createdAt: d.ts, updatedAt: d.ts },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+    };
+  },
+
+  async cursor(): Promise<number | undefined> {
+    const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.depositScanCursor(), ConsistentRead: true }));
+    return out.Item ? Number(out.Item.lastBlock) : undefined;
+  },
+
+  async setCursor(lastBlock: number): Promise<void> {
+    const now = new Date().toISOString();
+    await ddb().send(new PutCommand({ TableName: tableName(), Item: { ...keys.depositScanCursor(), type: 'DepositScanCursor', lastBlock, createdAt: now, updatedAt: now } }));
   },
 };
