@@ -9,5 +9,5 @@ identityConfig();
 
 export const handler = httpHandler(paymentsFamily, async (req) => {
   const claims = requireTicket(req.headers);
-  return { body: await setParticipantEthereum(requireParticipant(claims), req.body) };
+  return { body: await setParticipantEthereum(requireParticipant(claims), req.body, claims.sub) };
 });

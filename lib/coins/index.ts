@@ -14,6 +14,7 @@ import { payoutsRepo } from '../db/repositories/payouts.js';
 import { transactWrite } from '../db/transact.js';
 import { entryItems } from '../ledger/index.js';
 import { randomUUID } from 'node:crypto';
+import { depositAddress } from './deposits.js';
 import { ApiError } from '../http/errors.js';
 import { TicketError, verifyTicket, type TicketClaims } from '../identity/tickets.js';
 
@@ -66,9 +67,19 @@ export async function participantEthereum(participant: string) {
   return { address: (await participantsRepo.getAddress(participant)) ?? null };
 }
 
-export async function setParticipantEthereum(participant: string, body: Record<string, unknown>) {
+/** Transfers of this user not yet final: requested, or approved and still settling on chain. */
+export async function transfersInFlight(user: string): Promise<number> {
+  const { history } = await transferHistory(user);
+  return history.filter((h) => h.status === 'pending').length;
+}
+
+export async function setParticipantEthereum(participant: string, body: Record<string, unknown>, user?: string) {
   if (!('address' in body)) throw new ApiError(400, 'bad_address', 'address is required (an Ethereum address, or null to clear it)');
   const address = body.address === null ? null : checksummed(body.address);
+  const inFlight = user ? await transfersInFlight(user) : 0;
+  if (inFlight > 0) {
+    throw new ApiError(409, 'transfers_in_flight', `the Ethereum account cannot change while ${inFlight} transfer(s) are pending or settling: wait until they finish`, { in_flight: inFlight });
+  }
   await participantsRepo.setAddress(participant, address, new Date().toISOString());
   return { address };
 }
@@ -162,4 +173,13 @@ export async function transferHistory(user: string) {
     }),
   );
   return { history };
+}
+
+/**
+ * The seed's participant deposit settings: the participant's own deposit address (derived like a user's),
+ * the coins credited to it, and no coin limit. `fee` is null: participant fee plans are not configured here.
+ */
+export async function participantDepositSettings(participant: string) {
+  const { address } = await depositAddress(participant);
+  return { address, unlimited_coins: false, coins: (await getBalance(accountIds.userCoins(participant))).toString(), fee: null };
 }

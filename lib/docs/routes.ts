@@ -338,8 +338,17 @@ function coinsRoutes(): RouteDoc[] {
       },
     ]),
     { tag, method: 'get', path: '/payments-service/user/ethereum/transfer/history', headers: [ticket], summary: 'Your transfers and deposits, newest first', errors },
+    {
+      tag,
+      method: 'get',
+      path: '/payments-service/participants/deposit/ethereum',
+      headers: [ticket],
+      summary: "The participant's deposit settings: its deposit address and the coins credited there",
+      responseExample: { address: '0x3d74e50Fb155f32d2A477F9068B30C2B28377f8e', unlimited_coins: false, coins: '1250000000000000000000', fee: null },
+      errors: { ...errors, 403: 'Not a participant ticket' },
+    },
     { tag, method: 'get', path: '/user/ethereum/deposit', headers: [ticket], summary: 'Your deposit address (derived from the deposit HD wallet; ERC-20 sent there is credited to account_coins)', responseExample: { address: '0xAc08558735d2a968f8D7B6a00b37328899dF1f28' }, errors },
     { tag, method: 'get', path: '/payments-service/participants/current/ethereum', headers: [ticket], summary: "The participant's Ethereum account", responseExample: { address: '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed' }, errors: { ...errors, 403: 'Not a participant ticket' } },
-    { tag, method: 'put', path: '/payments-service/participants/current/ethereum', headers: [ticket], summary: "Set (checksummed) or clear (null) the participant's Ethereum account", requestExample: { address: null }, responseExample: { address: null }, errors: { ...errors, 403: 'Not a participant ticket' } },
+    { tag, method: 'put', path: '/payments-service/participants/current/ethereum', headers: [ticket], summary: "Set (checksummed) or clear (null) the participant's Ethereum account", description: 'Refused (409 payments-transfers_in_flight) while transfers requested with this ticket are pending or settling.', requestExample: { address: null }, responseExample: { address: null }, errors: { ...errors, 403: 'Not a participant ticket', 409: 'Transfers in flight' } },
   ];
 }

@@ -160,3 +160,20 @@ describe('deposits', () => {
     expect(history).toEqual([{ coins: '42000000000000000000', hash: receipt.hash, id: `deposit:${receipt.hash}:${receipt.logs[0].index}`, status: 'success', ts: expect.any(String), type: 'deposit' }]);
   });
 });
+
+describe('participant deposit settings and account changes', () => {
+  it('answers the deposit address and coins; the account cannot change while a transfer is in flight', async () => {
+    const participant = `urn:authenticateit:participant:${uniq('brand')}`;
+    const sub = user();
+    const p = ticket(sub, { participant });
+    const settings = await call('GET', '/payments-service/participants/deposit/ethereum', p);
+    expect(settings.body).toEqual({ address: expect.stringMatching(/^0x[0-9a-fA-F]{40}$/), unlimited_coins: false, coins: '0', fee: null });
+    expect((await call('GET', '/payments-service/participants/deposit/ethereum', ticket(user()))).status).toBe(403);
+
+    await postEntry({ idempotencyKey: uniq('c'), kind: 'test', postings: [{ account: accountIds.external('main'), amount: -(5n * 10n ** 18n), allowNegative: true }, { account: accountIds.userCoins(sub), amount: 5n * 10n ** 18n }] });
+    expect((await call('POST', '/payments-service/user/ethereum/transfer', p, { address: A, coins: '1000000000000000000', fee: '1000000000000000000' })).status).toBe(200);
+    const refused = await call('PUT', '/payments-service/participants/current/ethereum', p, { address: A });
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ error_id: 'payments-transfers_in_flight', error_data: { in_flight: 1 } });
+  });
+});

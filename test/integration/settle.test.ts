@@ -14,7 +14,7 @@ import { TEST_TREASURY_KEY } from '../fixtures/global-stack.js';
 
 let chain: Erc20Chain;
 
-async function newPayout(amount: bigint): Promise<Payout> {
+async function newPayout(amount: bigint, refundAccount?: string): Promise<Payout> {
   const now = new Date().toISOString();
   const destination = randomAddress();
   const p: Payout = {
@@ -26,6 +26,7 @@ async function newPayout(amount: bigint): Promise<Payout> {
     amount,
     account: accountIds.customer('main', destination),
     source: 'test',
+    ...(refundAccount ? { refundAccount } : {}),
     createdAt: now,
     updatedAt: now,
   };
@@ -103,5 +104,18 @@ describe('settleChainPayout on anvil', () => {
     expect(await settleChainPayout(p.unit, chain)).toBe('CONFIRMED');
     expect((await payoutsRepo.get(p.unit))?.txHash).toBe(recorded?.txHash);
     expect(await onChainBalance(p.destination)).toBe(55n);
+  });
+
+  it('a reverted transfer of a user\'s coins fails and returns the amount to the refund account', async () => {
+    const refundTo = accountIds.userCoins(`urn:authenticateit:user:${uniq('r')}`);
+    const p = await newPayout(66n, refundTo);
+    const reverting: ChainAdapter = Object.assign(Object.create(chain) as ChainAdapter, {
+      waitForReceipt: async (hash: string) => ({ ok: false, blockNumber: 1, hash }),
+    });
+    expect(await settleChainPayout(p.unit, reverting)).toBe('FAILED');
+    expect(await getBalance(p.account)).toBe(0n);
+    expect(await getBalance(refundTo)).toBe(66n);
+    expect(await settleChainPayout(p.unit, reverting)).toBe('FAILED'); // redelivery: nothing moves again
+    expect(await getBalance(refundTo)).toBe(66n);
   });
 });
