@@ -29,3 +29,23 @@ export class InsufficientFundsError extends ConditionFailedError {
 export class ContentionError extends Error {
   override name = 'ContentionError';
 }
+
+/** The SDK's failed-condition error (outside transactions; transactions go through transact.ts). */
+export const isConditionFailed = (err: unknown) => (err as Error | undefined)?.name === 'ConditionalCheckFailedException';
+
+/**
+ * `SET #f0 = :v0, ...` for the defined fields of an update, with its names and values. A bigint is
+ * written as its decimal text, as every repository stores it.
+ */
+export function setFields(fields: Record<string, unknown>): { expression: string; names: Record<string, string>; values: Record<string, unknown> } {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const assignments = Object.entries(fields)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v], i) => {
+      names[`#f${i}`] = k;
+      values[`:v${i}`] = typeof v === 'bigint' ? v.toString() : v;
+      return `#f${i} = :v${i}`;
+    });
+  return { expression: `SET ${assignments.join(', ')}`, names, values };
+}

@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, tableName } from '../db/client.js';
+import { isConditionFailed } from '../db/errors.js';
 import { keys } from '../db/keys.js';
 import { GatewayTimeoutError, type CardGateway, type GatewayResult } from './gateway.js';
 
@@ -48,7 +49,7 @@ export const sandboxGateway: CardGateway = {
       );
     } catch (err) {
       // The same reference again: a real gateway answers the first outcome, it does not pay twice.
-      if ((err as Error).name === 'ConditionalCheckFailedException') return (await recorded(req.reference))!;
+      if (isConditionFailed(err)) return (await recorded(req.reference))!;
       throw err;
     }
     if (req.to.pan === SANDBOX_CARDS.timeout) throw new GatewayTimeoutError('the gateway did not answer in time');

@@ -5,7 +5,7 @@
  */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { big, ddb, num, tableName } from '../client.js';
-import { AlreadyExistsError, ConditionFailedError } from '../errors.js';
+import { AlreadyExistsError, ConditionFailedError, isConditionFailed } from '../errors.js';
 import { keys } from '../keys.js';
 import type { GuardedItem } from '../transact.js';
 
@@ -193,7 +193,7 @@ export const appsRepo = {
     try {
       await ddb().send(new PutCommand({ ...put({ ...keys.app(app.appId), type: 'App', ...app, updatedAt: app.createdAt }).Put }));
     } catch (err) {
-      if ((err as Error).name === 'ConditionalCheckFailedException') throw new AlreadyExistsError(`app ${app.appId} already exists`);
+      if (isConditionFailed(err)) throw new AlreadyExistsError(`app ${app.appId} already exists`);
       throw err;
     }
   },
@@ -217,40 +217,23 @@ export const appsRepo = {
   },
 };
 
+const cardItem = (card: Card) => ({
+  ...keys.card(card.id),
+  GSI1PK: keys.cardsOfApp(card.appId),
+  GSI1SK: String(card.id).padStart(12, '0'),
+  type: 'Card',
+  ...card,
+  minAmount: money(card.minAmount),
+  maxAmount: money(card.maxAmount),
+});
+
 export const cardsRepo = {
   async create(card: Card): Promise<void> {
-    await ddb().send(
-      new PutCommand({
-        ...put({
-          ...keys.card(card.id),
-          GSI1PK: keys.cardsOfApp(card.appId),
-          GSI1SK: String(card.id).padStart(12, '0'),
-          type: 'Card',
-          ...card,
-          minAmount: money(card.minAmount),
-          maxAmount: money(card.maxAmount),
-        }).Put,
-      }),
-    );
+    await ddb().send(new PutCommand({ ...put(cardItem(card)).Put }));
   },
 
   async update(card: Card): Promise<void> {
-    await ddb().send(
-      new PutCommand({
-        ...put(
-          {
-            ...keys.card(card.id),
-            GSI1PK: keys.cardsOfApp(card.appId),
-            GSI1SK: String(card.id).padStart(12, '0'),
-            type: 'Card',
-            ...card,
-            minAmount: money(card.minAmount),
-            maxAmount: money(card.maxAmount),
-          },
-          'attribute_exists(PK)',
-        ).Put,
-      }),
-    );
+    await ddb().send(new PutCommand({ ...put(cardItem(card), 'attribute_exists(PK)').Put }));
   },
 
   async get(id: number): Promise<Card | undefined> {
@@ -351,7 +334,7 @@ export const membersRepo = {
         ExpressionAttributeValues: { ':zero': 0, ':now': now },
       }),
     ).catch((err: Error) => {
-      if (err.name !== 'ConditionalCheckFailedException') throw err;
+      if (!isConditionFailed(err)) throw err;
     });
   },
 };
@@ -495,7 +478,7 @@ export const otpRepo = {
         }),
       );
     } catch (err) {
-      if ((err as Error).name === 'ConditionalCheckFailedException') throw new AlreadyExistsError('a code was sent moments ago');
+      if (isConditionFailed(err)) throw new AlreadyExistsError('a code was sent moments ago');
       throw err;
     }
   },
@@ -516,7 +499,7 @@ export const otpRepo = {
       const i = out.Attributes!;
       return { codeHash: String(i.codeHash), channel: i.channel as Otp['channel'], tries: num(i.tries), createdAt: String(i.createdAt), expiresAt: String(i.validUntil) };
     } catch (err) {
-      if ((err as Error).name === 'ConditionalCheckFailedException') return undefined;
+      if (isConditionFailed(err)) return undefined;
       throw err;
     }
   },
@@ -535,7 +518,7 @@ export const otpRepo = {
       );
       return true;
     } catch (err) {
-      if ((err as Error).name === 'ConditionalCheckFailedException') return false;
+      if (isConditionFailed(err)) return false;
       throw err;
     }
   },

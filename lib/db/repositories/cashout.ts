@@ -1,7 +1,7 @@
 /** Cash-out providers (seed 003): profile with encrypted card data and webhook secrets, API key lookup. */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, tableName } from '../client.js';
-import { AlreadyExistsError } from '../errors.js';
+import { AlreadyExistsError, isConditionFailed, setFields } from '../errors.js';
 import { keys } from '../keys.js';
 import { transactWrite } from '../transact.js';
 import type { Envelope } from '../../security/card-vault.js';
@@ -77,15 +77,15 @@ export const cashoutProvidersRepo = {
   },
 
   async update(name: string, fields: Partial<CashoutProvider>): Promise<CashoutProvider> {
-    const entries = Object.entries(fields).filter(([, v]) => v !== undefined);
+    const { expression, names, values } = setFields(fields);
     const out = await ddb().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.cashoutProvider(name),
-        UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
+        UpdateExpression: expression,
         ConditionExpression: 'attribute_exists(PK)',
-        ExpressionAttributeNames: Object.fromEntries(entries.map(([k], i) => [`#f${i}`, k])),
-        ExpressionAttributeValues: Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v])),
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
         ReturnValues: 'ALL_NEW',
       }),
     );
@@ -188,23 +188,22 @@ export const claimsRepo = {
 
   /** Moves a claim on only from the status the caller saw (every step of the payment state machine). */
   async transition(uuid: string, from: ClaimStatus, to: ClaimStatus, fields: Partial<Claim> = {}, extraCondition?: { expression: string; values: Record<string, unknown> }): Promise<Claim> {
-    const set = { ...fields, status: to, updatedAt: new Date().toISOString() };
-    const entries = Object.entries(set).filter(([, v]) => v !== undefined);
+    const { expression, names, values } = setFields({ ...fields, status: to, updatedAt: new Date().toISOString() });
     try {
       const out = await ddb().send(
         new UpdateCommand({
           TableName: tableName(),
           Key: keys.claim(uuid),
-          UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
+          UpdateExpression: expression,
           ConditionExpression: `#status = :from${extraCondition ? ` AND ${extraCondition.expression}` : ''}`,
-          ExpressionAttributeNames: { '#status': 'status', ...Object.fromEntries(entries.map(([k], i) => [`#f${i}`, k])) },
-          ExpressionAttributeValues: { ':from': from, ...Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v])), ...(extraCondition?.values ?? {}) },
+          ExpressionAttributeNames: { '#status': 'status', ...names },
+          ExpressionAttributeValues: { ':from': from, ...values, ...(extraCondition?.values ?? {}) },
           ReturnValues: 'ALL_NEW',
         }),
       );
       return claimFromItem(out.Attributes!);
     } catch (err) {
-      if ((err as Error).name === 'ConditionalCheckFailedException') throw new ClaimStateError(`claim ${uuid} is not ${from}`);
+      if (isConditionFailed(err)) throw new ClaimStateError(`claim ${uuid} is not ${from}`);
       throw err;
     }
   },
@@ -257,7 +256,7 @@ export const webhooksRepo = {
       );
       return true;
     } catch (err) {
-      if ((err as Error).name === 'ConditionalCheckFailedException') return false;
+      if (isConditionFailed(err)) return false;
       throw err;
     }
   },
@@ -282,7 +281,7 @@ export const webhooksRepo = {
       );
       return true;
     } catch (err) {
-      if ((err as Error).name === 'ConditionalCheckFailedException') return false;
+      if (isConditionFailed(err)) return false;
       throw err;
     }
   },

@@ -1,7 +1,7 @@
 /** Partners of the cashback program. Keys are stored only as SHA-256 hashes (they are 256-bit random). */
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, tableName } from '../client.js';
-import { AlreadyExistsError } from '../errors.js';
+import { AlreadyExistsError, isConditionFailed } from '../errors.js';
 import { keys } from '../keys.js';
 
 export interface Partner {
@@ -22,7 +22,7 @@ export const partnersRepo = {
         }),
       );
     } catch (err) {
-      if ((err as Error).name === 'ConditionalCheckFailedException') throw new AlreadyExistsError(`partner ${partner.name} already exists`);
+      if (isConditionFailed(err)) throw new AlreadyExistsError(`partner ${partner.name} already exists`);
       throw err;
     }
   },

@@ -6,7 +6,7 @@
  */
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, num, tableName, unmarshallRaw } from '../client.js';
-import { ConditionFailedError } from '../errors.js';
+import { ConditionFailedError, isConditionFailed, setFields } from '../errors.js';
 import { keys, type Network } from '../keys.js';
 import type { GuardedItem } from '../transact.js';
 
@@ -94,15 +94,7 @@ export const payoutsRepo = {
       GSI1PK: keys.payoutsByStatus(to),
       GSI1SK: statusSortKey({ ...p, ...set, status: to }, now),
     };
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = {};
-    const assignments = Object.entries(fields)
-      .filter(([, v]) => v !== undefined)
-      .map(([k, v], i) => {
-        names[`#f${i}`] = k;
-        values[`:v${i}`] = typeof v === 'bigint' ? v.toString() : v;
-        return `#f${i} = :v${i}`;
-      });
+    const { expression, names, values } = setFields(fields);
     from.forEach((s, i) => (values[`:from${i}`] = s));
     names['#status'] = 'status';
     names['#attempts'] = 'attempts';
@@ -113,7 +105,7 @@ export const payoutsRepo = {
         Update: {
           TableName: tableName(),
           Key: keys.payout(p.unit),
-          UpdateExpression: `SET ${assignments.join(', ')}`,
+          UpdateExpression: expression,
           ConditionExpression: `#status IN (${from.map((_, i) => `:from${i}`).join(', ')}) AND ${attemptsCondition}`,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
@@ -132,7 +124,7 @@ export const payoutsRepo = {
       const out = await ddb().send(new UpdateCommand({ ...update, ReturnValues: 'ALL_NEW' } as never));
       return fromItem((out as { Attributes: Record<string, unknown> }).Attributes);
     } catch (err) {
-      if ((err as Error).name === 'ConditionalCheckFailedException') {
+      if (isConditionFailed(err)) {
         throw onConditionFailed!(unmarshallRaw((err as { Item?: Record<string, unknown> }).Item));
       }
       throw err;
