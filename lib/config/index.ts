@@ -33,12 +33,35 @@ const cashbackSchema = z.object({
   PARTNER_CACHE_SECONDS: z._default(z.string().check(z.regex(/^\d+$/)), '60'),
 });
 
+const address = z.string().check(z.regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x address'));
+const privateKey = z.string().check(z.regex(/^0x[0-9a-fA-F]{64}$/, 'must be a 0x-prefixed 32-byte hex key'));
+const seconds = (fallback: string) => z._default(z.string().check(z.regex(/^\d{1,6}$/, 'must be a whole number of seconds')), fallback);
+
+/**
+ * The chain engine. Each network has its own RPC, token, treasury (sender wallet) and disburser; the
+ * testnet's variables carry the TEST_ prefix. The engine's timings apply to both.
+ */
 const chainSchema = z.object({
   RPC_URL: z.string().check(z.minLength(1)),
-  TOKEN_ADDRESS: z.string().check(z.regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x address')),
-  TREASURY_PRIVATE_KEY: z.string().check(z.regex(/^0x[0-9a-fA-F]{64}$/, 'must be a 0x-prefixed 32-byte hex key')),
+  TOKEN_ADDRESS: address,
+  TREASURY_PRIVATE_KEY: privateKey,
+  DISBURSER_ADDRESS: address,
   CHAIN_CONFIRMATIONS: positiveInt('1'),
-  CHAIN_RECEIPT_TIMEOUT_MS: positiveInt('60000'),
+  TEST_RPC_URL: z.string().check(z.minLength(1)),
+  TEST_TOKEN_ADDRESS: address,
+  TEST_TREASURY_PRIVATE_KEY: privateKey,
+  TEST_DISBURSER_ADDRESS: address,
+  TEST_CHAIN_CONFIRMATIONS: positiveInt('1'),
+  /** Most payouts paid by one disbursement transaction. */
+  CHAIN_BATCH_MAX: z._default(z.string().check(z.regex(/^([1-9]|[1-8]\d|9[0-6])$/, 'must be 1 to 96 (one DynamoDB transaction records the batch)')), '50'),
+  /** Delay of the first confirmation check after a send, and between checks while anything is in flight. */
+  CHAIN_CONFIRM_DELAY_SECONDS: seconds('5'),
+  /** A transaction pending this long is replaced (same nonce, higher fee). */
+  CHAIN_REPLACE_AFTER_SECONDS: seconds('180'),
+  /** Fee increase of a replacement over the one it replaces (nodes want at least 10 %). */
+  CHAIN_FEE_BUMP_PERCENT: z._default(z.string().check(z.regex(/^(1\d|[2-9]\d|[1-9]\d\d)$/, 'must be 10 to 999')), '25'),
+  /** A nonce consumed by none of our transactions must be seen so this long before its payouts are signed anew (lagging RPC nodes). */
+  CHAIN_DISPLACED_GRACE_SECONDS: seconds('60'),
 });
 
 const mailSchema = z.object({
@@ -137,6 +160,26 @@ export const depositConfig = section('deposit', depositSchema);
 export type CoreConfig = z.infer<typeof coreSchema>;
 export type CashbackConfig = z.infer<typeof cashbackSchema>;
 export type ChainConfig = z.infer<typeof chainSchema>;
+
+export interface NetworkChain {
+  network: 'main' | 'test';
+  rpcUrl: string;
+  tokenAddress: string;
+  treasuryKey: string;
+  disburserAddress: string;
+  confirmations: number;
+}
+
+/** One network's chain settings. The testnet can never share the main network's token or treasury on one chain. */
+export function networkChain(network: 'main' | 'test'): NetworkChain {
+  const c = chainConfig();
+  const main = { network: 'main' as const, rpcUrl: c.RPC_URL, tokenAddress: c.TOKEN_ADDRESS, treasuryKey: c.TREASURY_PRIVATE_KEY, disburserAddress: c.DISBURSER_ADDRESS, confirmations: Number(c.CHAIN_CONFIRMATIONS) };
+  const test = { network: 'test' as const, rpcUrl: c.TEST_RPC_URL, tokenAddress: c.TEST_TOKEN_ADDRESS, treasuryKey: c.TEST_TREASURY_PRIVATE_KEY, disburserAddress: c.TEST_DISBURSER_ADDRESS, confirmations: Number(c.TEST_CHAIN_CONFIRMATIONS) };
+  if (main.rpcUrl === test.rpcUrl && (main.tokenAddress.toLowerCase() === test.tokenAddress.toLowerCase() || main.treasuryKey.toLowerCase() === test.treasuryKey.toLowerCase())) {
+    throw new ConfigError('Invalid chain configuration: on one RPC the testnet needs its own TEST_TOKEN_ADDRESS and TEST_TREASURY_PRIVATE_KEY');
+  }
+  return network === 'main' ? main : test;
+}
 
 /** Forget parsed sections (tests change process.env between cases). */
 export function resetConfig(): void {

@@ -1,6 +1,6 @@
 /** The one DynamoDB document client. Numbers come back as decimal strings so money never passes through a float. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { coreConfig } from '../config/index.js';
 
@@ -41,4 +41,21 @@ export const big = (v: unknown): bigint => (v === undefined || v === null ? 0n :
 export function unmarshallRaw(item: unknown): Record<string, unknown> | undefined {
   if (!item || typeof item !== 'object') return undefined;
   return unmarshall(item as never, { wrapNumbers: (value: string) => value });
+}
+
+/** Strongly consistent reads of many items by key (any number, 100 per call, unprocessed keys retried); missing ones are left out. */
+export async function batchGet(itemKeys: Record<string, string>[]): Promise<Record<string, unknown>[]> {
+  const found: Record<string, unknown>[] = [];
+  const unique = [...new Map(itemKeys.map((k) => [`${k.PK}\u0000${k.SK}`, k])).values()];
+  for (let i = 0; i < unique.length; i += 100) {
+    let request: Record<string, { Keys: Record<string, string>[]; ConsistentRead: boolean }> | undefined = {
+      [tableName()]: { Keys: unique.slice(i, i + 100), ConsistentRead: true },
+    };
+    while (request && Object.keys(request).length > 0) {
+      const out = await ddb().send(new BatchGetCommand({ RequestItems: request }));
+      found.push(...(out.Responses?.[tableName()] ?? []));
+      request = out.UnprocessedKeys as typeof request;
+    }
+  }
+  return found;
 }

@@ -7,7 +7,7 @@
 import { getAddress } from 'ethers';
 import { cashbackConfig, coreConfig, linksConfig } from '../config/index.js';
 import { accountIds } from '../db/keys.js';
-import { PayoutStateError, payoutsRepo, type Payout, type PayoutStatus } from '../db/repositories/payouts.js';
+import { PayoutStateError, payoutsRepo, type Payout } from '../db/repositories/payouts.js';
 import { transactWrite } from '../db/transact.js';
 import { badRequest, conflict, notFound, ApiError } from '../http/errors.js';
 import { entryItems, shardFor } from '../ledger/index.js';
@@ -155,16 +155,19 @@ export async function reclaimExpiredTextcoins(now = new Date()): Promise<number>
   return reclaimed;
 }
 
-/** Scheduled: payouts committed but whose queue hand-off was lost (or a send left in doubt) are queued again. */
+/**
+ * Scheduled every minute: PENDING payouts whose queue hand-off was lost are queued again, and the chain worker
+ * is asked to check each network's transactions in flight (the safety net under the delayed confirmation
+ * messages). SENDING payouts are the chain worker's: it resolves them from its own record, never by a resend.
+ */
 export async function sweepStalledPayouts(olderThanMs = 2 * 60_000, now = new Date()): Promise<number> {
   const until = new Date(now.getTime() - olderThanMs).toISOString();
-  const stalled: Payout[] = [];
-  for (const status of ['PENDING', 'SENDING'] as PayoutStatus[]) stalled.push(...(await payoutsRepo.listByStatus(status, until)));
   let queued = 0;
-  for (const p of stalled) {
+  for (const p of await payoutsRepo.listByStatus('PENDING', until)) {
     if (p.kind === 'textcoin' && isExpired(p, now)) continue;
     await enqueuePayout(p);
     queued++;
   }
+  for (const network of ['main', 'test'] as const) await publish('chainTransfers', { type: 'chain-confirm', network });
   return queued;
 }

@@ -7,6 +7,16 @@ export const chainTransferMessage = z.object({
   unit: z.string().check(z.minLength(1)),
 });
 
+export const chainConfirmMessage = z.object({
+  type: z.literal('chain-confirm'),
+  network: z.enum(['main', 'test']),
+  /** The nonce whose settlement this check follows; it re-schedules itself until that nonce is final. Absent: one pass. */
+  nonce: z.optional(z.int().check(z.nonnegative())),
+});
+
+/** The chain worker's queue: payouts ready to send, and confirmation checks of what is in flight. */
+export const chainMessage = z.discriminatedUnion('type', [chainTransferMessage, chainConfirmMessage]);
+
 export const textcoinMailMessage = z.object({
   type: z.literal('textcoin-mail'),
   unit: z.string().check(z.minLength(1)),
@@ -36,11 +46,12 @@ export const webhookDeliveryMessage = z.object({
 });
 
 export type ChainTransferMessage = z.infer<typeof chainTransferMessage>;
+export type ChainMessage = z.infer<typeof chainMessage>;
 export type MailMessage = z.infer<typeof mailMessage>;
 
 /** Logical queue -> the config variable holding its name. */
 export const queues = {
-  chainTransfers: { env: 'CHAIN_TRANSFERS_QUEUE', schema: chainTransferMessage },
+  chainTransfers: { env: 'CHAIN_TRANSFERS_QUEUE', schema: chainMessage },
   mail: { env: 'MAIL_QUEUE', schema: mailMessage },
   cashoutPayments: { env: 'CASHOUT_PAYMENTS_QUEUE', schema: cashoutPaymentMessage },
   webhookDeliveries: { env: 'WEBHOOK_DELIVERIES_QUEUE', schema: webhookDeliveryMessage },

@@ -30,6 +30,40 @@ export function sqsWorker<S extends z.ZodMiniType>(name: string, schema: S, hand
   };
 }
 
+export interface ParsedRecord<T> {
+  messageId: string;
+  msg: T;
+  ctx: RecordContext;
+}
+
+/**
+ * For workers that act on a whole batch at once (the chain worker packs many payouts into one transaction):
+ * the handler gets every valid message and returns the ids of those that failed; invalid ones fail alone,
+ * and a thrown error fails the batch.
+ */
+export function sqsBatchWorker<S extends z.ZodMiniType>(name: string, schema: S, handle: (records: ParsedRecord<z.infer<S>>[]) => Promise<string[]>) {
+  return async (event: SQSEvent): Promise<SQSBatchResponse> => {
+    const failed: string[] = [];
+    const parsed: ParsedRecord<z.infer<S>>[] = [];
+    for (const record of event.Records) {
+      const ctx = { messageId: record.messageId, receiveCount: Number(record.attributes?.ApproximateReceiveCount ?? 1) };
+      try {
+        parsed.push({ messageId: record.messageId, msg: parseRecord(schema, record), ctx });
+      } catch (err) {
+        log.error(`${name}: message failed`, { messageId: record.messageId, receiveCount: ctx.receiveCount, error: err });
+        failed.push(record.messageId);
+      }
+    }
+    try {
+      failed.push(...(await handle(parsed)));
+    } catch (err) {
+      log.error(`${name}: batch failed`, { messages: parsed.length, error: err });
+      failed.push(...parsed.map((r) => r.messageId));
+    }
+    return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
+  };
+}
+
 function parseRecord<S extends z.ZodMiniType>(schema: S, record: SQSRecord): z.infer<S> {
   let body: unknown;
   try {

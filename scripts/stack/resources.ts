@@ -84,6 +84,8 @@ export interface MappingDef {
   fn: FunctionDef;
   batchSize: number;
   batchWindowSeconds: number;
+  /** Concurrent invocations the mapping allows (ScalingConfig.MaximumConcurrency); one when unset. */
+  maxConcurrency: number;
   reportBatchItemFailures: boolean;
 }
 
@@ -108,6 +110,7 @@ export function eventSourceMappingsOf(def: ServiceDefinition): MappingDef[] {
         fn,
         batchSize: Number(r.Properties.BatchSize ?? 10),
         batchWindowSeconds: Number(r.Properties.MaximumBatchingWindowInSeconds ?? 0),
+        maxConcurrency: Number((r.Properties.ScalingConfig as { MaximumConcurrency?: number } | undefined)?.MaximumConcurrency ?? 1),
         reportBatchItemFailures: ((r.Properties.FunctionResponseTypes as string[]) ?? []).includes('ReportBatchItemFailures'),
       };
     });

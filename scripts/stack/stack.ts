@@ -7,7 +7,7 @@ import { newIssuerKeys } from '../../lib/identity/tickets.js';
 import { HDNodeWallet } from 'ethers';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ANVIL_TREASURY_KEY, ensureToken } from './token.js';
+import { ANVIL_TEST_TREASURY_KEY, ANVIL_TREASURY_KEY, ensureContracts, type ChainDeployment } from './contracts.js';
 import { isPortFree, requireJava, StackError, startChild, stopAll, waitForPort, type Child } from './process.js';
 import { createResources, printServerless, ROOT, type ServiceDefinition } from './resources.js';
 
@@ -31,11 +31,10 @@ export interface StackOptions {
   log?: (line: string) => void;
 }
 
-export interface StackInfo {
+export interface StackInfo extends ChainDeployment {
   apiUrl: string;
   mailUrl: string;
   rpcUrl: string;
-  tokenAddress: string;
   dynamodbUrl: string;
   sqsUrl: string;
   smtp: { host: string; port: number };
@@ -104,9 +103,10 @@ export async function startStack(opts: StackOptions): Promise<StackInfo> {
 
   const rpcUrl = `http://127.0.0.1:${ports.rpc}`;
   const stateFile = join(dataDir, 'stack.json');
-  const previous = existsSync(stateFile) ? (JSON.parse(readFileSync(stateFile, 'utf8')) as { tokenAddress?: string }) : {};
-  const tokenAddress = await ensureToken(rpcUrl, join(dataDir, 'contracts'), previous.tokenAddress);
-  log(`ERC-20 at ${tokenAddress}`);
+  const previous = existsSync(stateFile) ? (JSON.parse(readFileSync(stateFile, 'utf8')) as Partial<ChainDeployment>) : {};
+  const contracts = await ensureContracts(rpcUrl, join(dataDir, 'contracts'), previous);
+  const { tokenAddress } = contracts;
+  log(`ERC-20 at ${tokenAddress} (testnet token ${contracts.testTokenAddress}), disburser at ${contracts.disburserAddress}`);
 
   const apiUrl = `http://localhost:${ports.api}`;
   const secrets = localSecrets(dataDir);
@@ -120,7 +120,14 @@ export async function startStack(opts: StackOptions): Promise<StackInfo> {
     RPC_URL: rpcUrl,
     TOKEN_ADDRESS: tokenAddress,
     TREASURY_PRIVATE_KEY: ANVIL_TREASURY_KEY,
+    DISBURSER_ADDRESS: contracts.disburserAddress,
+    // The testnet: its own token and treasury on the same anvil (never the main network's token).
+    TEST_RPC_URL: rpcUrl,
+    TEST_TOKEN_ADDRESS: contracts.testTokenAddress,
+    TEST_TREASURY_PRIVATE_KEY: ANVIL_TEST_TREASURY_KEY,
+    TEST_DISBURSER_ADDRESS: contracts.disburserAddress,
     CHAIN_CONFIRMATIONS: '1',
+    TEST_CHAIN_CONFIRMATIONS: '1',
     MAIL_TRANSPORT: 'smtp',
     SMTP_HOST: '127.0.0.1',
     SMTP_PORT: String(ports.smtp),
@@ -155,7 +162,7 @@ export async function startStack(opts: StackOptions): Promise<StackInfo> {
     apiUrl,
     mailUrl: `http://localhost:${ports.mailWeb}`,
     rpcUrl,
-    tokenAddress,
+    ...contracts,
     dynamodbUrl: env.DYNAMODB_ENDPOINT!,
     sqsUrl: env.SQS_ENDPOINT!,
     smtp: { host: '127.0.0.1', port: ports.smtp },

@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   cashoutSecret = cashout.webhookSecret;
   const secrets = JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8')) as { identityPrivateKey: string };
   const { user: _user, ...coins } = await seedCoins(secrets.identityPrivateKey, (info.env.MODERATORS ?? info.definition.environment.MODERATORS ?? '').split(',').filter(Boolean));
-  const stack = { apiUrl: info.apiUrl, mailUrl: info.mailUrl, rpcUrl: info.rpcUrl, tokenAddress: info.tokenAddress, partner, cards, cashout, coins };
+  const stack = { apiUrl: info.apiUrl, mailUrl: info.mailUrl, rpcUrl: info.rpcUrl, tokenAddress: info.tokenAddress, testTokenAddress: info.testTokenAddress, disburserAddress: info.disburserAddress, partner, cards, cashout, coins };
   writeFileSync(stackFile, JSON.stringify(stack, null, 2) + '\n');
   writeFileSync(join(dataDir, 'env.json'), JSON.stringify({ ...info.definition.environment, ...info.env }, null, 2) + '\n');
 
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
 Rewards platform is up (${((Date.now() - started) / 1000).toFixed(1)} s)
   API           ${info.apiUrl}          (docs: ${info.apiUrl}/docs)
   Mail (maildev) ${info.mailUrl}
-  Chain (anvil) ${info.rpcUrl}   ERC-20 ${info.tokenAddress}
+  Chain (anvil) ${info.rpcUrl}   ERC-20 ${info.tokenAddress} (testnet ${info.testTokenAddress})
   Demo partner  ${partner.name} / ${partner.key}
   Cards app     X-App-Id: ${cards.appId}  X-Api-Key: ${cards.apiKey}  card ${cards.cardId}, member ${cards.memberId} (${cards.memberEmail})
   Cash-out      provider ${cashout.name}, Authorization: Bearer ${cashout.apiKey}  webhooks -> ${cashout.receiverUrl}
@@ -67,8 +67,8 @@ Try:
   ${form(`demo-${Date.now()}`, '0x70997970C51812dc3A010C7d01b50e0d17dc79C8')}
   # cashback to an email: a claim link arrives in maildev (${info.mailUrl})
   ${form(`demo-mail-${Date.now()}`, 'alice@example.com')}
-  # the same as JSON, on the testnet
-  curl -s ${info.apiUrl}/test/new_purchase -H 'content-type: application/json' -d '{"partner":"${partner.name}","partner_key":"${partner.key}","customer":"bob","order_id":"t-${Date.now()}","address":"0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC","currency":"EUR","currency_amount":12.5}'
+  # the same as JSON, on the testnet (its own token and treasury)
+  curl -s ${info.apiUrl}/test/new_purchase -H 'content-type: application/json' -d '{"partner":"${partner.name}","partner_key":"${partner.key}","customer":"bob","order_id":"t-${Date.now()}","address":"0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65","currency":"EUR","currency_amount":12.5}'
   # cashback cards: earn 5% on a purchase, then read the balance (README: OTP, redeem, refund, history)
   curl -s ${info.apiUrl}/api/v1/cashback/cashback/earn -H 'X-App-Id: ${cards.appId}' -H 'X-Api-Key: ${cards.apiKey}' -H 'content-type: application/json' -d '{"card_id":${cards.cardId},"email":"${cards.memberEmail}","purchase_amount":50.00,"reference":"ORDER-${Date.now()}"}'
   curl -s '${info.apiUrl}/api/v1/cashback/cashback/balance?card_id=${cards.cardId}&member_id=${cards.memberId}' -H 'X-App-Id: ${cards.appId}' -H 'X-Api-Key: ${cards.apiKey}'

@@ -56,11 +56,23 @@ export function toSqsEvent(messages: Message[], queueArn: string): SQSEvent {
   };
 }
 
-/** One receive-invoke-delete round; returns how many messages were handled. */
+/**
+ * One receive-invoke-delete round; returns how many messages were handled. Like Lambda's poller, a mapping
+ * with a batch size above SQS's 10 and a batching window keeps receiving until the batch is full or the
+ * window, counted from the first message, has passed.
+ */
 export async function pollOnce(sqs: SQSClient, mapping: MappingDef, handler: Handler, queueUrl: string, waitSeconds = 1): Promise<number> {
-  const { Messages = [] } = await sqs.send(
-    new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: Math.min(10, mapping.batchSize), WaitTimeSeconds: waitSeconds, MessageSystemAttributeNames: ['All'] }),
-  );
+  const receive = async (wait: number) =>
+    (await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: Math.min(10, mapping.batchSize), WaitTimeSeconds: wait, MessageSystemAttributeNames: ['All'] }))).Messages ?? [];
+  const Messages = await receive(waitSeconds);
+  if (Messages.length > 0 && mapping.batchSize > 10 && mapping.batchWindowSeconds > 0) {
+    const windowEnds = Date.now() + mapping.batchWindowSeconds * 1000;
+    while (Messages.length < mapping.batchSize && Date.now() < windowEnds) {
+      const more = await receive(0);
+      if (more.length) Messages.push(...more);
+      else await new Promise((r) => setTimeout(r, 20));
+    }
+  }
   if (Messages.length === 0) return 0;
   const event = toSqsEvent(Messages, `arn:aws:sqs:us-east-1:000000000000:${mapping.queue.name}`);
   let failed = new Set<string>();
@@ -73,8 +85,8 @@ export async function pollOnce(sqs: SQSClient, mapping: MappingDef, handler: Han
     failed = new Set(Messages.map((m) => m.MessageId!));
   }
   const done = Messages.filter((m) => !failed.has(m.MessageId!));
-  if (done.length) {
-    await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+  for (let i = 0; i < done.length; i += 10) {
+    await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: done.slice(i, i + 10).map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle! })) }));
   }
   return Messages.length;
 }
@@ -144,7 +156,8 @@ export async function pollStream(mapping: StreamMappingDef, handler: Handler, dy
 
 export async function runWorkers(def: ServiceDefinition, sqsEndpoint: string, signal: AbortSignal, dynamodbEndpoint?: string): Promise<void> {
   const sqs = new SQSClient(localAws(sqsEndpoint));
-  const loops = eventSourceMappingsOf(def).map(async (mapping) => {
+  // One polling loop per allowed concurrent invocation (ScalingConfig), all in this process's one module instance.
+  const loops = eventSourceMappingsOf(def).flatMap((mapping) => Array.from({ length: mapping.maxConcurrency }, async () => {
     const handler = await loadHandler(mapping.fn);
     const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: mapping.queue.name }));
     while (!signal.aborted) {
@@ -157,7 +170,7 @@ export async function runWorkers(def: ServiceDefinition, sqsEndpoint: string, si
         }
       }
     }
-  });
+  }));
   const streamLoops = streamMappingsOf(def).map(async (mapping) => {
     const handler = await loadHandler(mapping.fn);
     while (!signal.aborted) {

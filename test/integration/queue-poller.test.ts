@@ -38,6 +38,7 @@ describe('queue poller (fauxqs)', () => {
       fn: { key: 'test', handler: 'x.handler', timeout: 5, environment: {}, events: [] },
       batchSize: 10,
       batchWindowSeconds: 0,
+      maxConcurrency: 1,
       reportBatchItemFailures: true,
     } satisfies MappingDef;
 
@@ -52,6 +53,27 @@ describe('queue poller (fauxqs)', () => {
       }
     }
     throw new Error('the failing message never reached the DLQ');
+  });
+
+  it('gathers a batch above 10 messages within the batching window, as Lambda does', async () => {
+    const name = uniq('q');
+    const queue = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: { VisibilityTimeout: '30' } }));
+    for (let i = 0; i < 25; i++) await sqs.send(new SendMessageCommand({ QueueUrl: queue.QueueUrl, MessageBody: `m-${i}` }));
+    const batches: number[] = [];
+    const handler = async (event: unknown) => {
+      batches.push((event as SQSEvent).Records.length);
+      return { batchItemFailures: [] };
+    };
+    const mapping = {
+      queue: { logicalId: 'Q', name, visibilityTimeout: 30 },
+      fn: { key: 'test', handler: 'x.handler', timeout: 5, environment: {}, events: [] },
+      batchSize: 100,
+      batchWindowSeconds: 1,
+      maxConcurrency: 1,
+      reportBatchItemFailures: true,
+    } satisfies MappingDef;
+    expect(await pollOnce(sqs, mapping, handler, queue.QueueUrl!, 1)).toBe(25);
+    expect(batches).toEqual([25]);
   });
 
   it('publishes only messages that match their schema', async () => {

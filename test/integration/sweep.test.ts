@@ -1,6 +1,8 @@
 /**
- * The 5-minute sweeper re-queues payouts whose hand-off to a worker was lost: PENDING or SENDING for longer
- * than the grace period. Runs on its own table and queues so the stack's workers do not race it.
+ * The per-minute sweeper re-queues payouts whose hand-off to a worker was lost (PENDING for longer than the
+ * grace period) and asks the chain worker to check each network's transactions in flight; SENDING payouts
+ * are the chain engine's and are never sent again by it. Runs on its own table and queues so the stack's
+ * workers do not race it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountIds } from '../../lib/db/keys.js';
@@ -38,25 +40,26 @@ describe('sweepStalledPayouts', () => {
   });
   afterAll(() => restore());
 
-  it('re-queues stalled chain and textcoin payouts, and leaves fresh, settled and expired ones alone', async () => {
+  it('re-queues stalled chain and textcoin payouts, and leaves fresh, in-flight, settled and expired ones alone', async () => {
     const stalledChain = await payout('chain', 'PENDING', minutesAgo(10));
-    const inDoubtSend = await payout('chain', 'SENDING', minutesAgo(3));
+    await payout('chain', 'SENDING', minutesAgo(3)); // in flight: the resolver's, by its recorded transaction
     const stalledTextcoin = await payout('textcoin', 'PENDING', minutesAgo(30), new Date(now.getTime() + 86_400_000).toISOString());
     await payout('chain', 'PENDING', minutesAgo(1)); // still within the outbox's grace period
     await payout('chain', 'CONFIRMED', minutesAgo(60));
     await payout('textcoin', 'PENDING', minutesAgo(60), minutesAgo(5)); // expired: the reclaim job's, not ours
 
-    expect(await sweepStalledPayouts(2 * 60_000, now)).toBe(3);
+    expect(await sweepStalledPayouts(2 * 60_000, now)).toBe(2);
 
     const chainMessages = await drainQueue(process.env.CHAIN_TRANSFERS_QUEUE!);
     const mailMessages = await drainQueue(process.env.MAIL_QUEUE!);
     expect(chainMessages).toEqual(
       expect.arrayContaining([
         { type: 'chain-transfer', unit: stalledChain },
-        { type: 'chain-transfer', unit: inDoubtSend },
+        { type: 'chain-confirm', network: 'main' },
+        { type: 'chain-confirm', network: 'test' },
       ]),
     );
-    expect(chainMessages).toHaveLength(2);
+    expect(chainMessages).toHaveLength(3);
     expect(mailMessages).toEqual([{ type: 'textcoin-mail', unit: stalledTextcoin }]);
   });
 });

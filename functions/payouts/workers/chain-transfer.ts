@@ -1,12 +1,38 @@
-/** chain-transfers queue: settle each chain payout exactly once (see lib/payouts/settle.ts). */
+/**
+ * chain-transfers queue: payouts ready to send go out together (batched, pipelined nonces); confirmation
+ * checks settle what is in flight. See lib/payouts/settle.ts.
+ */
 import { chainConfig, coreConfig } from '../../../lib/config/index.js';
-import { chainTransferMessage } from '../../../lib/queue/messages.js';
-import { sqsWorker } from '../../../lib/queue/worker.js';
-import { settleChainPayout } from '../../../lib/payouts/settle.js';
+import { log } from '../../../lib/log/index.js';
+import { chainMessage } from '../../../lib/queue/messages.js';
+import { sqsBatchWorker } from '../../../lib/queue/worker.js';
+import { confirmNetwork, sendPayouts } from '../../../lib/payouts/settle.js';
 
 coreConfig();
 chainConfig();
 
-export const handler = sqsWorker('chain-transfer', chainTransferMessage, async (msg) => {
-  await settleChainPayout(msg.unit);
+export const handler = sqsBatchWorker('chain-transfer', chainMessage, async (records) => {
+  const failed: string[] = [];
+  const sends = records.filter((r) => r.msg.type === 'chain-transfer');
+  if (sends.length) {
+    try {
+      await sendPayouts(sends.map((r) => (r.msg.type === 'chain-transfer' ? r.msg.unit : '')));
+    } catch (err) {
+      // Nothing was recorded for the payouts still PENDING: their messages come back and are sent then.
+      log.error('chain-transfer: sending failed', { payouts: sends.length, error: err });
+      failed.push(...sends.map((r) => r.messageId));
+    }
+  }
+  for (const network of ['main', 'test'] as const) {
+    const checks = records.filter((r) => r.msg.type === 'chain-confirm' && r.msg.network === network);
+    if (!checks.length) continue;
+    try {
+      // One pass per network, however many checks the batch holds.
+      await confirmNetwork(network, checks.flatMap((r) => (r.msg.type === 'chain-confirm' && r.msg.nonce !== undefined ? [r.msg.nonce] : [])));
+    } catch (err) {
+      log.error('chain-confirm: check failed', { network, error: err });
+      failed.push(...checks.map((r) => r.messageId));
+    }
+  }
+  return [...new Set(failed)];
 });

@@ -1,4 +1,4 @@
-/** Scheduled every 5 minutes: re-queue payouts whose queue hand-off was lost or whose send is in doubt. */
+/** Scheduled every minute: re-queue payouts whose hand-off was lost; ask the chain worker to check what is in flight. */
 import { coreConfig } from '../../../lib/config/index.js';
 import { log } from '../../../lib/log/index.js';
 import { sweepStalledPayouts } from '../../../lib/payouts/index.js';

@@ -1,7 +1,7 @@
 /** Ledger persistence: account balances, immutable entries and per-account postings. */
-import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory } from 'ulid';
-import { big, ddb, tableName } from '../client.js';
+import { batchGet, big, ddb, tableName } from '../client.js';
 import { AlreadyExistsError, InsufficientFundsError } from '../errors.js';
 import { keys } from '../keys.js';
 import type { GuardedItem } from '../transact.js';
@@ -111,18 +111,8 @@ export const ledgerRepo = {
   },
 
   async getBalances(accounts: string[]): Promise<Map<string, bigint>> {
-    const result = new Map<string, bigint>();
-    for (let i = 0; i < accounts.length; i += 100) {
-      let request: Record<string, { Keys: Record<string, string>[]; ConsistentRead: boolean }> | undefined = {
-        [tableName()]: { Keys: accounts.slice(i, i + 100).map((a) => keys.account(a)), ConsistentRead: true },
-      };
-      while (request && Object.keys(request).length > 0) {
-        const out = await ddb().send(new BatchGetCommand({ RequestItems: request }));
-        for (const item of out.Responses?.[tableName()] ?? []) result.set(String(item.accountId), big(item.balance));
-        request = out.UnprocessedKeys as typeof request;
-      }
-    }
-    return result;
+    const items = await batchGet(accounts.map((a) => keys.account(a)));
+    return new Map(items.map((item) => [String(item.accountId), big(item.balance)]));
   },
 
   async getEntry(idempotencyKey: string): Promise<StoredEntry | undefined> {

@@ -1,11 +1,13 @@
 /**
  * Payouts: the state of getting cashback to the customer.
- *   chain:    PENDING -> SENDING -> CONFIRMED | FAILED
+ *   chain:    PENDING -> SENDING -> CONFIRMED | FAILED, and SENDING -> PENDING when the transaction that
+ *             carried it is known never to have paid (its nonce went to a fill or to someone else's
+ *             transaction, or its batch reverted as a whole)
  *   textcoin: PENDING -> MAILED -> CLAIMED | RECLAIMED  (PENDING -> RECLAIMED when it expires unmailed)
  * Every transition is a conditional write on the current status.
  */
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ddb, num, tableName, unmarshallRaw } from '../client.js';
+import { batchGet, ddb, num, tableName, unmarshallRaw } from '../client.js';
 import { ConditionFailedError, isConditionFailed, setFields } from '../errors.js';
 import { keys, type Network } from '../keys.js';
 import type { GuardedItem } from '../transact.js';
@@ -26,10 +28,15 @@ export interface Payout {
   createdAt: string;
   updatedAt: string;
   claimExpiresAt?: string;
+  /** Sends so far (each in a new chain transaction). */
   attempts?: number;
+  /** The chain transaction carrying it while SENDING (`<network>:<wallet>:<nonce>`), and after. */
+  chainTx?: string;
   nonce?: number;
+  /** The first candidate's hash while in flight; the mined one once CONFIRMED. */
   txHash?: string;
-  rawTx?: string;
+  /** Send in a transaction of its own: its batch reverted as a whole once. */
+  sendAlone?: boolean;
   blockNumber?: number;
   error?: string;
   claimedBy?: string;
@@ -129,6 +136,36 @@ export const payoutsRepo = {
       }
       throw err;
     }
+  },
+
+  /**
+   * A transition of a payout the chain engine holds in flight, by unit: only while it is still SENDING in
+   * the chain transaction `chainTx`, so an old transaction can never settle a payout that was sent again.
+   */
+  inFlightItem(unit: string, chainTx: string, to: PayoutStatus, set: Partial<Payout> = {}, now = new Date().toISOString()): GuardedItem {
+    const { expression, names, values } = setFields({ ...set, status: to, updatedAt: now, GSI1PK: keys.payoutsByStatus(to), GSI1SK: now });
+    names['#status'] = 'status';
+    names['#chainTx'] = 'chainTx';
+    values[':sending'] = 'SENDING';
+    values[':chainTx'] = chainTx;
+    return {
+      item: {
+        Update: {
+          TableName: tableName(),
+          Key: keys.payout(unit),
+          UpdateExpression: expression,
+          ConditionExpression: '#status = :sending AND #chainTx = :chainTx',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      },
+      onConditionFailed: (current) => new PayoutStateError(`payout ${unit} is not SENDING in ${chainTx}`, current),
+    };
+  },
+
+  async getMany(units: string[]): Promise<Payout[]> {
+    return (await batchGet(units.map((u) => keys.payout(u)))).map(fromItem);
   },
 
   /** Payouts in a status whose index key (creation or expiry time) is at or before `until`, oldest first. */
