@@ -92,8 +92,11 @@ export class EvmSender implements ChainSender {
   private readonly disburser: string;
   private chainId: bigint | undefined;
   private feeCache: { at: number; fees: Fees } | undefined;
+  private readonly gas: Record<keyof typeof GAS, bigint>;
 
-  constructor(cfg: NetworkChain) {
+  /** `gas` overrides limits (tests make transactions that run out of gas or that no node accepts). */
+  constructor(cfg: NetworkChain, gas: Partial<Record<keyof typeof GAS, bigint>> = {}) {
+    this.gas = { ...GAS, ...gas };
     this.network = cfg.network;
     this.confirmations = cfg.confirmations;
     this.provider = new JsonRpcProvider(cfg.rpcUrl, undefined, { staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1 });
@@ -116,16 +119,16 @@ export class EvmSender implements ChainSender {
     this.chainId ??= (await this.provider.getNetwork()).chainId;
     const call =
       payload.kind === 'transfer'
-        ? { to: this.token, data: ERC20.encodeFunctionData('transfer', [getAddress(payload.leg.to), payload.leg.amount]), gasLimit: GAS.transfer }
+        ? { to: this.token, data: ERC20.encodeFunctionData('transfer', [getAddress(payload.leg.to), payload.leg.amount]), gasLimit: this.gas.transfer }
         : payload.kind === 'batch'
           ? {
               to: this.disburser,
               data: DISBURSER.encodeFunctionData('disburse', [this.token, payload.legs.map((l) => getAddress(l.to)), payload.legs.map((l) => l.amount)]),
-              gasLimit: GAS.batchBase + GAS.batchLeg * BigInt(payload.legs.length),
+              gasLimit: this.gas.batchBase + this.gas.batchLeg * BigInt(payload.legs.length),
             }
           : payload.kind === 'approve'
-            ? { to: this.token, data: ERC20.encodeFunctionData('approve', [this.disburser, MaxUint256]), gasLimit: GAS.approve }
-            : { to: this.address, data: '0x', gasLimit: GAS.fill };
+            ? { to: this.token, data: ERC20.encodeFunctionData('approve', [this.disburser, MaxUint256]), gasLimit: this.gas.approve }
+            : { to: this.address, data: '0x', gasLimit: this.gas.fill };
     const rawTx = await this.wallet.signTransaction({ ...call, value: 0n, nonce, chainId: this.chainId, type: 2, ...fees });
     return { rawTx, hash: Transaction.from(rawTx).hash! };
   }

@@ -222,3 +222,22 @@ export async function createResources(def: ServiceDefinition, endpoints: { dynam
     sqs.destroy();
   }
 }
+
+/** A table with the stack's keys and index but no stream: what is written there reaches no outbox or worker. */
+export async function createStreamlessTable(endpoint: string, TableName: string): Promise<void> {
+  const ddb = new DynamoDBClient(localAws(endpoint));
+  const S = 'S' as const;
+  try {
+    await ddb.send(
+      new CreateTableCommand({
+        TableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: ['PK', 'SK', 'GSI1PK', 'GSI1SK'].map((AttributeName) => ({ AttributeName, AttributeType: S })),
+        KeySchema: [{ AttributeName: 'PK', KeyType: 'HASH' }, { AttributeName: 'SK', KeyType: 'RANGE' }],
+        GlobalSecondaryIndexes: [{ IndexName: 'GSI1', KeySchema: [{ AttributeName: 'GSI1PK', KeyType: 'HASH' }, { AttributeName: 'GSI1SK', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } }],
+      }),
+    );
+  } finally {
+    ddb.destroy();
+  }
+}
