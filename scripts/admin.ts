@@ -15,6 +15,9 @@
  *                                [--allows-pin true|false] [--pin-required true|false] [--identifier CASH-001] [--description TEXT]
  *   npm run admin -- card update --id CARD_ID [the same settings]
  *   npm run admin -- card list --app APP_ID
+ *   npm run admin -- chain status [--network main|test]   (sender wallet, next nonce, in flight, oldest pending)
+ *   npm run admin -- chain tx --nonce N [--network main|test]   (one nonce: its payouts and every candidate signed for it)
+ *   npm run admin -- chain resolve [--network main|test]  (one resolver pass now: settle, re-broadcast, replace, fill)
  *   npm run admin -- ticket --user urn:authenticateit:user:ID [--participant urn:authenticateit:participant:ID] [--roles system] [--ttl 3600]
  *                                (local identity tickets, signed with the stack's issuer key in .local/secrets.json)
  */
@@ -103,6 +106,24 @@ async function run(): Promise<unknown> {
       return cardView(await cardsAdmin.updateCard(Number(need('id')), cardSettings()));
     case 'card list':
       return { cards: (await cardsRepo.listByApp(need('app'))).map(cardView) };
+    case 'chain status': {
+      const { chainStatus } = await import('../lib/payouts/settle.js');
+      const networks = flags.network ? [network] : (['main', 'test'] as const);
+      return { chains: await Promise.all(networks.map((n) => chainStatus(n))) };
+    }
+    case 'chain tx': {
+      const { chainRepo } = await import('../lib/db/repositories/chain.js');
+      const { chainSender } = await import('../lib/chain/sender.js');
+      const tx = await chainRepo.getTx(network, chainSender(network).address, Number(need('nonce')));
+      if (!tx) throw new Error(`no transaction recorded for nonce ${flags.nonce} on ${network}`);
+      const { candidates, legs, ...rest } = tx;
+      return { ...rest, legs: legs.map((l) => ({ unit: l.unit, to: l.to, ...amountOut(l.amount) })), candidates: candidates.map(({ rawTx: _raw, ...c }) => c) };
+    }
+    case 'chain resolve': {
+      const { resolveNetwork } = await import('../lib/payouts/settle.js');
+      const networks = flags.network ? [network] : (['main', 'test'] as const);
+      return { resolved: await Promise.all(networks.map(async (n) => ({ network: n, ...(await resolveNetwork(n)) }))) };
+    }
     case 'ticket issue': {
       const secretsFile = join(import.meta.dirname, '../.local/secrets.json');
       if (!existsSync(secretsFile)) throw new Error('no .local/secrets.json: run npm start once first');

@@ -9,7 +9,11 @@
  *  - cashback cards earn and redeem: warm p50/p99, overhead against the same DynamoDB commands issued bare,
  *    DynamoDB round trips per call;
  *  - cash-out: time from the claim page's submission to the provider's webhook received, p50/p99 over 20
- *    claims on the whole local stack (serverless offline, the queue pollers and workers).
+ *    claims on the whole local stack (serverless offline, the queue pollers and workers);
+ *  - chain payouts on the whole local stack: 1,000 purchases to 1,000 addresses (32 clients), payouts per
+ *    second from the last accepted request to the last transfer visible on anvil, and gas per payout batched
+ *    vs a plain transfer; the stall check (200 sequential single payouts, each visible within 3 s);
+ *  - the chain engine's crash matrix on a private anvil (scripts/chain-lab.ts): paid exactly once, none stuck.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -267,8 +271,14 @@ async function main() {
     ),
   ];
 
-  console.log('cash-out claim submit -> webhook received, on the whole local stack...');
-  const cashoutRow = await claimToWebhook();
+  console.log('whole local stack: cash-out claim submit -> webhook received, chain payouts...');
+  const stackFigures = await wholeStack();
+  const cashoutRow = stackFigures.cashout;
+
+  console.log('chain engine crash matrix on a private anvil...');
+  const { startChainLab, runCrashMatrix } = await import('./chain-lab.js');
+  const lab = await startChainLab();
+  const crashMatrix = await runCrashMatrix(lab, 5).finally(() => lab.stop());
 
   const results = {
     measuredAt: new Date().toISOString(),
@@ -287,7 +297,10 @@ async function main() {
     },
     cards: cardsRows,
     cashoutSubmitToWebhook: cashoutRow,
-    targets: { nonChainBundleKB: 150, overheadRatio: 1.3, dynamoWriteRoundTrips: 1 },
+    chainPayouts: stackFigures.chain,
+    chainStallCheck: stackFigures.stall,
+    chainCrashMatrix: crashMatrix,
+    targets: { nonChainBundleKB: 150, overheadRatio: 1.3, dynamoWriteRoundTrips: 1, chainPayoutsPerSecond: 50, chainStalls: 0 },
   };
   writeFileSync(join(OUT, 'results.json'), JSON.stringify(results, null, 2) + '\n');
 
@@ -301,6 +314,16 @@ async function main() {
   console.table(results.cards);
   console.log('Cash-out: claim submitted -> signed webhook received (local stack, sequential claims)');
   console.table([results.cashoutSubmitToWebhook]);
+  console.log('Chain payouts: 1,000 purchases to 1,000 addresses (local stack, anvil)');
+  console.table([results.chainPayouts]);
+  console.log('Chain stall check: sequential single payouts, each visible on anvil within 3 s');
+  console.table([results.chainStallCheck]);
+  console.log('Chain engine crash matrix (private anvil): every payout paid exactly once, none stuck');
+  console.table(results.chainCrashMatrix);
+  const crashFailures = crashMatrix.filter((r) => r.paidOnce !== r.payouts || r.stuck > 0);
+  console.log(
+    `chain targets: >= 50 payouts/s: ${results.chainPayouts.payoutsPerSecondAfterLastRequest >= 50 ? 'ok' : 'MISSED'}; stalls: ${results.chainStallCheck.stalls}; crash matrix: ${crashFailures.length ? 'FAILED ' + crashFailures.map((r) => r.scenario).join(', ') : 'ok'}`,
+  );
   const bigBundles = results.bundles.filter((b) => !b.chain && b.minifiedKB > 150);
   console.log(
     `targets: non-chain bundles <150 KB: ${bigBundles.length ? 'MISSED ' + bigBundles.map((b) => b.function).join(',') : 'ok'}; overhead ratio <1.3: ${results.newPurchase.overheadRatio < 1.3 ? 'ok' : 'MISSED'}; DynamoDB round trips per warm purchase: ${results.newPurchase.dynamoCallsPerPurchase}`,
@@ -309,13 +332,26 @@ async function main() {
   bare.destroy();
 }
 
-async function claimToWebhook(claims = 20) {
+async function wholeStack() {
   const { mkdtempSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
-  const { createServer } = await import('node:http');
   const { startStack } = await import('./stack/stack.js');
   const [api, lambda, dynamodb, sqs, smtp, mailWeb, rpc, hooks] = await freePorts(8);
   const info = await startStack({ dataDir: mkdtempSync(join(tmpdir(), 'rewards-bench-')), ports: { api: api!, lambda: lambda!, dynamodb: dynamodb!, sqs: sqs!, smtp: smtp!, mailWeb: mailWeb!, rpc: rpc! }, persist: false });
+  const cashout = await claimToWebhook(info.apiUrl, hooks!);
+  // From here on lib/ works on the stack's table (seeding, reading the chain engine's records).
+  Object.assign(process.env, info.definition.environment, ...info.definition.functions.map((f) => f.environment), info.env, { LOG_LEVEL: 'error' });
+  const { resetConfig } = await import('../lib/config/index.js');
+  const { resetDdb } = await import('../lib/db/client.js');
+  resetConfig();
+  resetDdb();
+  const chain = await chainThroughput(info);
+  const stall = await chainStalls(info);
+  return { cashout, chain: { ...chain, ...(await gasPerPayout()) }, stall };
+}
+
+async function claimToWebhook(apiUrl: string, hooks: number, claims = 20) {
+  const { createServer } = await import('node:http');
   const arrivals = new Map<string, number>();
   const server = createServer((req, res) => {
     let body = '';
@@ -328,7 +364,7 @@ async function claimToWebhook(claims = 20) {
   });
   await new Promise<void>((r) => server.listen(hooks, '127.0.0.1', r));
   const post = async (path: string, body: unknown, headers: Record<string, string> = {}) =>
-    (await (await fetch(info.apiUrl + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })).json()) as Record<string, string>;
+    (await (await fetch(apiUrl + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })).json()) as Record<string, string>;
   const name = `bench_${Date.now()}`;
   const reg = await post('/cashout/register', { name, pan: '5555555555554444', expDate: '3012', ipin: '0000', consent: true, endpoint: `http://127.0.0.1:${hooks}/webhooks` });
   const times: number[] = [];
@@ -343,6 +379,119 @@ async function claimToWebhook(claims = 20) {
   }
   server.close();
   return { claims, p50ms: round(pct(times, 50)), p99ms: round(pct(times, 99)) };
+}
+
+type StackInfo = Awaited<ReturnType<typeof import('./stack/stack.js').startStack>>;
+
+async function benchPartner(): Promise<{ name: string; key: string }> {
+  const { seedDemo } = await import('./stack/seed.js');
+  const { depositPartnerFunds, fundDistribution, tokens } = await import('../lib/admin/index.js');
+  const { partner } = await seedDemo();
+  await depositPartnerFunds('main', partner.name, tokens('100000000'), 'bench-chain');
+  await fundDistribution('main', tokens('100000000'), 'bench-chain');
+  return partner;
+}
+
+const purchaseForm = (partner: { name: string; key: string }, orderId: string, address: string) =>
+  new URLSearchParams({ partner: partner.name, partner_key: partner.key, customer: 'bench', order_id: orderId, address, currency: 'USD', currency_amount: '10.00' }).toString();
+
+/** 1,000 purchases to 1,000 fresh addresses; payouts/s from the last accepted request to the last transfer on anvil. */
+async function chainThroughput(info: StackInfo, total = 1000, clients = 32) {
+  const { Wallet, JsonRpcProvider, id, getAddress } = await import('ethers');
+  const partner = await benchPartner();
+  const provider = new JsonRpcProvider(info.rpcUrl, undefined, { staticNetwork: true, cacheTimeout: -1 });
+  const fromBlock = await provider.getBlockNumber();
+  const addresses = Array.from({ length: total }, () => Wallet.createRandom().address);
+  const wanted = new Set(addresses.map((a) => a.toLowerCase()));
+  const runId = Date.now();
+  let next = 0;
+  let lastAccepted = 0;
+  const firstRequest = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (next < total) {
+        const i = next++;
+        const res = await fetch(`${info.apiUrl}/new_purchase`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: purchaseForm(partner, `bench-chain-${runId}-${i}`, addresses[i]!) });
+        if (res.status !== 200) throw new Error(`purchase ${i}: ${res.status} ${await res.text()}`);
+        lastAccepted = performance.now();
+      }
+    }),
+  );
+  // The last transfer visible: every recipient has a Transfer event of the token.
+  const seen = new Set<string>();
+  let scanned = fromBlock;
+  let lastVisible = 0;
+  const deadline = Date.now() + 300_000;
+  while (seen.size < total && Date.now() < deadline) {
+    const head = await provider.getBlockNumber();
+    if (head > scanned) {
+      const logs = await provider.getLogs({ address: info.tokenAddress, topics: [id('Transfer(address,address,uint256)')], fromBlock: scanned + 1, toBlock: head });
+      for (const l of logs) {
+        const to = getAddress('0x' + l.topics[2]!.slice(26)).toLowerCase();
+        if (wanted.has(to)) seen.add(to);
+      }
+      scanned = head;
+      if (seen.size === total) lastVisible = performance.now();
+    }
+    if (seen.size < total) await new Promise((r) => setTimeout(r, 50));
+  }
+  provider.destroy();
+  if (seen.size < total) throw new Error(`only ${seen.size} of ${total} payouts reached anvil within 300 s`);
+  const tail = (lastVisible - lastAccepted) / 1000;
+  return {
+    payouts: total,
+    clients,
+    acceptedPerSecond: round(total / ((lastAccepted - firstRequest) / 1000), 1),
+    secondsFromLastRequestToLastTransfer: round(tail, 2),
+    payoutsPerSecondAfterLastRequest: round(total / Math.max(tail, 0.001), 1),
+    payoutsPerSecondEndToEnd: round(total / ((lastVisible - firstRequest) / 1000), 1),
+  };
+}
+
+/** Gas per payout of the batches sent so far vs a plain ERC-20 transfer, and how many legs a transaction carried. */
+async function gasPerPayout() {
+  const { chainRepo } = await import('../lib/db/repositories/chain.js');
+  const { chainSender } = await import('../lib/chain/sender.js');
+  const wallet = chainSender('main').address;
+  const record = await chainRepo.getWallet('main', wallet);
+  const txs = (await chainRepo.listTxs('main', wallet, 0, record?.next ?? 0)).filter((t) => t.status === 'CONFIRMED' && t.gasUsed);
+  const batches = txs.filter((t) => t.purpose === 'batch');
+  const plain = txs.filter((t) => t.purpose === 'transfer');
+  const legs = batches.reduce((n, t) => n + t.legs.length, 0);
+  const batchGas = batches.reduce((n, t) => n + Number(t.gasUsed), 0);
+  return {
+    transactions: batches.length + plain.length,
+    meanPayoutsPerBatch: round(legs / Math.max(1, batches.length), 1),
+    gasPerPayoutBatched: Math.round(batchGas / Math.max(1, legs)),
+    gasPerPlainTransfer: plain.length ? Math.round(plain.reduce((n, t) => n + Number(t.gasUsed), 0) / plain.length) : null,
+  };
+}
+
+/** Sequential single payouts on an otherwise idle chain: each must be visible on anvil within 3 s of its request. */
+async function chainStalls(info: StackInfo, count = 200, limitMs = 3000) {
+  const { Wallet, JsonRpcProvider, Contract } = await import('ethers');
+  const partner = await benchPartner();
+  const provider = new JsonRpcProvider(info.rpcUrl, undefined, { staticNetwork: true, cacheTimeout: -1 });
+  const token = new Contract(info.tokenAddress, ['function balanceOf(address) view returns (uint256)'], provider);
+  const times: number[] = [];
+  let stalls = 0;
+  const runId = Date.now();
+  for (let i = 0; i < count; i++) {
+    const address = Wallet.createRandom().address;
+    const t0 = performance.now();
+    const res = await fetch(`${info.apiUrl}/new_purchase`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: purchaseForm(partner, `bench-stall-${runId}-${i}`, address) });
+    if (res.status !== 200) throw new Error(`purchase ${i}: ${res.status} ${await res.text()}`);
+    const deadline = t0 + 60_000;
+    while (((await token.getFunction('balanceOf')(address)) as bigint) === 0n) {
+      if (performance.now() > deadline) throw new Error(`payout ${i} not on anvil within 60 s`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const ms = performance.now() - t0;
+    times.push(ms);
+    if (ms > limitMs) stalls++;
+  }
+  provider.destroy();
+  return { payouts: count, limitMs, stalls, p50ms: round(pct(times, 50)), p99ms: round(pct(times, 99)), maxMs: round(Math.max(...times)) };
 }
 
 main()
