@@ -3,6 +3,8 @@ pragma solidity ^0.8.20;
 
 interface IERC20 {
     function transferFrom(address from, address to, uint256 value) external returns (bool);
+    function allowance(address owner, address spender) external view returns (uint256);
+    function balanceOf(address owner) external view returns (uint256);
 }
 
 /// Pays many recipients in one transaction from the caller's own tokens (the caller approves this
@@ -11,7 +13,8 @@ interface IERC20 {
 ///
 /// Each leg is attempted on its own: a leg the token refuses emits LegFailed(leg) and the others still
 /// pay, so one bad recipient cannot sink a batch, and each leg's outcome is read from the receipt's logs.
-/// A batch that runs short of gas reverts as a whole instead of failing legs for lack of gas.
+/// What concerns the whole batch reverts it as a whole, so no leg is failed for it: the caller's balance or
+/// allowance short of the total, or too little gas left for the remaining legs.
 contract Disburser {
     event LegFailed(uint256 indexed leg);
 
@@ -20,6 +23,10 @@ contract Disburser {
 
     function disburse(address token, address[] calldata to, uint256[] calldata amounts) external {
         require(to.length == amounts.length, "length mismatch");
+        uint256 total = 0;
+        for (uint256 i = 0; i < amounts.length; i++) total += amounts[i];
+        IERC20 t = IERC20(token);
+        require(t.balanceOf(msg.sender) >= total && t.allowance(msg.sender, address(this)) >= total, "balance or allowance short of the batch");
         for (uint256 i = 0; i < to.length; i++) {
             require(gasleft() > LEG_GAS + 5000, "out of gas for the remaining legs");
             (bool ok, bytes memory ret) = token.call{gas: LEG_GAS}(

@@ -392,8 +392,19 @@ async function benchPartner(): Promise<{ name: string; key: string }> {
   return partner;
 }
 
-const purchaseForm = (partner: { name: string; key: string }, orderId: string, address: string) =>
-  new URLSearchParams({ partner: partner.name, partner_key: partner.key, customer: 'bench', order_id: orderId, address, currency: 'USD', currency_amount: '10.00' }).toString();
+/**
+ * One purchase over HTTP. A connection the server closed while idle (keep-alive race) is retried once: the
+ * same order_id makes the retry safe (it answers the first result).
+ */
+async function postPurchase(apiUrl: string, partner: { name: string; key: string }, orderId: string, address: string): Promise<void> {
+  const body = new URLSearchParams({ partner: partner.name, partner_key: partner.key, customer: 'bench', order_id: orderId, address, currency: 'USD', currency_amount: '10.00' }).toString();
+  const send = () => fetch(`${apiUrl}/new_purchase`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+  const res = await send().catch((err: Error & { cause?: { code?: string } }) => {
+    if (err.cause?.code !== 'UND_ERR_SOCKET') throw err;
+    return send();
+  });
+  if (res.status !== 200) throw new Error(`purchase ${orderId}: ${res.status} ${await res.text()}`);
+}
 
 /** 1,000 purchases to 1,000 fresh addresses; payouts/s from the last accepted request to the last transfer on anvil. */
 async function chainThroughput(info: StackInfo, total = 1000, clients = 32) {
@@ -411,8 +422,7 @@ async function chainThroughput(info: StackInfo, total = 1000, clients = 32) {
     Array.from({ length: clients }, async () => {
       while (next < total) {
         const i = next++;
-        const res = await fetch(`${info.apiUrl}/new_purchase`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: purchaseForm(partner, `bench-chain-${runId}-${i}`, addresses[i]!) });
-        if (res.status !== 200) throw new Error(`purchase ${i}: ${res.status} ${await res.text()}`);
+        await postPurchase(info.apiUrl, partner, `bench-chain-${runId}-${i}`, addresses[i]!);
         lastAccepted = performance.now();
       }
     }),
@@ -479,8 +489,7 @@ async function chainStalls(info: StackInfo, count = 200, limitMs = 3000) {
   for (let i = 0; i < count; i++) {
     const address = Wallet.createRandom().address;
     const t0 = performance.now();
-    const res = await fetch(`${info.apiUrl}/new_purchase`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: purchaseForm(partner, `bench-stall-${runId}-${i}`, address) });
-    if (res.status !== 200) throw new Error(`purchase ${i}: ${res.status} ${await res.text()}`);
+    await postPurchase(info.apiUrl, partner, `bench-stall-${runId}-${i}`, address);
     const deadline = t0 + 60_000;
     while (((await token.getFunction('balanceOf')(address)) as bigint) === 0n) {
       if (performance.now() > deadline) throw new Error(`payout ${i} not on anvil within 60 s`);

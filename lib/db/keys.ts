@@ -20,7 +20,6 @@ export const keys = {
   payoutsByStatus: (status: string) => `PAYOUTS#${status}`,
   /** A sender wallet's nonce allocator (next nonce, lowest unsettled nonce) on one network. */
   chainWallet: (network: Network, address: string) => ({ PK: `CHAINWALLET#${network}`, SK: `WALLET#${address}` }),
-  chainWalletPrefix: 'WALLET#',
   /** One nonce of a sender wallet: the transaction(s) signed for it. Sorted by nonce within the wallet. */
   chainTx: (network: Network, address: string, nonce: number) => ({ PK: `CHAINTX#${network}#${address}`, SK: `NONCE#${String(nonce).padStart(12, '0')}` }),
   textcoin: (id: string) => ({ PK: `TEXTCOIN#${id}`, SK: 'TEXTCOIN' }),

@@ -258,7 +258,7 @@ async function resolveTx(sender: ChainSender, tx: ChainTx, view: { finalBlock: n
     if (!mined) continue;
     if (mined.blockNumber > view.finalBlock) return false; // not buried deep enough yet
     await hooks.afterReceipt?.();
-    await settleMined(tx, candidate, mined, hooks);
+    await settleMined(sender, tx, candidate, mined, hooks);
     return true;
   }
   if (view.countFinal > tx.nonce) {
@@ -285,7 +285,7 @@ async function resolveTx(sender: ChainSender, tx: ChainTx, view: { finalBlock: n
 }
 
 /** Applies a mined candidate's outcome to the transaction's payouts, then closes the nonce. */
-async function settleMined(tx: ChainTx, candidate: Candidate, mined: MinedTx, hooks: EngineHooks): Promise<void> {
+async function settleMined(sender: ChainSender, tx: ChainTx, candidate: Candidate, mined: MinedTx, hooks: EngineHooks): Promise<void> {
   const minedFields = { minedHash: mined.hash, blockNumber: mined.blockNumber, gasUsed: mined.gasUsed.toString() };
   let status: 'CONFIRMED' | 'REVERTED' | 'FILLED';
   if (candidate.kind === 'fill') {
@@ -295,7 +295,15 @@ async function settleMined(tx: ChainTx, candidate: Candidate, mined: MinedTx, ho
     status = 'REVERTED';
     if (tx.purpose === 'approve') await chainRepo.advanceWallet(tx.network, tx.wallet, { clearApproval: true });
     else if (tx.legs.length === 1) await settleRefused(tx, tx.legs[0]!, mined);
-    else await sendAgain(tx, { sendAlone: true }); // a batch that reverted as a whole: each leg goes alone next time
+    else {
+      // A batch reverted as a whole (gas, or the treasury's balance or allowance short): each leg goes alone next
+      // time. A lost allowance (its approval displaced) is asked for again before the next batch.
+      if ((await sender.disburserAllowance()) < ALLOWANCE_FLOOR) {
+        allowanceSeen.delete(`${sender.network}:${sender.address}`);
+        await chainRepo.advanceWallet(tx.network, tx.wallet, { clearApproval: true });
+      }
+      await sendAgain(tx, { sendAlone: true });
+    }
   } else {
     status = 'CONFIRMED';
     const refused = new Set(mined.failedLegs);

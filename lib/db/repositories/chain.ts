@@ -112,18 +112,6 @@ export const chainRepo = {
     }
   },
 
-  async listWallets(network: Network): Promise<ChainWallet[]> {
-    const out = await ddb().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
-        ExpressionAttributeValues: { ':pk': `CHAINWALLET#${network}`, ':sk': keys.chainWalletPrefix },
-        ConsistentRead: true,
-      }),
-    );
-    return (out.Items ?? []).map((i) => walletFrom(strip(i)));
-  },
-
   /**
    * Items that take nonce `tx.nonce` (the allocator must still be at it) and record its transaction; the caller
    * adds the payouts' own transitions to the same TransactWriteItems.
