@@ -345,8 +345,9 @@ async function wholeStack() {
   const { resetDdb } = await import('../lib/db/client.js');
   resetConfig();
   resetDdb();
-  const chain = await chainThroughput(info);
-  const stall = await chainStalls(info);
+  const partner = await benchPartner();
+  const chain = await chainThroughput(info, partner);
+  const stall = await chainStalls(info, partner);
   return { cashout, chain: { ...chain, ...(await gasPerPayout()) }, stall };
 }
 
@@ -407,9 +408,8 @@ async function postPurchase(apiUrl: string, partner: { name: string; key: string
 }
 
 /** 1,000 purchases to 1,000 fresh addresses; payouts/s from the last accepted request to the last transfer on anvil. */
-async function chainThroughput(info: StackInfo, total = 1000, clients = 32) {
+async function chainThroughput(info: StackInfo, partner: { name: string; key: string }, total = 1000, clients = 32) {
   const { Wallet, JsonRpcProvider, id, getAddress } = await import('ethers');
-  const partner = await benchPartner();
   const provider = new JsonRpcProvider(info.rpcUrl, undefined, { staticNetwork: true, cacheTimeout: -1 });
   const fromBlock = await provider.getBlockNumber();
   const addresses = Array.from({ length: total }, () => Wallet.createRandom().address);
@@ -478,9 +478,8 @@ async function gasPerPayout() {
 }
 
 /** Sequential single payouts on an otherwise idle chain: each must be visible on anvil within 3 s of its request. */
-async function chainStalls(info: StackInfo, count = 200, limitMs = 3000) {
+async function chainStalls(info: StackInfo, partner: { name: string; key: string }, count = 200, limitMs = 3000) {
   const { Wallet, JsonRpcProvider, Contract } = await import('ethers');
-  const partner = await benchPartner();
   const provider = new JsonRpcProvider(info.rpcUrl, undefined, { staticNetwork: true, cacheTimeout: -1 });
   const token = new Contract(info.tokenAddress, ['function balanceOf(address) view returns (uint256)'], provider);
   const times: number[] = [];
