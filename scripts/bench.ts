@@ -347,6 +347,7 @@ async function wholeStack() {
   resetDdb();
   const partner = await benchPartner();
   const chain = await chainThroughput(info, partner);
+  await chainIdle(); // the stall check runs on an otherwise idle pipeline
   const stall = await chainStalls(info, partner);
   return { cashout, chain: { ...chain, ...(await gasPerPayout()) }, stall };
 }
@@ -397,7 +398,7 @@ async function benchPartner(): Promise<{ name: string; key: string }> {
  * One purchase over HTTP. A connection the server closed while idle (keep-alive race) is retried once: the
  * same order_id makes the retry safe (it answers the first result).
  */
-async function postPurchase(apiUrl: string, partner: { name: string; key: string }, orderId: string, address: string): Promise<void> {
+async function postPurchase(apiUrl: string, partner: { name: string; key: string }, orderId: string, address: string): Promise<{ unit: string }> {
   const body = new URLSearchParams({ partner: partner.name, partner_key: partner.key, customer: 'bench', order_id: orderId, address, currency: 'USD', currency_amount: '10.00' }).toString();
   const send = () => fetch(`${apiUrl}/new_purchase`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
   const res = await send().catch((err: Error & { cause?: { code?: string } }) => {
@@ -405,6 +406,21 @@ async function postPurchase(apiUrl: string, partner: { name: string; key: string
     return send();
   });
   if (res.status !== 200) throw new Error(`purchase ${orderId}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as { unit: string };
+}
+
+/** Waits until nothing is left to settle: no payout PENDING or SENDING, no chain transaction in flight. */
+async function chainIdle(timeoutMs = 120_000): Promise<void> {
+  const { payoutsRepo } = await import('../lib/db/repositories/payouts.js');
+  const { chainStatus } = await import('../lib/payouts/settle.js');
+  const deadline = Date.now() + timeoutMs;
+  const now = () => new Date(Date.now() + 60_000).toISOString();
+  while (Date.now() < deadline) {
+    const open = (await payoutsRepo.listByStatus('PENDING', now(), 1)).length + (await payoutsRepo.listByStatus('SENDING', now(), 1)).length;
+    if (open === 0 && (await chainStatus('main')).inFlight === 0) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`the chain pipeline did not settle within ${timeoutMs} ms`);
 }
 
 /** 1,000 purchases to 1,000 fresh addresses; payouts/s from the last accepted request to the last transfer on anvil. */
@@ -482,13 +498,18 @@ async function chainStalls(info: StackInfo, partner: { name: string; key: string
   const { Wallet, JsonRpcProvider, Contract } = await import('ethers');
   const provider = new JsonRpcProvider(info.rpcUrl, undefined, { staticNetwork: true, cacheTimeout: -1 });
   const token = new Contract(info.tokenAddress, ['function balanceOf(address) view returns (uint256)'], provider);
+  const { payoutsRepo } = await import('../lib/db/repositories/payouts.js');
+  const { chainRepo } = await import('../lib/db/repositories/chain.js');
+  const { chainSender } = await import('../lib/chain/sender.js');
   const times: number[] = [];
-  let stalls = 0;
+  const slow: { payout: number; ms: number; acceptedMs: number; sendingMs: number }[] = [];
   const runId = Date.now();
   for (let i = 0; i < count; i++) {
     const address = Wallet.createRandom().address;
     const t0 = performance.now();
-    await postPurchase(info.apiUrl, partner, `bench-stall-${runId}-${i}`, address);
+    const started = Date.now();
+    const { unit } = await postPurchase(info.apiUrl, partner, `bench-stall-${runId}-${i}`, address);
+    const acceptedMs = performance.now() - t0;
     const deadline = t0 + 60_000;
     while (((await token.getFunction('balanceOf')(address)) as bigint) === 0n) {
       if (performance.now() > deadline) throw new Error(`payout ${i} not on anvil within 60 s`);
@@ -496,10 +517,15 @@ async function chainStalls(info: StackInfo, partner: { name: string; key: string
     }
     const ms = performance.now() - t0;
     times.push(ms);
-    if (ms > limitMs) stalls++;
+    if (ms > limitMs) {
+      // Where the time went: the request itself, or the way from the committed payout to its send.
+      const p = (await payoutsRepo.get(unit))!;
+      const tx = p.nonce === undefined ? undefined : await chainRepo.getTx('main', chainSender('main').address, p.nonce);
+      slow.push({ payout: i, ms: round(ms), acceptedMs: round(acceptedMs), sendingMs: tx ? Date.parse(tx.createdAt) - started : -1 });
+    }
   }
   provider.destroy();
-  return { payouts: count, limitMs, stalls, p50ms: round(pct(times, 50)), p99ms: round(pct(times, 99)), maxMs: round(Math.max(...times)) };
+  return { payouts: count, limitMs, stalls: slow.length, p50ms: round(pct(times, 50)), p99ms: round(pct(times, 99)), maxMs: round(Math.max(...times)), slow };
 }
 
 main()

@@ -56,9 +56,13 @@ export async function startChainLab(): Promise<ChainLab> {
   const [port] = await freePorts(1);
   const logDir = mkdtempSync(join(tmpdir(), 'chain-lab-'));
   const anvil: Child = startChild('anvil-lab', process.execPath, [join(ROOT, 'node_modules/@foundry-rs/anvil/bin.mjs'), '--port', String(port), '--host', '127.0.0.1'], { logDir });
-  await waitForPort(port!, anvil, 60_000, logDir);
   const rpcUrl = `http://127.0.0.1:${port}`;
-  const deployment = await ensureContracts(rpcUrl, join(logDir, 'contracts'), {}, { main: LAB_MAIN_KEY, test: LAB_TEST_KEY });
+  const deployment = await waitForPort(port!, anvil, 60_000, logDir)
+    .then(() => ensureContracts(rpcUrl, join(logDir, 'contracts'), {}, { main: LAB_MAIN_KEY, test: LAB_TEST_KEY }))
+    .catch(async (err: Error) => {
+      await anvil.stop(); // no lab to stop later: do not leave its chain running
+      throw err;
+    });
   const provider = new JsonRpcProvider(rpcUrl, undefined, { staticNetwork: true, cacheTimeout: -1 });
 
   const table = `chain-lab-${randomUUID().slice(0, 8)}`;
