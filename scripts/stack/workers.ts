@@ -120,33 +120,40 @@ export async function pollStream(mapping: StreamMappingDef, handler: Handler, dy
     let busy = false;
     for (const [shard, iterator] of iterators) {
       if (!iterator) continue;
-      const out = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: mapping.batchSize })).catch(async (err: Error) => {
+      // Like Lambda: read up to 1,000 records a call, filter them, invoke with at most BatchSize at a time.
+      const out = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 })).catch(async (err: Error) => {
         // An iterator older than the shard's retained records (or expired): start again from the oldest.
         if (err.name !== 'TrimmedDataAccessException' && err.name !== 'ExpiredIteratorException') throw err;
         const { ShardIterator } = await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard, ShardIteratorType: 'TRIM_HORIZON' }));
         return { Records: [], NextShardIterator: ShardIterator };
       });
+      if (out.Records?.length) busy = true; // catching up, even through records the filters drop: no idle pause
       const records = (out.Records ?? []).filter((r) => mapping.filters.length === 0 || mapping.filters.some((f) => matchesFilter(r, f)));
-      if (records.length) {
-        busy = true;
+      let retryFrom: string | undefined;
+      for (let i = 0; i < records.length && !retryFrom; i += mapping.batchSize) {
+        const batch = records.slice(i, i + mapping.batchSize);
         try {
-          const result = (await withTimeout(handler({ Records: records }, context(mapping.fn)), mapping.fn.timeout * 1000, mapping.fn.key)) as { batchItemFailures?: { itemIdentifier: string }[] } | undefined;
-          if (result?.batchItemFailures?.length) {
-            // Retry from the failed record: re-read the shard from that sequence number.
-            const { ShardIterator } = await streams.send(
-              new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard, ShardIteratorType: 'AT_SEQUENCE_NUMBER', SequenceNumber: result.batchItemFailures[0]!.itemIdentifier }),
-            );
-            iterators.set(shard, ShardIterator);
-            await sleep(1000);
-            continue;
-          }
+          const result = (await withTimeout(handler({ Records: batch }, context(mapping.fn)), mapping.fn.timeout * 1000, mapping.fn.key)) as { batchItemFailures?: { itemIdentifier: string }[] } | undefined;
+          retryFrom = result?.batchItemFailures?.[0]?.itemIdentifier;
         } catch (err) {
           console.error(`[workers] ${mapping.fn.key} failed: ${(err as Error).message}`);
-          await sleep(1000);
-          continue; // same iterator: the whole batch is retried
+          retryFrom = batch[0]!.dynamodb!.SequenceNumber; // the whole batch is retried
         }
       }
+      if (retryFrom) {
+        // Retry from the failed record: re-read the shard from that sequence number.
+        const { ShardIterator } = await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard, ShardIteratorType: 'AT_SEQUENCE_NUMBER', SequenceNumber: retryFrom }));
+        iterators.set(shard, ShardIterator);
+        await sleep(1000);
+        continue;
+      }
       iterators.set(shard, out.NextShardIterator);
+      if (!out.NextShardIterator) {
+        // The shard closed (DynamoDB rolls shards over): follow its child at once, as Lambda does, rather
+        // than at the next periodic describe (which left records waiting up to 2 s).
+        console.log(`[workers] stream shard ${shard} closed; following its successor`);
+        lastDescribe = 0;
+      }
     }
     if (!busy) await sleep(200);
   }
