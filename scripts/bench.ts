@@ -433,6 +433,16 @@ async function chainThroughput(info: StackInfo, partner: { name: string; key: st
   const runId = Date.now();
   let next = 0;
   let lastAccepted = 0;
+  // What an operator would see in `chain status` meanwhile: the most transactions in flight at once.
+  const { chainStatus } = await import('../lib/payouts/settle.js');
+  let peakInFlight = 0;
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      peakInFlight = Math.max(peakInFlight, (await chainStatus('main')).inFlight);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
   const firstRequest = performance.now();
   await Promise.all(
     Array.from({ length: clients }, async () => {
@@ -462,6 +472,8 @@ async function chainThroughput(info: StackInfo, partner: { name: string; key: st
     if (seen.size < total) await new Promise((r) => setTimeout(r, 50));
   }
   provider.destroy();
+  sampling = false;
+  await sampler;
   if (seen.size < total) throw new Error(`only ${seen.size} of ${total} payouts reached anvil within 300 s`);
   const tail = (lastVisible - lastAccepted) / 1000;
   return {
@@ -471,6 +483,7 @@ async function chainThroughput(info: StackInfo, partner: { name: string; key: st
     secondsFromLastRequestToLastTransfer: round(tail, 2),
     payoutsPerSecondAfterLastRequest: round(total / Math.max(tail, 0.001), 1),
     payoutsPerSecondEndToEnd: round(total / ((lastVisible - firstRequest) / 1000), 1),
+    peakTransactionsInFlight: peakInFlight,
   };
 }
 
