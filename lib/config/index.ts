@@ -60,6 +60,8 @@ const chainSchema = z.object({
   CHAIN_REPLACE_AFTER_SECONDS: seconds('180'),
   /** Fee increase of a replacement over the one it replaces (nodes want at least 10 %). */
   CHAIN_FEE_BUMP_PERCENT: z._default(z.string().check(z.regex(/^(1\d|[2-9]\d|[1-9]\d\d)$/, 'must be 10 to 999')), '25'),
+  /** Highest fee per gas the engine signs, in gwei: at the cap it stops bumping and waits for the network. */
+  CHAIN_MAX_FEE_GWEI: z._default(z.string().check(z.regex(/^[1-9]\d{0,5}$/, 'must be a whole number of gwei')), '500'),
   /** A nonce consumed by none of our transactions must be seen so this long before its payouts are signed anew (lagging RPC nodes). */
   CHAIN_DISPLACED_GRACE_SECONDS: seconds('60'),
 });

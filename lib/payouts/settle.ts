@@ -58,6 +58,7 @@ const engine = () => {
     confirmDelay: Number(c.CHAIN_CONFIRM_DELAY_SECONDS),
     replaceAfterMs: Number(c.CHAIN_REPLACE_AFTER_SECONDS) * 1000,
     bumpPercent: BigInt(c.CHAIN_FEE_BUMP_PERCENT),
+    maxFeePerGas: BigInt(c.CHAIN_MAX_FEE_GWEI) * 1_000_000_000n,
     displacedGraceMs: Number(c.CHAIN_DISPLACED_GRACE_SECONDS) * 1000,
   };
 };
@@ -110,7 +111,7 @@ async function sendGroup(sender: ChainSender, initial: Payout[], hooks: EngineHo
   for (let round = 1; group.length; round++) {
     if (round > 25) throw new ContentionError(`could not take a nonce of ${sender.address} after ${round - 1} tries`);
     const wallet = await walletOf(sender);
-    const fees = await sender.fees();
+    const fees = await cappedFees(sender);
     if (group.length > 1 && !(await disburserAllowed(sender, wallet, fees))) continue; // an approval took the nonce: read the wallet again
     const purpose = group.length === 1 ? 'transfer' : 'batch';
     const legs: ChainLeg[] = group.map((p) => ({ unit: p.unit, to: p.destination, amount: p.amount, account: p.account, ...(p.refundAccount ? { refundAccount: p.refundAccount } : {}) }));
@@ -182,17 +183,33 @@ async function broadcastCandidate(sender: ChainSender, tx: ChainTx, candidate: C
   // nonce-taken / underpriced / unavailable: the resolver finds out what holds the nonce and acts on it.
 }
 
-function bumped(prev: Candidate, current: Fees): Fees {
+const max = (...xs: bigint[]) => xs.reduce((a, b) => (a > b ? a : b));
+const min = (...xs: bigint[]) => xs.reduce((a, b) => (a < b ? a : b));
+
+/** The node's fee suggestion, never above CHAIN_MAX_FEE_GWEI. */
+async function cappedFees(sender: ChainSender): Promise<Fees> {
+  const cap = engine().maxFeePerGas;
+  const f = await sender.fees();
+  const maxFeePerGas = min(f.maxFeePerGas, cap);
+  return { maxFeePerGas, maxPriorityFeePerGas: min(f.maxPriorityFeePerGas, maxFeePerGas) };
+}
+
+/**
+ * Fees for a replacement: both parts CHAIN_FEE_BUMP_PERCENT above the candidate it replaces (nodes want 10 %)
+ * and at least what the node suggests now. Undefined when that would pass CHAIN_MAX_FEE_GWEI.
+ */
+function bumped(prev: Candidate, current: Fees): Fees | undefined {
   const bump = engine().bumpPercent;
   const up = (v: string) => (BigInt(v) * (100n + bump) + 99n) / 100n;
-  const maxPriorityFeePerGas = [up(prev.maxPriorityFeePerGas), current.maxPriorityFeePerGas].reduce((a, b) => (a > b ? a : b));
-  const maxFeePerGas = [up(prev.maxFeePerGas), current.maxFeePerGas, maxPriorityFeePerGas].reduce((a, b) => (a > b ? a : b));
-  return { maxFeePerGas, maxPriorityFeePerGas };
+  const maxPriorityFeePerGas = max(up(prev.maxPriorityFeePerGas), current.maxPriorityFeePerGas);
+  const maxFeePerGas = max(up(prev.maxFeePerGas), current.maxFeePerGas, maxPriorityFeePerGas);
+  return maxFeePerGas > engine().maxFeePerGas ? undefined : { maxFeePerGas, maxPriorityFeePerGas };
 }
 
 /** Abandons a nonce: a zero-value self transfer takes it (recorded first), so later nonces are not stuck. */
 async function fillNonce(sender: ChainSender, tx: ChainTx): Promise<void> {
-  const fees = bumped(tx.candidates.at(-1)!, await sender.fees());
+  // The refused transaction sits in no pool, so at the cap a fill need not outbid it.
+  const fees = bumped(tx.candidates.at(-1)!, await sender.fees()) ?? (await cappedFees(sender));
   const candidate = candidateOf('fill', await sender.sign({ kind: 'fill' }, tx.nonce, fees), fees);
   let recorded: ChainTx;
   try {
@@ -209,6 +226,10 @@ async function fillNonce(sender: ChainSender, tx: ChainTx): Promise<void> {
 async function replace(sender: ChainSender, tx: ChainTx): Promise<void> {
   const last = tx.candidates.at(-1)!;
   const fees = bumped(last, await sender.fees());
+  if (!fees) {
+    log.warn('pending transaction at the fee cap; waiting for the network', { network: tx.network, nonce: tx.nonce, hash: last.hash, maxFeePerGas: last.maxFeePerGas });
+    return;
+  }
   const payload: Payload = last.kind === 'fill' ? { kind: 'fill' } : payloadOf(tx.purpose, tx.legs);
   const candidate = candidateOf(last.kind, await sender.sign(payload, tx.nonce, fees), fees);
   let recorded: ChainTx;
@@ -423,7 +444,10 @@ export interface ChainStatus {
 export async function chainStatus(network: Network, options: EngineOptions = {}): Promise<ChainStatus> {
   const sender = (options.sender ?? chainSender)(network);
   const wallet = await chainRepo.getWallet(network, sender.address);
-  if (!wallet) return { network, wallet: sender.address, nextNonce: await sender.nonceAt('latest'), settledBelow: 0, inFlight: 0 };
+  if (!wallet) {
+    const next = await sender.nonceAt('latest'); // never sent through the engine: nothing of ours outstanding
+    return { network, wallet: sender.address, nextNonce: next, settledBelow: next, inFlight: 0 };
+  }
   const open = (await chainRepo.listTxs(network, sender.address, wallet.settledBelow, wallet.next)).filter((t) => t.status === 'INFLIGHT');
   const first = open[0];
   return {

@@ -13,6 +13,7 @@ import { chainStatus, resolveNetwork, sendPayouts } from '../../lib/payouts/sett
 import { LAB_MAIN_KEY, LAB_TEST_KEY, runCrashMatrix, startChainLab, type ChainLab } from '../../scripts/chain-lab.js';
 
 let lab: ChainLab;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const mainWallet = new Wallet(LAB_MAIN_KEY).address;
 const testWallet = new Wallet(LAB_TEST_KEY).address;
 
@@ -73,6 +74,32 @@ describe('chain engine', () => {
     // Gas per payout falls with batching.
     expect(BigInt(batch.gasUsed!) / BigInt(batch.legs.length)).toBeLessThan(BigInt(single.gasUsed!));
     expect(await chainStatus('main')).toMatchObject({ inFlight: 0 });
+  });
+
+  it('stops bumping a pending transaction at CHAIN_MAX_FEE_GWEI and replaces it once the cap allows', async () => {
+    const [p] = await lab.payouts(1);
+    await lab.rpc('evm_setAutomine', [false]);
+    try {
+      await sendPayouts([p!.unit]);
+      const nonce = (await payoutsRepo.get(p!.unit))!.nonce!;
+      const sent = (await chainRepo.getTx('main', mainWallet, nonce))!;
+      const feeGwei = Number(BigInt(sent.candidates[0]!.maxFeePerGas) / 1_000_000_000n) + 1; // just above the fee paid
+      lab.configure({ CHAIN_REPLACE_AFTER_SECONDS: '0', CHAIN_FEE_BUMP_PERCENT: '100', CHAIN_MAX_FEE_GWEI: String(feeGwei) });
+      await sleep(1100);
+      await resolveNetwork('main'); // doubling the fee would pass the cap: it waits
+      expect((await chainRepo.getTx('main', mainWallet, nonce))!.candidates).toHaveLength(1);
+      lab.configure({ CHAIN_MAX_FEE_GWEI: '500' });
+      await resolveNetwork('main');
+      const replaced = (await chainRepo.getTx('main', mainWallet, nonce))!;
+      expect(replaced.candidates).toHaveLength(2);
+      expect(BigInt(replaced.candidates[1]!.maxFeePerGas)).toBe(BigInt(sent.candidates[0]!.maxFeePerGas) * 2n);
+    } finally {
+      lab.configure({ CHAIN_REPLACE_AFTER_SECONDS: '180', CHAIN_FEE_BUMP_PERCENT: '25', CHAIN_MAX_FEE_GWEI: '500' });
+      await lab.rpc('evm_setAutomine', [true]);
+      await lab.rpc('evm_mine', []);
+    }
+    await lab.drive([p!.unit]);
+    expect(await lab.outcome([p!])).toMatchObject({ paidOnce: 1, stuck: 0 });
   });
 
   it('a leg the token refuses fails alone; the others in its batch are paid', async () => {
