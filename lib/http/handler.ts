@@ -1,7 +1,8 @@
 /**
  * The middy wrapper behind every HTTP Lambda: parses the body (JSON or form), runs the handler,
  * maps every failure to the API family's own envelope, never leaks a stack trace, and logs one
- * structured line per request with secrets redacted.
+ * structured line per request with secrets redacted. Logs name the route template and the request id,
+ * never the raw path: paths carry claim codes and moderation links.
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
@@ -64,10 +65,11 @@ export function render(result: HttpResult): APIGatewayProxyStructuredResultV2 {
 }
 
 export function httpHandler(family: ApiFamily, handle: RouteHandler) {
-  const run = async (event: APIGatewayProxyEventV2, _context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
+  const run = async (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
     const started = Date.now();
     const method = event.requestContext?.http?.method ?? 'POST';
-    const path = event.rawPath ?? event.requestContext?.http?.path;
+    const route = event.routeKey && event.routeKey !== '$default' ? event.routeKey : `${method} (no route)`;
+    const requestId = context?.awsRequestId ?? event.requestContext?.requestId;
     let status = 500;
     try {
       const req: HttpRequest = {
@@ -83,10 +85,10 @@ export function httpHandler(family: ApiFamily, handle: RouteHandler) {
     } catch (err) {
       const apiError = toApiError(err);
       status = apiError.status;
-      if (status >= 500) log.error('request failed', { family: family.name, method, path, error: err, stack: (err as Error)?.stack });
+      if (status >= 500) log.error('request failed', { family: family.name, route, requestId, error: err, stack: (err as Error)?.stack });
       return render({ status, body: family.errorBody(apiError) });
     } finally {
-      log.info('request', { family: family.name, method, path, status, ms: Date.now() - started });
+      log.info('request', { family: family.name, route, requestId, status, ms: Date.now() - started });
     }
   };
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>().handler(run);
