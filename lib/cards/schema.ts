@@ -1,4 +1,4 @@
-/** Requests and responses of the cashback cards API (seed 002), also the source of their OpenAPI schemas. */
+/** Requests and responses of the cashback cards API, also the source of their OpenAPI schemas. */
 import * as z from 'zod/mini';
 
 const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]{2,}$/;

@@ -1,4 +1,4 @@
-/** Cash-out claims (seed 003): requests, validated with the seed's field names. */
+/** Cash-out claims: requests, validated with the public API's field names. */
 import * as z from 'zod/mini';
 
 const required = (field: string, kind: string) => (i: { input: unknown }) => (i.input === undefined ? `${field} is required` : `${field} must be ${kind}`);

@@ -37,7 +37,7 @@ export function verifyWebhook(secret: string, headers: Record<string, string | u
 
 const deliveryId = (claim: Claim) => `msg_${claim.uuid.replace(/-/g, '')}`;
 
-/** The seed's body, plus `uuid` and the provider's `id` so the receiver can match it. */
+/** The cash-out API's webhook body, plus `uuid` and the provider's `id` so the receiver can match it. */
 function webhookBody(claim: Claim): string {
   return JSON.stringify({
     name: claim.provider,

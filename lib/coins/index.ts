@@ -1,5 +1,5 @@
 /**
- * User coins (seed 004), first part: identity tickets on every call, a user's Ethereum addresses, and a
+ * User coins (payments service), first part: identity tickets on every call, a user's Ethereum addresses, and a
  * participant's Ethereum account. Addresses are validated and stored checksummed.
  */
 import { getAddress } from 'ethers';
@@ -176,7 +176,7 @@ export async function transferHistory(user: string) {
 }
 
 /**
- * The seed's participant deposit settings: the participant's own deposit address (derived like a user's),
+ * The payments service's participant deposit settings: the participant's own deposit address (derived like a user's),
  * the coins credited to it, and no coin limit. `fee` is null: participant fee plans are not configured here.
  */
 export async function participantDepositSettings(participant: string) {

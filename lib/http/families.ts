@@ -1,4 +1,4 @@
-/** Each public API family answers errors in its own envelope (see the seeds). */
+/** Each public API family answers errors in its own envelope (as each family's public API specifies). */
 import type { ApiFamily } from './handler.js';
 
 /** Partner cashback, Obyte-compatible: {"result":"error","error":"..."}. */
@@ -7,13 +7,13 @@ export const partnerCashbackFamily: ApiFamily = {
   errorBody: (err) => ({ result: 'error', error: err.message }),
 };
 
-/** Platform endpoints with no seed of their own (docs, textcoin claims) use the same simple shape. */
+/** Platform endpoints outside the public API families (docs, textcoin claims) use the same simple shape. */
 export const platformFamily: ApiFamily = {
   name: 'platform',
   errorBody: (err) => ({ result: 'error', error: err.message, code: err.code }),
 };
 
-/** Cashback cards (seed 002): {"success":false,"error":{"code","message","details"}}. */
+/** Cashback cards: {"success":false,"error":{"code","message","details"}}. */
 export const cardsFamily: ApiFamily = {
   name: 'cashback-cards',
   errorBody: (err) => ({ success: false, error: { code: err.code, message: err.message, details: err.details ?? null } }),
@@ -21,13 +21,13 @@ export const cardsFamily: ApiFamily = {
 
 export const cardsSuccess = (data: unknown, status = 200) => ({ status, body: { success: true, data } });
 
-/** Cash-out claims (seed 003): {"message":"...","code":"..."}. */
+/** Cash-out claims: {"message":"...","code":"..."}. */
 export const cashoutFamily: ApiFamily = {
   name: 'cashout',
   errorBody: (err) => ({ message: err.message, code: err.code }),
 };
 
-/** Payments service (seed 004): {"error","error_data","error_id":"payments-<code>","error_object"}. */
+/** Payments service: {"error","error_data","error_id":"payments-<code>","error_object"}. */
 export const paymentsFamily: ApiFamily = {
   name: 'payments',
   errorBody: (err) => ({ error: err.message, error_data: err.details ?? null, error_id: `payments-${err.code}`, error_object: null }),

@@ -29,7 +29,7 @@ export interface DemoCards {
   memberEmail: string;
 }
 
-/** A loyalty app with every scope, a card like the seed's (5%, min 10, max 1000, PIN redemption) and a member with a balance. */
+/** A loyalty app with every scope, a card like the API's example (5%, min 10, max 1000, PIN redemption) and a member with a balance. */
 export async function seedCards(previousKey?: string): Promise<DemoCards> {
   let apiKey: string;
   if (!(await appsRepo.get(DEMO_APP_ID))) apiKey = (await createApp('Demo loyalty app', undefined, DEMO_APP_ID)).apiKey;

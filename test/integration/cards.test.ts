@@ -1,4 +1,4 @@
-/** Cashback cards API (seed 002) over HTTP against the local stack: every rule of issue 3. */
+/** Cashback cards API over HTTP against the local stack: every rule the README lists. */
 import { describe, expect, it } from 'vitest';
 import { accountIds } from '../../lib/db/keys.js';
 import { getBalance } from '../../lib/ledger/index.js';

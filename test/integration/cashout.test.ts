@@ -1,4 +1,4 @@
-/** Cash-out claims (seed 003) over HTTP: registration, generation, the claim page and exactly-once submission. */
+/** Cash-out claims over HTTP: registration, generation, the claim page and exactly-once submission. */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { ddb, tableName } from '../../lib/db/client.js';

@@ -1,5 +1,5 @@
 /**
- * Cashback cards (seed 002): loyalty apps, their cards and members, card transactions, the `reference`
+ * Cashback cards: loyalty apps, their cards and members, card transactions, the `reference`
  * idempotency records, member OTPs and integer id counters. Money fields are minor units of the card's
  * currency, stored as DynamoDB numbers and read back as bigint.
  */

@@ -1,4 +1,4 @@
-/** Cash-out providers (seed 003): profile with encrypted card data and webhook secrets, API key lookup. */
+/** Cash-out providers: profile with encrypted card data and webhook secrets, API key lookup. */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, tableName } from '../client.js';
 import { AlreadyExistsError, isConditionFailed, setFields } from '../errors.js';

@@ -1,4 +1,4 @@
-/** User coins (seed 004): a user's Ethereum addresses and a participant's Ethereum account. */
+/** User coins (payments service): a user's Ethereum addresses and a participant's Ethereum account. */
 import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, tableName } from '../client.js';
 import { keys } from '../keys.js';
