@@ -1,4 +1,4 @@
-/** The /new_purchase request as the seed defines it; also the source of its OpenAPI schema. */
+/** The /new_purchase request as the partner API defines it; also the source of its OpenAPI schema. */
 import * as z from 'zod/mini';
 
 export const CURRENCIES = ['USD', 'EUR', 'RUR', 'GBYTE', 'BTC'] as const;

@@ -172,7 +172,7 @@ export class ContactTakenError extends AlreadyExistsError {
 }
 
 export const countersRepo = {
-  /** Next integer of a named sequence (ids the seed shows as integers). Gaps are possible, reuse is not. */
+  /** Next integer of a named sequence (ids the cards API shows as integers). Gaps are possible, reuse is not. */
   async next(name: string): Promise<number> {
     const out = await ddb().send(
       new UpdateCommand({
