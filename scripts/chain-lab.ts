@@ -19,7 +19,7 @@ import { payoutsRepo, type Payout } from '../lib/db/repositories/payouts.js';
 import { transactWrite } from '../lib/db/transact.js';
 import { entryItems, getBalance } from '../lib/ledger/index.js';
 import { EvmSender, setChainSender, type ChainSender } from '../lib/chain/sender.js';
-import { resolveNetwork, sendPayouts, type EngineHooks, type EngineOptions } from '../lib/payouts/settle.js';
+import { chainStatus, resolveNetwork, sendPayouts, type EngineHooks, type EngineOptions } from '../lib/payouts/settle.js';
 import { resetSqs } from '../lib/queue/publisher.js';
 import { networkChain } from '../lib/config/index.js';
 import { ensureContracts, type ChainDeployment } from './stack/contracts.js';
@@ -174,7 +174,8 @@ export async function startChainLab(): Promise<ChainLab> {
         const handled = (await Promise.all(Array.from({ length: workers }, () => pollOnce()))).reduce((a, b) => a + b, 0);
         const states = await payoutsRepo.getMany(units);
         const open = states.filter((p) => p.status === 'PENDING' || p.status === 'SENDING').length;
-        const inFlight = (await Promise.all((['main', 'test'] as const).map((n) => resolveNetwork(n)))).reduce((s, r) => s + r.inFlight.length, 0);
+        // Read-only: settling is the worker's job, from its own confirmation messages.
+        const inFlight = (await Promise.all((['main', 'test'] as const).map((n) => chainStatus(n)))).reduce((s, r) => s + r.inFlight, 0);
         if (open === 0 && inFlight === 0) return;
         if (Date.now() > deadline) throw new Error(`chain lab: ${open} payouts still open and ${inFlight} transactions in flight after ${options.timeoutMs ?? 60_000} ms`);
         if (!handled) await sleep(50);

@@ -27,7 +27,7 @@ import { accountIds, type Network } from '../db/keys.js';
 import { chainRepo, chainTxId, ChainTxChangedError, NonceTakenError, type Candidate, type ChainLeg, type ChainTx, type ChainWallet } from '../db/repositories/chain.js';
 import { PayoutStateError, payoutsRepo, type Payout } from '../db/repositories/payouts.js';
 import { ContentionError } from '../db/errors.js';
-import { transactWrite } from '../db/transact.js';
+import { transactWrite, type GuardedItem } from '../db/transact.js';
 import { chainSender, type ChainSender, type Fees, type MinedTx, type Payload } from '../chain/sender.js';
 import { compactPostings, entryItems, getEntry } from '../ledger/index.js';
 import { log } from '../log/index.js';
@@ -72,7 +72,12 @@ export interface SendSummary {
 
 /** Sends every PENDING chain payout among `units` (others are skipped: a duplicate delivery is harmless). */
 export async function sendPayouts(units: string[], options: EngineOptions = {}): Promise<SendSummary> {
-  const ready = (await payoutsRepo.getMany(units)).filter((p) => p.kind === 'chain' && p.status === 'PENDING');
+  const payouts = (await payoutsRepo.getMany(units)).filter((p) => p.kind === 'chain');
+  // A redelivery of a payout already SENDING (its sender died before scheduling a check): check its nonce soon
+  // rather than at the next sweep.
+  const inFlight = new Map(payouts.filter((p) => p.status === 'SENDING' && p.nonce !== undefined).map((p) => [`${p.network}:${p.nonce}`, p]));
+  for (const p of inFlight.values()) await followUp(p.network, p.nonce!);
+  const ready = payouts.filter((p) => p.status === 'PENDING');
   const summary = { transactions: 0, payouts: 0 };
   for (const network of ['main', 'test'] as const) {
     const mine = ready.filter((p) => p.network === network);
@@ -105,7 +110,7 @@ const candidateOf = (kind: Candidate['kind'], signed: { hash: string; rawTx: str
   signedAt: new Date().toISOString(),
 });
 
-/** Allocates a nonce, records the signed transaction with its payouts SENDING, broadcasts. Returns how many payouts it sent. */
+/** Sends one group of payouts as one transaction. Returns how many payouts it sent. */
 async function sendGroup(sender: ChainSender, initial: Payout[], hooks: EngineHooks): Promise<number> {
   let group = initial;
   for (let round = 1; group.length; round++) {
@@ -113,18 +118,12 @@ async function sendGroup(sender: ChainSender, initial: Payout[], hooks: EngineHo
     const wallet = await walletOf(sender);
     const fees = await cappedFees(sender);
     if (group.length > 1 && !(await disburserAllowed(sender, wallet, fees))) continue; // an approval took the nonce: read the wallet again
-    const purpose = group.length === 1 ? 'transfer' : 'batch';
     const legs: ChainLeg[] = group.map((p) => ({ unit: p.unit, to: p.destination, amount: p.amount, account: p.account, ...(p.refundAccount ? { refundAccount: p.refundAccount } : {}) }));
-    const signed = await sender.sign(payloadOf(purpose, legs), wallet.next, fees);
-    await hooks.afterSign?.();
-    const now = new Date().toISOString();
-    const tx: ChainTx = { network: sender.network, wallet: sender.address, nonce: wallet.next, purpose, legs, candidates: [candidateOf('send', signed, fees)], status: 'INFLIGHT', createdAt: now, updatedAt: now };
-    const id = chainTxId(tx);
     try {
-      await transactWrite([
-        ...chainRepo.allocateItems(tx),
-        ...group.map((p) => payoutsRepo.transitionItem(p, ['PENDING'], 'SENDING', { chainTx: id, nonce: tx.nonce, txHash: signed.hash, attempts: (p.attempts ?? 0) + 1 }, now)),
-      ]);
+      await allocateAndSend(sender, wallet.next, group.length === 1 ? 'transfer' : 'batch', legs, fees, hooks, (tx, now) =>
+        group.map((p) => payoutsRepo.transitionItem(p, ['PENDING'], 'SENDING', { chainTx: chainTxId(tx), nonce: tx.nonce, txHash: tx.candidates[0]!.hash, attempts: (p.attempts ?? 0) + 1 }, now)),
+      );
+      return legs.length;
     } catch (err) {
       if (err instanceof NonceTakenError) continue; // another sender took this nonce: sign again with the next one
       if (err instanceof PayoutStateError) {
@@ -134,22 +133,45 @@ async function sendGroup(sender: ChainSender, initial: Payout[], hooks: EngineHo
       }
       throw err;
     }
-    await hooks.afterRecord?.();
-    await broadcastCandidate(sender, tx, tx.candidates[0]!);
-    await hooks.afterBroadcast?.();
-    log.info('chain transaction sent', { network: tx.network, nonce: tx.nonce, hash: signed.hash, purpose, payouts: legs.length });
-    await followUp(tx);
-    return legs.length;
   }
   return 0;
 }
 
-/** Schedules the confirmation check of a nonce. */
-const followUp = (tx: Pick<ChainTx, 'network' | 'nonce'>) => publish('chainTransfers', { type: 'chain-confirm', network: tx.network, nonce: tx.nonce }, { delaySeconds: engine().confirmDelay });
+/**
+ * Signs `purpose` with `nonce` and, in one DynamoDB transaction, takes the nonce from the allocator, records
+ * the signed transaction and writes `alongside` (the payouts' own transitions); then broadcasts and schedules
+ * its confirmation. Throws NonceTakenError when another sender took the nonce first.
+ */
+async function allocateAndSend(
+  sender: ChainSender,
+  nonce: number,
+  purpose: ChainTx['purpose'],
+  legs: ChainLeg[],
+  fees: Fees,
+  hooks: EngineHooks,
+  alongside: (tx: ChainTx, now: string) => GuardedItem[] = () => [],
+): Promise<void> {
+  const signed = await sender.sign(payloadOf(purpose, legs), nonce, fees);
+  await hooks.afterSign?.();
+  const now = new Date().toISOString();
+  const tx: ChainTx = { network: sender.network, wallet: sender.address, nonce, purpose, legs, candidates: [candidateOf('send', signed, fees)], status: 'INFLIGHT', createdAt: now, updatedAt: now };
+  await transactWrite([...chainRepo.allocateItems(tx, { markApproved: purpose === 'approve' }), ...alongside(tx, now)]);
+  await hooks.afterRecord?.();
+  await broadcastCandidate(sender, tx, tx.candidates[0]!);
+  await hooks.afterBroadcast?.();
+  log.info('chain transaction sent', { network: tx.network, nonce, hash: signed.hash, purpose, payouts: legs.length });
+  await followUp(tx.network, nonce);
+}
+
+/** Schedules the (next) confirmation check of a nonce in flight. */
+function followUp(network: Network, nonce: number): Promise<void> {
+  return publish('chainTransfers', { type: 'chain-confirm', network, nonce }, { delaySeconds: engine().confirmDelay });
+}
 
 /**
  * A batch pays from the treasury through the Disburser, which needs the treasury's allowance. Asked for once
  * per wallet, as a transaction of its own through the allocator, so it is mined before the batches after it.
+ * False when the approval was just sent (the wallet's next nonce moved).
  */
 const allowanceSeen = new Set<string>();
 async function disburserAllowed(sender: ChainSender, wallet: ChainWallet, fees: Fees): Promise<boolean> {
@@ -159,18 +181,11 @@ async function disburserAllowed(sender: ChainSender, wallet: ChainWallet, fees: 
     allowanceSeen.add(key);
     return true;
   }
-  const signed = await sender.sign({ kind: 'approve' }, wallet.next, fees);
-  const now = new Date().toISOString();
-  const tx: ChainTx = { network: sender.network, wallet: sender.address, nonce: wallet.next, purpose: 'approve', legs: [], candidates: [candidateOf('send', signed, fees)], status: 'INFLIGHT', createdAt: now, updatedAt: now };
   try {
-    await transactWrite(chainRepo.allocateItems(tx, { markApproved: true }));
+    await allocateAndSend(sender, wallet.next, 'approve', [], fees, {});
   } catch (err) {
-    if (err instanceof NonceTakenError) return false;
-    throw err;
+    if (!(err instanceof NonceTakenError)) throw err;
   }
-  await broadcastCandidate(sender, tx, tx.candidates[0]!);
-  log.info('disburser allowance requested', { network: tx.network, nonce: tx.nonce, hash: signed.hash });
-  await followUp(tx);
   return false;
 }
 
@@ -206,20 +221,11 @@ function bumped(prev: Candidate, current: Fees): Fees | undefined {
   return maxFeePerGas > engine().maxFeePerGas ? undefined : { maxFeePerGas, maxPriorityFeePerGas };
 }
 
-/** Abandons a nonce: a zero-value self transfer takes it (recorded first), so later nonces are not stuck. */
+/** Abandons a nonce: a zero-value self transfer takes it, so later nonces are not stuck. */
 async function fillNonce(sender: ChainSender, tx: ChainTx): Promise<void> {
   // The refused transaction sits in no pool, so at the cap a fill need not outbid it.
   const fees = bumped(tx.candidates.at(-1)!, await sender.fees()) ?? (await cappedFees(sender));
-  const candidate = candidateOf('fill', await sender.sign({ kind: 'fill' }, tx.nonce, fees), fees);
-  let recorded: ChainTx;
-  try {
-    recorded = await chainRepo.addCandidate(tx, candidate);
-  } catch (err) {
-    if (err instanceof ChainTxChangedError) return; // another resolver acted on this nonce first
-    throw err;
-  }
-  log.warn('filling an abandoned nonce with a zero-value self transfer', { network: tx.network, nonce: tx.nonce, hash: candidate.hash });
-  await broadcastCandidate(sender, recorded, candidate);
+  await addCandidate(sender, tx, 'fill', fees, 'filling an abandoned nonce with a zero-value self transfer');
 }
 
 /** Same nonce, same payload, higher fee: whichever candidate is mined pays the legs once. */
@@ -230,8 +236,13 @@ async function replace(sender: ChainSender, tx: ChainTx): Promise<void> {
     log.warn('pending transaction at the fee cap; waiting for the network', { network: tx.network, nonce: tx.nonce, hash: last.hash, maxFeePerGas: last.maxFeePerGas });
     return;
   }
-  const payload: Payload = last.kind === 'fill' ? { kind: 'fill' } : payloadOf(tx.purpose, tx.legs);
-  const candidate = candidateOf(last.kind, await sender.sign(payload, tx.nonce, fees), fees);
+  await addCandidate(sender, tx, last.kind, fees, 'replacing a pending transaction with a higher fee');
+}
+
+/** Signs another candidate for the nonce, records it (unless another resolver acted first), then broadcasts it. */
+async function addCandidate(sender: ChainSender, tx: ChainTx, kind: Candidate['kind'], fees: Fees, why: string): Promise<void> {
+  const payload: Payload = kind === 'fill' ? { kind: 'fill' } : payloadOf(tx.purpose, tx.legs);
+  const candidate = candidateOf(kind, await sender.sign(payload, tx.nonce, fees), fees);
   let recorded: ChainTx;
   try {
     recorded = await chainRepo.addCandidate(tx, candidate);
@@ -239,7 +250,7 @@ async function replace(sender: ChainSender, tx: ChainTx): Promise<void> {
     if (err instanceof ChainTxChangedError) return;
     throw err;
   }
-  log.warn('replacing a pending transaction with a higher fee', { network: tx.network, nonce: tx.nonce, replaces: last.hash, hash: candidate.hash, maxFeePerGas: candidate.maxFeePerGas });
+  log.warn(why, { network: tx.network, nonce: tx.nonce, replaces: tx.candidates.at(-1)!.hash, hash: candidate.hash, maxFeePerGas: candidate.maxFeePerGas });
   await broadcastCandidate(sender, recorded, candidate);
 }
 
@@ -259,8 +270,8 @@ export async function resolveNetwork(network: Network, options: EngineOptions = 
   const inFlight: number[] = [];
   let settled = 0;
   if (txs.length) {
-    const head = await sender.head();
-    const view = { finalBlock: head - sender.confirmations + 1, countFinal: await sender.nonceAt(Math.max(0, head - sender.confirmations + 1)), countLatest: await sender.nonceAt('latest') };
+    const finalBlock = (await sender.head()) - sender.confirmations + 1;
+    const view = { finalBlock, countFinal: await sender.nonceAt(Math.max(0, finalBlock)), countLatest: await sender.nonceAt('latest') };
     for (const tx of txs) {
       if (await resolveTx(sender, tx, view, hooks)) settled++;
       else inFlight.push(tx.nonce);
@@ -427,7 +438,7 @@ async function settleDisplaced(tx: ChainTx, countFinal: number): Promise<void> {
  */
 export async function confirmNetwork(network: Network, nonces: number[] = [], options: EngineOptions = {}): Promise<ResolveSummary> {
   const summary = await resolveNetwork(network, options);
-  for (const nonce of new Set(nonces)) if (summary.inFlight.includes(nonce)) await followUp({ network, nonce });
+  for (const nonce of new Set(nonces)) if (summary.inFlight.includes(nonce)) await followUp(network, nonce);
   return summary;
 }
 

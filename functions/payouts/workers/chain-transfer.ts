@@ -2,21 +2,23 @@
  * chain-transfers queue: payouts ready to send go out together (batched, pipelined nonces); confirmation
  * checks settle what is in flight. See lib/payouts/settle.ts.
  */
-import { chainConfig, coreConfig } from '../../../lib/config/index.js';
+import { coreConfig, networkChain } from '../../../lib/config/index.js';
 import { log } from '../../../lib/log/index.js';
 import { chainMessage } from '../../../lib/queue/messages.js';
 import { sqsBatchWorker } from '../../../lib/queue/worker.js';
 import { confirmNetwork, sendPayouts } from '../../../lib/payouts/settle.js';
 
 coreConfig();
-chainConfig();
+// Both networks' settings (and that the testnet shares no token or treasury with main) fail the cold start.
+networkChain('main');
+networkChain('test');
 
 export const handler = sqsBatchWorker('chain-transfer', chainMessage, async (records) => {
   const failed: string[] = [];
-  const sends = records.filter((r) => r.msg.type === 'chain-transfer');
+  const sends = records.flatMap((r) => (r.msg.type === 'chain-transfer' ? [{ messageId: r.messageId, unit: r.msg.unit }] : []));
   if (sends.length) {
     try {
-      await sendPayouts(sends.map((r) => (r.msg.type === 'chain-transfer' ? r.msg.unit : '')));
+      await sendPayouts(sends.map((r) => r.unit));
     } catch (err) {
       // Nothing was recorded for the payouts still PENDING: their messages come back and are sent then.
       log.error('chain-transfer: sending failed', { payouts: sends.length, error: err });
@@ -34,5 +36,5 @@ export const handler = sqsBatchWorker('chain-transfer', chainMessage, async (rec
       failed.push(...checks.map((r) => r.messageId));
     }
   }
-  return [...new Set(failed)];
+  return failed;
 });
