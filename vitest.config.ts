@@ -20,7 +20,7 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
           // One local stack (free ports, in-memory) for the whole run; see test/fixtures/global-stack.ts.
           globalSetup: ['test/fixtures/global-stack.ts'],
-          setupFiles: ['test/fixtures/stack-env.ts'],
+          setupFiles: ['test/fixtures/stack-env.ts', 'test/fixtures/contract-check.ts'],
           testTimeout: 60_000,
           hookTimeout: 240_000,
           pool: 'forks',

@@ -16,7 +16,7 @@
  *  - the chain engine's crash matrix on a private anvil (scripts/chain-lab.ts): paid exactly once, none stuck.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
@@ -26,6 +26,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { freePorts, startChild, stopAll, waitForPort } from './stack/process.js';
 import { createResources, printServerless, ROOT } from './stack/resources.js';
 import { localAws } from './stack/local-aws.js';
+import { discoverFunctions } from './functions.js';
 
 const OUT = join(ROOT, 'bench');
 const BUILD = join(OUT, '.build');
@@ -33,24 +34,13 @@ const BUILD = join(OUT, '.build');
  * Functions that carry ethers for chain work (RPC reads, signing, HD key derivation): exempt from the
  * 150 KB target, which is for the API's plain request handlers.
  */
-const CHAIN_FUNCTIONS = new Set(['chainTransferWorker', 'coinsBalance', 'scanDeposits', 'coinsDepositAddress', 'coinsParticipantDeposit']);
+const CHAIN_FUNCTIONS = new Set(['chainTransferWorker', 'coinsBalance', 'scanDeposits', 'coinsDepositAddress', 'coinsParticipantDeposit', 'coinsTransfer']);
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 };
 const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
-
-function functionsFromYaml(): { key: string; handler: string }[] {
-  return readdirSync(join(ROOT, 'functions')).flatMap((domain) => {
-    try {
-      const doc = parse(readFileSync(join(ROOT, 'functions', domain, 'functions.yml'), 'utf8')) as Record<string, { handler: string }>;
-      return Object.entries(doc).map(([key, f]) => ({ key, handler: f.handler }));
-    } catch {
-      return [];
-    }
-  });
-}
 
 async function bundles() {
   rmSync(BUILD, { recursive: true, force: true });
@@ -60,7 +50,7 @@ async function bundles() {
     exclude: string[]; target: string; format: 'esm' | 'cjs'; mainFields: string[]; banner: { js: string }; minify: boolean; platform: 'node';
   };
   const rows = [];
-  for (const fn of functionsFromYaml()) {
+  for (const fn of (await discoverFunctions()).map((f) => ({ key: f.name, handler: f.handler }))) {
     const entry = join(ROOT, fn.handler.slice(0, fn.handler.lastIndexOf('.')) + '.ts');
     const outfile = join(BUILD, `${fn.key}.mjs`);
     await build({ entryPoints: [entry], outfile, bundle: true, minify, platform, target, format, external: exclude, mainFields, banner, logLevel: 'error' });
@@ -154,8 +144,8 @@ async function main() {
   console.log('cold starts...');
   const coldEnv = { ...definition.environment, ...env };
   const coldRows = [
-    { function: 'newPurchase', ms: round(coldStart(bundleRows.find((b) => b.function === 'newPurchase')!.file, { ...event('__ORDER__') }, coldEnv)) },
-    { function: 'openapi', ms: round(coldStart(bundleRows.find((b) => b.function === 'openapi')!.file, { version: '2.0', rawPath: '/openapi.json', requestContext: { http: { method: 'GET' } }, headers: {} }, coldEnv)) },
+    { function: 'purchasesNewPurchase', ms: round(coldStart(bundleRows.find((b) => b.function === 'purchasesNewPurchase')!.file, { ...event('__ORDER__') }, coldEnv)) },
+    { function: 'docsOpenapi', ms: round(coldStart(bundleRows.find((b) => b.function === 'docsOpenapi')!.file, { version: '2.0', rawPath: '/openapi.json', requestContext: { http: { method: 'GET' } }, headers: {} }, coldEnv)) },
   ];
 
   console.log('warm /new_purchase...');

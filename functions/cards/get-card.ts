@@ -1,15 +1,20 @@
-/** GET /api/v1/cashback/cards/{id} (scope card_read). */
-import { cardsConfig, coreConfig } from '../../lib/config/index.js';
-import { authenticateApp } from '../../lib/cards/auth.js';
+/** GET /api/v1/cashback/cards/{id}: one of the app's cards. */
 import { cardView, requireCard } from '../../lib/cards/index.js';
-import { cardPathSchema } from '../../lib/cards/schema.js';
+import { cardErrors, cardPathSchema, cardResponseSchema } from '../../lib/cards/schema.js';
+import { appKey } from '../../lib/http/auth/cards.js';
 import { cardsFamily, cardsSuccess } from '../../lib/http/families.js';
-import { httpHandler, validate } from '../../lib/http/handler.js';
+import { defineRoute, routeHandler } from '../../lib/http/route.js';
 
-coreConfig();
-cardsConfig();
-
-export const handler = httpHandler(cardsFamily, async (req) => {
-  const caller = await authenticateApp(req.headers, 'card_read');
-  return cardsSuccess(cardView(await requireCard(caller, validate(cardPathSchema, req.path).id)));
+export const route = defineRoute({
+  method: 'GET',
+  path: '/api/v1/cashback/cards/{id}',
+  family: cardsFamily,
+  auth: appKey('card_read'),
+  summary: 'One card',
+  params: cardPathSchema,
+  response: cardResponseSchema,
+  errors: cardErrors(),
+  uses: ['cards'],
 });
+
+export const handler = routeHandler(route, async ({ caller, params }) => cardsSuccess(cardView(await requireCard(caller, params.id))));

@@ -1,11 +1,19 @@
-/** GET /api/v1/cashback/cards (scope card_read): the calling app's cards. */
-import { cardsConfig, coreConfig } from '../../lib/config/index.js';
-import { authenticateApp } from '../../lib/cards/auth.js';
+/** GET /api/v1/cashback/cards: the calling app's cards. */
 import { listCards } from '../../lib/cards/index.js';
+import { cardErrors, cardsResponseSchema } from '../../lib/cards/schema.js';
+import { appKey } from '../../lib/http/auth/cards.js';
 import { cardsFamily, cardsSuccess } from '../../lib/http/families.js';
-import { httpHandler } from '../../lib/http/handler.js';
+import { defineRoute, routeHandler } from '../../lib/http/route.js';
 
-coreConfig();
-cardsConfig();
+export const route = defineRoute({
+  method: 'GET',
+  path: '/api/v1/cashback/cards',
+  family: cardsFamily,
+  auth: appKey('card_read'),
+  summary: "The app's cashback cards",
+  response: cardsResponseSchema,
+  errors: cardErrors(),
+  uses: ['cards'],
+});
 
-export const handler = httpHandler(cardsFamily, async (req) => cardsSuccess(await listCards(await authenticateApp(req.headers, 'card_read'))));
+export const handler = routeHandler(route, async ({ caller }) => cardsSuccess(await listCards(caller)));

@@ -1,15 +1,22 @@
-/** POST /api/v1/cashback/members/otp/request: mails or texts the member a 6-digit code (scope cashback_write). */
-import { cardsConfig, coreConfig } from '../../lib/config/index.js';
-import { authenticateApp } from '../../lib/cards/auth.js';
+/** POST /api/v1/cashback/members/otp/request: mails or texts the member a 6-digit code. */
 import { requestOtp } from '../../lib/cards/otp.js';
-import { otpRequestSchema } from '../../lib/cards/schema.js';
+import { cardErrors, otpRequestResponseSchema, otpRequestSchema } from '../../lib/cards/schema.js';
+import { appKey } from '../../lib/http/auth/cards.js';
 import { cardsFamily, cardsSuccess } from '../../lib/http/families.js';
-import { httpHandler, validate } from '../../lib/http/handler.js';
+import { defineRoute, routeHandler } from '../../lib/http/route.js';
 
-coreConfig();
-cardsConfig();
-
-export const handler = httpHandler(cardsFamily, async (req) => {
-  const caller = await authenticateApp(req.headers, 'cashback_write');
-  return cardsSuccess(await requestOtp(caller, validate(otpRequestSchema, req.body)));
+export const route = defineRoute({
+  method: 'POST',
+  path: '/api/v1/cashback/members/otp/request',
+  family: cardsFamily,
+  auth: appKey('cashback_write'),
+  summary: 'Send a member a 6-digit code (email or SMS)',
+  description: 'Valid 10 minutes, 5 tries, single use; a new code at most every 30 seconds (429 otherwise).',
+  body: otpRequestSchema,
+  requestExample: { card_id: 10, email: 'member@example.com' },
+  response: otpRequestResponseSchema,
+  errors: cardErrors({ 429: 'A code was sent moments ago' }),
+  uses: ['cards', 'sms', 'queue:mail'],
 });
+
+export const handler = routeHandler(route, async ({ caller, body }) => cardsSuccess(await requestOtp(caller, body)));

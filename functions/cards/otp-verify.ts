@@ -1,15 +1,21 @@
-/** POST /api/v1/cashback/members/otp/verify: a correct code answers a member token (scope cashback_write). */
-import { cardsConfig, coreConfig } from '../../lib/config/index.js';
-import { authenticateApp } from '../../lib/cards/auth.js';
+/** POST /api/v1/cashback/members/otp/verify: a correct code answers a member token. */
 import { verifyOtp } from '../../lib/cards/otp.js';
-import { otpVerifySchema } from '../../lib/cards/schema.js';
+import { cardErrors, otpVerifyResponseSchema, otpVerifySchema } from '../../lib/cards/schema.js';
+import { appKey } from '../../lib/http/auth/cards.js';
 import { cardsFamily, cardsSuccess } from '../../lib/http/families.js';
-import { httpHandler, validate } from '../../lib/http/handler.js';
+import { defineRoute, routeHandler } from '../../lib/http/route.js';
 
-coreConfig();
-cardsConfig();
-
-export const handler = httpHandler(cardsFamily, async (req) => {
-  const caller = await authenticateApp(req.headers, 'cashback_write');
-  return cardsSuccess(await verifyOtp(caller, validate(otpVerifySchema, req.body)));
+export const route = defineRoute({
+  method: 'POST',
+  path: '/api/v1/cashback/members/otp/verify',
+  family: cardsFamily,
+  auth: appKey('cashback_write'),
+  summary: 'Exchange the code for a member token',
+  body: otpVerifySchema,
+  requestExample: { card_id: 10, email: 'member@example.com', code: '123456' },
+  response: otpVerifyResponseSchema,
+  errors: cardErrors({ 401: 'Wrong, expired or used code' }),
+  uses: ['cards'],
 });
+
+export const handler = routeHandler(route, async ({ caller, body }) => cardsSuccess(await verifyOtp(caller, body)));

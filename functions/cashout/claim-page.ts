@@ -1,17 +1,27 @@
 /** GET /cashout/claim/{uuid}: the page a customer opens to enter their card, then watch the payment. */
-import { cashoutConfig, coreConfig } from '../../lib/config/index.js';
 import { getClaim } from '../../lib/cashout/claims.js';
 import { claimMessagePage, claimPage } from '../../lib/cashout/pages.js';
-import { cashoutFamily } from '../../lib/http/families.js';
-import { httpHandler } from '../../lib/http/handler.js';
+import { claimPathSchema } from '../../lib/cashout/schema.js';
 import { ApiError } from '../../lib/http/errors.js';
+import { cashoutFamily } from '../../lib/http/families.js';
+import { defineRoute, publicRoute, routeHandler } from '../../lib/http/route.js';
 
-coreConfig();
-cashoutConfig();
+export const route = defineRoute({
+  method: 'GET',
+  path: '/cashout/claim/{uuid}',
+  family: cashoutFamily,
+  auth: publicRoute,
+  summary: 'The hosted claim page for the customer',
+  params: claimPathSchema,
+  html: true,
+  htmlErrors: 'always',
+  errors: { 400: 'Invalid uuid', 404: 'Unknown claim' },
+  uses: ['cashout'],
+});
 
-export const handler = httpHandler(cashoutFamily, async (req) => {
+export const handler = routeHandler(route, async ({ params }) => {
   try {
-    return { html: claimPage(await getClaim(req.path.uuid ?? '')) };
+    return { html: claimPage(await getClaim(params.uuid)) };
   } catch (err) {
     if (err instanceof ApiError && err.status === 404) return { status: 404, html: claimMessagePage('Claim not found', 'This cash-out link is not valid. Check the link in the app you came from.') };
     throw err;

@@ -1,15 +1,20 @@
-/** GET /cashout/webhooks (Bearer): the provider's webhook deliveries, newest first, with status and attempts. */
-import { cashoutConfig, coreConfig } from '../../lib/config/index.js';
-import { authenticateProvider } from '../../lib/cashout/providers.js';
+/** GET /cashout/webhooks: the provider's webhook deliveries, newest first, with status and attempts. */
 import { listWebhooks } from '../../lib/cashout/webhooks.js';
+import { webhooksQuerySchema, webhooksResponseSchema } from '../../lib/cashout/schema.js';
+import { providerKey } from '../../lib/http/auth/provider.js';
 import { cashoutFamily } from '../../lib/http/families.js';
-import { httpHandler } from '../../lib/http/handler.js';
+import { defineRoute, routeHandler } from '../../lib/http/route.js';
 
-coreConfig();
-cashoutConfig();
-
-export const handler = httpHandler(cashoutFamily, async (req) => {
-  const provider = await authenticateProvider(req.headers);
-  const limit = Math.min(100, Math.max(1, Number(req.query.limit ?? 50) || 50));
-  return { body: await listWebhooks(provider.name, limit) };
+export const route = defineRoute({
+  method: 'GET',
+  path: '/cashout/webhooks',
+  family: cashoutFamily,
+  auth: providerKey,
+  summary: "The provider's webhook deliveries, newest first, with status and attempts",
+  query: webhooksQuerySchema,
+  response: webhooksResponseSchema,
+  errors: { 401: 'Missing or invalid API key' },
+  uses: ['cashout'],
 });
+
+export const handler = routeHandler(route, async ({ caller, query }) => ({ body: await listWebhooks(caller.name, query.limit) }));

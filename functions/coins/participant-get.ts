@@ -1,13 +1,20 @@
-/** GET /payments-service/participants/current/ethereum (identity ticket). */
-import { coreConfig, identityConfig } from '../../lib/config/index.js';
-import { requireParticipant, requireTicket, participantEthereum } from '../../lib/coins/index.js';
+/** GET /payments-service/participants/current/ethereum (participant ticket): the participant's Ethereum account. */
+import { participantEthereum } from '../../lib/coins/index.js';
+import { participantAccountSchema, ticketErrors } from '../../lib/coins/schema.js';
+import { participantTicket } from '../../lib/http/auth/identity.js';
 import { paymentsFamily } from '../../lib/http/families.js';
-import { httpHandler } from '../../lib/http/handler.js';
+import { defineRoute, routeHandler } from '../../lib/http/route.js';
 
-coreConfig();
-identityConfig();
-
-export const handler = httpHandler(paymentsFamily, async (req) => {
-  const claims = requireTicket(req.headers);
-  return { body: await participantEthereum(requireParticipant(claims)) };
+export const route = defineRoute({
+  method: 'GET',
+  path: '/payments-service/participants/current/ethereum',
+  family: paymentsFamily,
+  auth: participantTicket,
+  summary: "The participant's Ethereum account",
+  response: participantAccountSchema,
+  responseExample: { address: '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed' },
+  errors: ticketErrors({ 403: 'Not a participant ticket' }),
+  uses: ['identity'],
 });
+
+export const handler = routeHandler(route, async ({ caller }) => ({ body: await participantEthereum(caller.participant) }));

@@ -1,10 +1,19 @@
-/** GET /payments-service/user/ethereum/transfer/history (identity ticket): the user's transfers, newest first. */
-import { coreConfig, identityConfig } from '../../lib/config/index.js';
-import { requireTicket, transferHistory } from '../../lib/coins/index.js';
+/** GET /payments-service/user/ethereum/transfer/history (identity ticket): the user's transfers and deposits, newest first. */
+import { transferHistory } from '../../lib/coins/index.js';
+import { ticketErrors, transferHistorySchema } from '../../lib/coins/schema.js';
+import { identityTicket } from '../../lib/http/auth/identity.js';
 import { paymentsFamily } from '../../lib/http/families.js';
-import { httpHandler } from '../../lib/http/handler.js';
+import { defineRoute, routeHandler } from '../../lib/http/route.js';
 
-coreConfig();
-identityConfig();
+export const route = defineRoute({
+  method: 'GET',
+  path: '/payments-service/user/ethereum/transfer/history',
+  family: paymentsFamily,
+  auth: identityTicket,
+  summary: 'Your transfers and deposits, newest first',
+  response: transferHistorySchema,
+  errors: ticketErrors(),
+  uses: ['identity'],
+});
 
-export const handler = httpHandler(paymentsFamily, async (req) => ({ body: await transferHistory(requireTicket(req.headers).sub) }));
+export const handler = routeHandler(route, async ({ caller }) => ({ body: await transferHistory(caller.sub) }));

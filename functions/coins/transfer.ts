@@ -1,11 +1,23 @@
 /** POST /payments-service/user/ethereum/transfer (identity ticket): a moderated transfer request. */
-import { coinsConfig, coreConfig, identityConfig } from '../../lib/config/index.js';
-import { requestTransfer, requireTicket } from '../../lib/coins/index.js';
+import { requestTransfer } from '../../lib/coins/index.js';
+import { INVALID_BODY, ticketErrors, transferRequestedSchema, transferSchema } from '../../lib/coins/schema.js';
+import { identityTicket } from '../../lib/http/auth/identity.js';
 import { paymentsFamily } from '../../lib/http/families.js';
-import { httpHandler } from '../../lib/http/handler.js';
+import { defineRoute, routeHandler } from '../../lib/http/route.js';
 
-coreConfig();
-identityConfig();
-coinsConfig();
+export const route = defineRoute({
+  method: 'POST',
+  path: '/payments-service/user/ethereum/transfer',
+  family: paymentsFamily,
+  auth: identityTicket,
+  summary: 'Ask to transfer coins to an address (moderated)',
+  description: 'coins + fee move from account_coins to a hold in one ledger transaction (concurrent requests cannot overspend); the answer is pending until a moderator decides.',
+  body: transferSchema,
+  requestExample: { address: '0xe40555b43d60656b9510860A11D6bDCDDb8E78A2', coins: '9000000000000000000', fee: '1000000000000000000' },
+  response: transferRequestedSchema,
+  responseExample: { address: '0xe40555b43d60656b9510860A11D6bDCDDb8E78A2', coins: '9000000000000000000', fee: '1000000000000000000', hash: null, id: 'urn:authenticateit:transaction_request:9f5885f7-b013-440c-b86e-a247fc8d6ba2', status: 'pending', ts: '2018-03-08T09:16:49Z' },
+  errors: ticketErrors({ 400: INVALID_BODY, 422: 'account_coins cannot cover coins + fee' }),
+  uses: ['identity', 'coins'],
+});
 
-export const handler = httpHandler(paymentsFamily, async (req) => ({ body: await requestTransfer(requireTicket(req.headers).sub, req.body) }));
+export const handler = routeHandler(route, async ({ caller, body }) => ({ body: await requestTransfer(caller.sub, body) }));

@@ -1,25 +1,30 @@
-/** POST /textcoin/{code}: claim an emailed cashback to an Ethereum address (form from the page, or JSON). */
-import { coreConfig, linksConfig } from '../../lib/config/index.js';
-import { ApiError } from '../../lib/http/errors.js';
+/** POST /textcoin/{code}: claims an emailed cashback to an Ethereum address (form from the claim page, or JSON). */
 import { platformFamily } from '../../lib/http/families.js';
-import { httpHandler, validate } from '../../lib/http/handler.js';
-import { header } from '../../lib/http/body.js';
+import { exactNumber } from '../../lib/http/json.js';
+import { defineRoute, routeHandler, signedLink } from '../../lib/http/route.js';
 import { claimTextcoin } from '../../lib/payouts/index.js';
 import { claimedPage, messagePage } from '../../lib/payouts/pages.js';
-import { textcoinClaimSchema } from '../../lib/payouts/schema.js';
+import { textcoinClaimResponseSchema, textcoinClaimSchema, textcoinPathSchema } from '../../lib/payouts/schema.js';
 
-coreConfig();
-linksConfig();
+export const route = defineRoute({
+  method: 'POST',
+  path: '/textcoin/{code}',
+  family: platformFamily,
+  auth: signedLink,
+  summary: 'Claim emailed cashback to an Ethereum address',
+  description: 'Form posts from the claim page get an HTML page back; JSON requests get JSON.',
+  params: textcoinPathSchema,
+  body: textcoinClaimSchema,
+  requestExample: { address: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8' },
+  response: textcoinClaimResponseSchema,
+  errors: { 400: 'Invalid address', 404: 'Unknown or tampered link', 409: 'Already claimed', 410: 'Expired' },
+  htmlErrors: 'forms',
+  errorPage: (err) => ({ status: err.status, html: messagePage('Claim failed', err.message) }),
+  uses: ['links'],
+});
 
-export const handler = httpHandler(platformFamily, async (req) => {
-  const fromBrowser = (header(req.event, 'content-type') ?? '').startsWith('application/x-www-form-urlencoded');
-  try {
-    const { address } = validate(textcoinClaimSchema, req.body);
-    const claim = await claimTextcoin(req.path.code ?? '', address);
-    if (fromBrowser) return { html: claimedPage(claim) };
-    return { body: { result: 'ok', unit: claim.claimUnit, address: claim.address, amount: claim.amount } };
-  } catch (err) {
-    if (fromBrowser && err instanceof ApiError && err.status < 500) return { status: err.status, html: messagePage('Claim failed', err.message) };
-    throw err;
-  }
+export const handler = routeHandler(route, async ({ params: { code }, body, fromForm }) => {
+  const claim = await claimTextcoin(code, body.address);
+  if (fromForm) return { html: claimedPage(claim) };
+  return { body: { result: 'ok' as const, unit: claim.claimUnit, address: claim.address, amount: exactNumber(claim.amount.toString()) } };
 });

@@ -1,16 +1,25 @@
 /** GET /textcoin/{code}: the page a customer opens from the cashback email. */
-import { coreConfig, linksConfig } from '../../lib/config/index.js';
 import { ApiError } from '../../lib/http/errors.js';
 import { platformFamily } from '../../lib/http/families.js';
-import { httpHandler } from '../../lib/http/handler.js';
-import { textcoinPage, messagePage } from '../../lib/payouts/pages.js';
+import { defineRoute, routeHandler, signedLink } from '../../lib/http/route.js';
 import { textcoinByCode } from '../../lib/payouts/index.js';
+import { messagePage, textcoinPage } from '../../lib/payouts/pages.js';
+import { textcoinPathSchema } from '../../lib/payouts/schema.js';
 
-coreConfig();
-linksConfig();
+export const route = defineRoute({
+  method: 'GET',
+  path: '/textcoin/{code}',
+  family: platformFamily,
+  auth: signedLink,
+  summary: 'Claim page for cashback sent to an email address',
+  params: textcoinPathSchema,
+  html: true,
+  htmlErrors: 'always',
+  errors: { 400: 'Invalid code', 404: 'Unknown or tampered link' },
+  uses: ['links'],
+});
 
-export const handler = httpHandler(platformFamily, async (req) => {
-  const code = req.path.code ?? '';
+export const handler = routeHandler(route, async ({ params: { code } }) => {
   try {
     return { html: textcoinPage(code, await textcoinByCode(code)) };
   } catch (err) {

@@ -381,7 +381,7 @@ export async function balance(caller: AppCaller, cardId: number, memberId: numbe
     member_id: member.id,
     cashback_balance: toJsonAmount(await getBalance(accountIds.cardMember(card.id, member.id)), card.currency),
     cashback_percentage: percentNumber(card.cashbackPercentage),
-    reward_system: 'cashback',
+    reward_system: 'cashback' as const,
     currency: card.currency,
     queried_at: new Date().toISOString(),
   };
@@ -415,7 +415,7 @@ export function cardView(card: Card) {
     unique_identifier: card.uniqueIdentifier,
     name: card.name,
     description: card.description,
-    reward_system: 'cashback',
+    reward_system: 'cashback' as const,
     currency: card.currency,
     cashback_config: {
       cashback_percentage: percentNumber(card.cashbackPercentage),

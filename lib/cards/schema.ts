@@ -129,9 +129,13 @@ export type HistoryQuery = z.infer<typeof historyQuerySchema>;
 const ok = <T extends z.ZodMiniType>(data: T) => z.object({ success: z.literal(true), data });
 const num = z.number();
 
-export const cardsErrorSchema = z.object({
-  success: z.literal(false),
-  error: z.object({ code: z.string(), message: z.string(), details: z.nullable(z.unknown()) }),
+/** The error statuses every cards route can answer, with the route's own. */
+export const cardErrors = (extra: Record<number, string> = {}) => ({
+  400: 'Invalid parameter (error.details lists each field)',
+  401: 'Missing or invalid X-App-Id / X-Api-Key',
+  403: 'The API key lacks the scope',
+  404: "Card or member not found (another app's cards are not found)",
+  ...extra,
 });
 
 export const earnResponseSchema = ok(

@@ -1,4 +1,4 @@
-/** Cash-out claims: requests, validated with the public API's field names. */
+/** Cash-out claims: requests, validated with the public API's field names, and the JSON answers. */
 import * as z from 'zod/mini';
 
 const required = (field: string, kind: string) => (i: { input: unknown }) => (i.input === undefined ? `${field} is required` : `${field} must be ${kind}`);
@@ -83,7 +83,6 @@ export const generateSchema = z.object({
 export type RegisterInput = z.infer<typeof registerSchema>;
 export type ProfileInput = z.infer<typeof profileSchema>;
 
-export const cashoutErrorSchema = z.object({ message: z.string(), code: z.string() });
 
 export const claimSubmitSchema = z.object({
   pan,
@@ -93,3 +92,78 @@ export const claimSubmitSchema = z.object({
 });
 
 export type ClaimSubmitInput = z.infer<typeof claimSubmitSchema>;
+
+// Path and query parameters.
+
+export const providerPathSchema = z.object({
+  name: z.string().check(z.maxLength(64, 'name must be at most 64 characters')).register(z.globalRegistry, { description: 'Your provider name (the one the API key was issued to).' }),
+});
+
+export const claimPathSchema = z.object({
+  uuid: z.string().check(z.maxLength(36, 'uuid must be at most 36 characters')).register(z.globalRegistry, { description: 'The claim uuid, from POST /cashout/generate/{name}.' }),
+});
+
+export const webhookPathSchema = z.object({
+  id: z.string().check(z.maxLength(64, 'id must be at most 64 characters')).register(z.globalRegistry, { description: 'The delivery id (its webhook-id header).' }),
+});
+
+/** Lenient, as it always was: anything not a number reads as 50, and the number is held within 1-100. */
+export const webhooksQuerySchema = z.object({
+  limit: z
+    .pipe(
+      z.optional(z.string()),
+      z.transform((v) => Math.min(100, Math.max(1, Number(v ?? 50) || 50))),
+    )
+    .register(z.globalRegistry, { description: '1-100, default 50', type: 'integer' }) as unknown as z.ZodMiniType<number, string | undefined>,
+});
+
+// Responses (documentation, and the types handlers must answer).
+
+export const registerResponseSchema = z.object({
+  result: z.literal('ok'),
+  api_key: z.string().register(z.globalRegistry, { description: 'Your API key (Authorization: Bearer), shown this one time.' }),
+  webhook_secret: z.string().register(z.globalRegistry, { description: 'The webhook signing secret, shown this one time.' }),
+});
+
+export const profileResponseSchema = z.object({
+  result: z.literal('ok'),
+  webhook_secret: z.optional(z.string().register(z.globalRegistry, { description: 'The new webhook signing secret, unless rotate_webhook_secret was false.' })),
+});
+
+export const generateResponseSchema = z.object({
+  result: z.string().register(z.globalRegistry, { description: 'The claim uuid.' }),
+  uuid: z.string().register(z.globalRegistry, { description: 'The claim uuid: the customer opens /cashout/claim/{uuid}.' }),
+});
+
+export const claimStatusResponseSchema = z.object({
+  uuid: z.string(),
+  status: z.enum(['pending', 'submitted', 'paying', 'paid', 'failed', 'expired']),
+  amount: z.int(),
+  provider: z.string(),
+  response: z.optional(z.string().register(z.globalRegistry, { description: "The payment gateway's answer, once the payment has one." })),
+  code: z.optional(z.int().register(z.globalRegistry, { description: "The payment gateway's result code, with `response`." })),
+  updated_at: z.string(),
+});
+
+const webhookAttemptSchema = z.object({
+  at: z.string(),
+  ms: z.number(),
+  status: z.optional(z.int().register(z.globalRegistry, { description: "Your endpoint's HTTP status." })),
+  error: z.optional(z.string().register(z.globalRegistry, { description: 'Why there was no answer (timeout, connection error).' })),
+});
+
+export const webhooksResponseSchema = z.object({
+  webhooks: z.array(
+    z.object({
+      id: z.string(),
+      uuid: z.string(),
+      status: z.enum(['pending', 'delivered', 'failed']),
+      attempts: z.int(),
+      last_attempt: z.nullable(webhookAttemptSchema),
+      next_attempt_at: z.nullable(z.string()),
+      created_at: z.string(),
+    }),
+  ),
+});
+
+export const webhookReplayResponseSchema = z.object({ result: z.literal('ok'), id: z.string() });

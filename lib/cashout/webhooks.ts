@@ -8,7 +8,7 @@
  * the next attempt follows the schedule below (longer waits than SQS's 15-minute delay are chained).
  */
 import { createHmac } from 'node:crypto';
-import { cashoutProvidersRepo, webhooksRepo, type Claim, type WebhookDelivery } from '../db/repositories/cashout.js';
+import { cashoutProvidersRepo, webhooksRepo, type Claim, type WebhookDelivery, type WebhookStatus } from '../db/repositories/cashout.js';
 import { ApiError } from '../http/errors.js';
 import { log } from '../log/index.js';
 import { publish } from '../queue/publisher.js';
@@ -110,7 +110,7 @@ export async function listWebhooks(provider: string, limit = 50) {
     webhooks: items.map((d) => ({
       id: d.id,
       uuid: d.claimUuid,
-      status: d.status.toLowerCase(),
+      status: d.status.toLowerCase() as Lowercase<WebhookStatus>,
       attempts: d.attempts.length,
       last_attempt: d.attempts.at(-1) ?? null,
       next_attempt_at: d.nextAttemptAt ?? null,

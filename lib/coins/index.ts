@@ -1,8 +1,7 @@
 /**
  * User coins (payments service), first part: identity tickets on every call, a user's Ethereum addresses, and a
- * participant's Ethereum account. Addresses are validated and stored checksummed.
+ * participant's Ethereum account. Input arrives validated (./schema.ts): addresses checksummed, amounts as bigints.
  */
-import { getAddress } from 'ethers';
 import { ttlCache } from '../cache.js';
 import { Erc20Reader } from '../chain/erc20.js';
 import { accountIds } from '../db/keys.js';
@@ -17,6 +16,20 @@ import { randomUUID } from 'node:crypto';
 import { depositAddress } from './deposits.js';
 import { ApiError } from '../http/errors.js';
 import { TicketError, verifyTicket, type TicketClaims } from '../identity/tickets.js';
+import type {
+  AddAddressInput,
+  AddressList,
+  CoinsBalance,
+  DepositView,
+  ParticipantAccount,
+  ParticipantDeposit,
+  ParticipantEthereumInput,
+  RemoveAddressesInput,
+  TransferHistory,
+  TransferInput,
+  TransferRequested,
+  TransferView,
+} from './schema.js';
 
 export function requireTicket(headers: Record<string, string | undefined>): TicketClaims {
   const ticket = Object.entries(headers).find(([k]) => k.toLowerCase() === 'authenticateit_identity_ticket')?.[1];
@@ -34,36 +47,23 @@ export function requireParticipant(claims: TicketClaims): string {
   return claims.participant;
 }
 
-/** A valid Ethereum address, checksummed; a 400 naming the field otherwise. */
-export function checksummed(address: unknown, field = 'address'): string {
-  if (typeof address !== 'string' || !/^0x[0-9a-fA-F]{40}$/.test(address)) throw new ApiError(400, 'bad_address', `${field} must be an Ethereum address (0x + 40 hex digits)`);
-  try {
-    return getAddress(address);
-  } catch {
-    throw new ApiError(400, 'bad_address', `${field} has a wrong checksum (mixed-case addresses must be EIP-55 checksummed)`);
-  }
-}
-
-export async function addAddress(user: string, body: Record<string, unknown>) {
-  const address = checksummed(body.address);
-  if (body.description !== undefined && (typeof body.description !== 'string' || body.description.length > 200)) {
-    throw new ApiError(400, 'bad_description', 'description must be a string of at most 200 characters');
-  }
+/** Adds an address, or updates its description; at most 20 per user. */
+export async function addAddress(user: string, input: AddAddressInput): Promise<AddressList> {
+  const { address, description } = input;
   const list = await userAddressesRepo.list(user);
   if (list.length >= 20 && !list.some((a) => a.address === address)) throw new ApiError(422, 'too_many_addresses', 'a user can register at most 20 addresses');
-  await userAddressesRepo.put(user, { address, description: (body.description as string | undefined) ?? '', ts: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') });
+  await userAddressesRepo.put(user, { address, description: description ?? '', ts: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') });
   return { list: await userAddressesRepo.list(user) };
 }
 
-export const listAddresses = async (user: string) => ({ list: await userAddressesRepo.list(user) });
+export const listAddresses = async (user: string): Promise<AddressList> => ({ list: await userAddressesRepo.list(user) });
 
-export async function removeAddresses(user: string, body: Record<string, unknown>) {
-  if (!Array.isArray(body.list) || body.list.length === 0 || body.list.length > 100) throw new ApiError(400, 'bad_list', 'list must be a non-empty array of Ethereum addresses');
-  await userAddressesRepo.remove(user, body.list.map((a, i) => checksummed(a, `list[${i}]`)));
+export async function removeAddresses(user: string, input: RemoveAddressesInput): Promise<AddressList> {
+  await userAddressesRepo.remove(user, input.list);
   return { list: await userAddressesRepo.list(user) };
 }
 
-export async function participantEthereum(participant: string) {
+export async function participantEthereum(participant: string): Promise<ParticipantAccount> {
   return { address: (await participantsRepo.getAddress(participant)) ?? null };
 }
 
@@ -73,9 +73,8 @@ export async function transfersInFlight(user: string): Promise<number> {
   return history.filter((h) => h.status === 'pending').length;
 }
 
-export async function setParticipantEthereum(participant: string, body: Record<string, unknown>, user?: string) {
-  if (!('address' in body)) throw new ApiError(400, 'bad_address', 'address is required (an Ethereum address, or null to clear it)');
-  const address = body.address === null ? null : checksummed(body.address);
+export async function setParticipantEthereum(participant: string, input: ParticipantEthereumInput, user?: string): Promise<ParticipantAccount> {
+  const { address } = input;
   const inFlight = user ? await transfersInFlight(user) : 0;
   if (inFlight > 0) {
     throw new ApiError(409, 'transfers_in_flight', `the Ethereum account cannot change while ${inFlight} transfer(s) are pending or settling: wait until they finish`, { in_flight: inFlight });
@@ -88,7 +87,7 @@ let reader: Erc20Reader | undefined;
 const chainBalances = ttlCache<string, bigint>(() => Number(coinsConfig().BALANCE_CACHE_SECONDS) * 1000);
 
 /** `account_coins` (ledger) + `balance_coins` (on chain, over the user's addresses, briefly cached). */
-export async function coinsBalance(user: string) {
+export async function coinsBalance(user: string): Promise<CoinsBalance> {
   const cfg = coinsConfig();
   reader ??= new Erc20Reader(cfg.RPC_URL, cfg.TOKEN_ADDRESS);
   const [account, addresses] = await Promise.all([getBalance(accountIds.userCoins(user)), userAddressesRepo.list(user)]);
@@ -107,18 +106,10 @@ export async function coinsBalance(user: string) {
   };
 }
 
-const COINS = /^[0-9]{1,40}$/;
-
-function coinsField(value: unknown, field: string): bigint {
-  const text = typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value;
-  if (typeof text !== 'string' || !COINS.test(text)) throw new ApiError(400, `bad_${field}`, `${field} must be a whole number of the token's smallest unit, as a decimal string`);
-  return BigInt(text);
-}
-
 const transferId = (uuid: string) => `urn:authenticateit:transaction_request:${uuid}`;
 const seconds = (iso: string) => iso.replace(/\.\d{3}Z$/, 'Z');
 
-export function transferView(t: CoinTransfer) {
+export function transferView(t: CoinTransfer): TransferView {
   const status = t.status === 'approved' ? 'pending' : t.status;
   return { address: t.address, coins: t.coins.toString(), fee: t.fee.toString(), hash: t.hash, id: transferId(t.uuid), status, ts: seconds(t.ts) };
 }
@@ -128,12 +119,10 @@ export function transferView(t: CoinTransfer) {
  * transfer record: concurrent transfers can never spend the same coins (the debit is conditioned on the
  * balance). Moderators then approve (the hold settles on chain) or reject (the hold returns).
  */
-export async function requestTransfer(user: string, body: Record<string, unknown>) {
-  const address = checksummed(body.address);
-  const coins = coinsField(body.coins, 'coins');
-  const fee = coinsField(body.fee, 'fee');
+export async function requestTransfer(user: string, input: TransferInput): Promise<TransferRequested> {
+  const { address, coins, fee } = input;
   const cfg = coinsConfig();
-  if (coins <= 0n) throw new ApiError(400, 'bad_coins', 'coins must be more than 0');
+  // The bounds are configuration, and the answer names them (error_data).
   if (fee < BigInt(cfg.COINS_FEE_MIN) || fee > BigInt(cfg.COINS_FEE_MAX)) {
     throw new ApiError(400, 'bad_fee', `fee must be between ${cfg.COINS_FEE_MIN} and ${cfg.COINS_FEE_MAX}`, { min: cfg.COINS_FEE_MIN, max: cfg.COINS_FEE_MAX });
   }
@@ -156,14 +145,14 @@ export async function requestTransfer(user: string, body: Record<string, unknown
     }
     throw err;
   }
-  return transferView(t);
+  return { ...transferView(t), hash: null, status: 'pending' };
 }
 
 /** pending until decided; an approved transfer is `pending` until its chain payout settles (success/failure). */
-export async function transferHistory(user: string) {
+export async function transferHistory(user: string): Promise<TransferHistory> {
   const transfers = await coinTransfersRepo.listByUser(user);
   const history = await Promise.all(
-    transfers.map(async (t) => {
+    transfers.map(async (t): Promise<TransferView | DepositView> => {
       if ('txHash' in t) return { coins: t.coins.toString(), hash: t.txHash, id: `deposit:${t.txHash}:${t.logIndex}`, status: 'success', ts: seconds(t.ts), type: 'deposit' };
       const unit = (t as CoinTransfer & { payoutUnit?: string }).payoutUnit;
       if (t.status !== 'approved' || !unit) return transferView(t);
@@ -179,7 +168,7 @@ export async function transferHistory(user: string) {
  * The payments service's participant deposit settings: the participant's own deposit address (derived like a user's),
  * the coins credited to it, and no coin limit. `fee` is null: participant fee plans are not configured here.
  */
-export async function participantDepositSettings(participant: string) {
+export async function participantDepositSettings(participant: string): Promise<ParticipantDeposit> {
   const { address } = await depositAddress(participant);
   return { address, unlimited_coins: false, coins: (await getBalance(accountIds.userCoins(participant))).toString(), fee: null };
 }

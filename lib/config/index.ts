@@ -3,6 +3,7 @@
  * Each section is parsed once, on first use; handlers touch the sections they need
  * at module load so a missing variable fails the cold start with a message naming it.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import * as z from 'zod/mini';
 
 const percent = (fallback: string) =>
@@ -14,13 +15,13 @@ const coreSchema = z.object({
   AWS_REGION: z._default(z.string(), 'us-east-1'),
   TABLE_NAME: z.string().check(z.minLength(1)),
   DYNAMODB_ENDPOINT: z.optional(z.string()),
-  SQS_ENDPOINT: z.optional(z.string()),
-  CHAIN_TRANSFERS_QUEUE: z.string().check(z.minLength(1)),
-  MAIL_QUEUE: z.string().check(z.minLength(1)),
-  CASHOUT_PAYMENTS_QUEUE: z.string().check(z.minLength(1)),
-  WEBHOOK_DELIVERIES_QUEUE: z.string().check(z.minLength(1)),
   PUBLIC_BASE_URL: z._default(z.string(), 'http://localhost:3000'),
   LOG_LEVEL: z._default(z.enum(['debug', 'info', 'warn', 'error']), 'info'),
+});
+
+/** SQS: the endpoint (local stack only). Each queue's name has its own variable, checked by the functions that use it. */
+const queuesSchema = z.object({
+  SQS_ENDPOINT: z.optional(z.string()),
 });
 
 const cashbackSchema = z.object({
@@ -90,11 +91,15 @@ const cardsSchema = z.object({
 });
 
 const cashoutSchema = z.object({
+  CLAIM_TTL_HOURS: positiveInt('72'),
+});
+
+/** Card data and webhook secrets at rest: only the functions that encrypt or decrypt them have this key. */
+const cardVaultSchema = z.object({
   /** `local`: AES-256-GCM under CARD_DATA_KEY; `kms`: envelope encryption under CARD_KMS_KEY_ID. */
   CARD_ENCRYPTION: z._default(z.enum(['local', 'kms']), 'local'),
   CARD_DATA_KEY: z.optional(z.string().check(z.regex(/^([A-Za-z0-9+/_-]{43}=?)?$/, 'must be 32 bytes, base64'))),
   CARD_KMS_KEY_ID: z.optional(z.string()),
-  CLAIM_TTL_HOURS: positiveInt('72'),
 });
 
 const coinsSchema = z.object({
@@ -138,9 +143,25 @@ function parseSection<T extends z.ZodMiniType>(name: string, schema: T, env: Nod
   return result.data;
 }
 
+/**
+ * What the running function declared it uses (its route contract's or worker's `uses`). Reading a section
+ * it did not declare fails, so a function cannot quietly depend on configuration its deployment does not
+ * give it (locally every function shares one process environment).
+ */
+const declared = new AsyncLocalStorage<ReadonlySet<string>>();
+export const runDeclaring = <T>(uses: readonly string[], fn: () => T): T => declared.run(new Set(uses), fn);
+export function assertDeclared(use: string): void {
+  const uses = declared.getStore();
+  if (uses && !uses.has(use)) throw new ConfigError(`this function reads ${use} but does not list it in its uses (${[...uses].join(', ') || 'none'})`);
+}
+const ALWAYS = new Set(['core', 'queues']);
+
 function section<T extends z.ZodMiniType>(name: string, schema: T) {
   let cached: z.infer<T> | undefined;
-  const get = (): z.infer<T> => (cached ??= parseSection(name, schema, process.env));
+  const get = (): z.infer<T> => {
+    if (!ALWAYS.has(name)) assertDeclared(name);
+    return (cached ??= parseSection(name, schema, process.env));
+  };
   get.reset = () => {
     cached = undefined;
   };
@@ -154,10 +175,48 @@ export const mailConfig = section('mail', mailSchema);
 export const linksConfig = section('links', linksSchema);
 export const cardsConfig = section('cards', cardsSchema);
 export const cashoutConfig = section('cashout', cashoutSchema);
+export const cardVaultConfig = section('cardVault', cardVaultSchema);
+export const queuesConfig = section('queues', queuesSchema);
 export const identityConfig = section('identity', identitySchema);
 export const coinsConfig = section('coins', coinsSchema);
 export const moderationConfig = section('moderation', moderationSchema);
 export const depositConfig = section('deposit', depositSchema);
+
+/** Every section by name: the deployment gives a function the variables of the sections it uses. */
+export const configSections = {
+  core: coreConfig,
+  queues: queuesConfig,
+  cashback: cashbackConfig,
+  chain: chainConfig,
+  mail: mailConfig,
+  links: linksConfig,
+  cards: cardsConfig,
+  cashout: cashoutConfig,
+  cardVault: cardVaultConfig,
+  identity: identityConfig,
+  coins: coinsConfig,
+  moderation: moderationConfig,
+  deposit: depositConfig,
+};
+export type ConfigSection = keyof typeof configSections;
+
+/** The variables a section reads (its schema's keys). */
+export const sectionVariables = (name: ConfigSection): string[] => Object.keys(sectionSchemas[name].shape);
+const sectionSchemas = {
+  core: coreSchema,
+  queues: queuesSchema,
+  cashback: cashbackSchema,
+  chain: chainSchema,
+  mail: mailSchema,
+  links: linksSchema,
+  cards: cardsSchema,
+  cashout: cashoutSchema,
+  cardVault: cardVaultSchema,
+  identity: identitySchema,
+  coins: coinsSchema,
+  moderation: moderationSchema,
+  deposit: depositSchema,
+};
 
 export type CoreConfig = z.infer<typeof coreSchema>;
 export type CashbackConfig = z.infer<typeof cashbackSchema>;
@@ -185,5 +244,5 @@ export function networkChain(network: 'main' | 'test'): NetworkChain {
 
 /** Forget parsed sections (tests change process.env between cases). */
 export function resetConfig(): void {
-  for (const s of [coreConfig, cashbackConfig, chainConfig, mailConfig, linksConfig, cardsConfig, cashoutConfig, identityConfig, coinsConfig, moderationConfig, depositConfig]) s.reset();
+  for (const s of Object.values(configSections)) s.reset();
 }

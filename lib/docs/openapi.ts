@@ -1,44 +1,91 @@
-/** OpenAPI 3.1, generated from the same zod schemas the handlers validate with. */
+/**
+ * OpenAPI 3.1 built from the route contracts: the same zod schemas the wrapper validates with, the auth
+ * schemes the wrapper runs, the families' error envelopes. `npm run openapi` writes it to
+ * docs/openapi.json, which the docs functions serve (a test fails when the file and the contracts differ).
+ */
 import * as z from 'zod/mini';
-import { routes, type RouteDoc } from './routes.js';
+import type { ApiFamily } from '../http/handler.js';
+import type { RouteContract } from '../http/route.js';
 
-const jsonSchema = (s: z.ZodMiniType) => {
-  const { $schema: _drop, ...rest } = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+export interface DocumentedRoute {
+  /** The function's name, used as the operationId. */
+  name: string;
+  route: RouteContract;
+}
+
+type JsonSchema = Record<string, unknown> & { properties?: Record<string, Record<string, unknown>>; required?: string[] };
+
+const jsonSchema = (s: z.ZodMiniType, io: 'input' | 'output' = 'input'): JsonSchema => {
+  const { $schema: _drop, ...rest } = z.toJSONSchema(s, { io, unrepresentable: 'any' }) as JsonSchema;
   return rest;
 };
 
-function operation(r: RouteDoc) {
-  const params: Record<string, unknown>[] = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+/** What the wrapper itself may answer on any route (body limits, contention, a broken deployment). */
+export const WRAPPER_ERRORS: Record<number, string> = {
+  413: 'Body larger than 16 KiB',
+  415: 'Unsupported content type: send application/json or application/x-www-form-urlencoded',
+  500: 'Internal error (never for bad input)',
+  503: 'Too much contention on the same records, or a dependency is unavailable: retry shortly',
+};
+
+const errorSchemaName = (family: ApiFamily) => `${family.tag.replace(/[^A-Za-z]/g, '')}Error`;
+
+function parameters(r: RouteContract) {
+  const params: Record<string, unknown>[] = [];
+  const path = r.params ? jsonSchema(r.params) : undefined;
+  for (const [, name] of r.path.matchAll(/\{(\w+)\}/g)) {
+    const schema = path?.properties?.[name!] ?? { type: 'string' };
+    params.push({ name, in: 'path', required: true, schema, ...(schema.description ? { description: schema.description } : {}) });
+  }
   if (r.query) {
-    const q = jsonSchema(r.query) as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
+    const q = jsonSchema(r.query);
     for (const [name, schema] of Object.entries(q.properties ?? {})) {
       params.push({ name, in: 'query', required: q.required?.includes(name) ?? false, schema, ...(schema.description ? { description: schema.description } : {}) });
     }
   }
   for (const h of r.headers ?? []) params.push({ name: h.name, in: 'header', required: true, description: h.description, schema: { type: 'string' } });
-  const ok = r.html
+  return params;
+}
+
+function operation({ name, route: r }: DocumentedRoute) {
+  const params = parameters(r);
+  const success = r.produces
+    ? { description: 'Success', content: { [r.produces]: { schema: { type: 'string' } } } }
+    : r.html
     ? { description: 'HTML page', content: { 'text/html': { schema: { type: 'string' } } } }
     : {
         description: 'Success',
-        content: { 'application/json': { schema: r.response ? jsonSchema(r.response) : { type: 'object' }, ...(r.responseExample ? { example: r.responseExample } : {}) } },
+        content: {
+          'application/json': {
+            schema: r.response ? jsonSchema(r.response, 'output') : { type: 'object' },
+            ...(r.responseExample !== undefined ? { example: r.responseExample } : {}),
+          },
+        },
       };
-  const responses: Record<string, unknown> = { 200: ok };
-  for (const [status, description] of Object.entries(r.errors ?? {})) {
-    responses[status] = { description, content: { 'application/json': { schema: r.errorSchema ? jsonSchema(r.errorSchema) : { type: 'object' } } } };
+  const responses: Record<string, unknown> = { [String(r.status ?? 200)]: success };
+  const bodyErrors = r.body ? { 413: WRAPPER_ERRORS[413]!, 415: WRAPPER_ERRORS[415]! } : {};
+  for (const [status, description] of Object.entries({ ...bodyErrors, 500: WRAPPER_ERRORS[500]!, 503: WRAPPER_ERRORS[503]!, ...r.errors })) {
+    responses[status] =
+      r.htmlErrors === 'always'
+        ? { description, content: { 'text/html': { schema: { type: 'string' } } } }
+        : { description, content: { 'application/json': { schema: { $ref: `#/components/schemas/${errorSchemaName(r.family)}` } } } };
   }
   return {
-    tags: [r.tag],
+    operationId: name,
+    tags: [r.family.tag],
     summary: r.summary,
-    ...(r.scope ? { 'x-required-scope': r.scope, security: [{ appId: [], apiKey: [] }] } : {}),
     ...(r.description ? { description: r.description } : {}),
+    security: r.auth.security,
+    ...(r.auth.scope ? { 'x-required-scope': r.auth.scope } : {}),
+    'x-auth': r.auth.kind,
     ...(params.length ? { parameters: params } : {}),
-    ...(r.request
+    ...(r.body
       ? {
           requestBody: {
             required: true,
             content: {
-              'application/json': { schema: jsonSchema(r.request), ...(r.requestExample ? { example: r.requestExample } : {}) },
-              'application/x-www-form-urlencoded': { schema: jsonSchema(r.request) },
+              'application/json': { schema: jsonSchema(r.body), ...(r.requestExample !== undefined ? { example: r.requestExample } : {}) },
+              'application/x-www-form-urlencoded': { schema: jsonSchema(r.body) },
             },
           },
         }
@@ -47,24 +94,40 @@ function operation(r: RouteDoc) {
   };
 }
 
-export function openApiDocument(serverUrl = '/') {
+const TAGS: Record<string, string> = {
+  'Partner cashback': 'Obyte-compatible cashback for partners (merchants, payment processors, POS): partner + partner_key in the body, JSON or form.',
+  'Cashback cards': 'Loyalty apps run cashback cards: X-App-Id + X-Api-Key with scopes; X-Member-Token (after an OTP) for member actions.',
+  'Cash-out claims': 'Cash-out providers register, generate claim links for their customers and receive signed webhooks.',
+  'Payments service': "Users' and participants' coins: identity tickets (authenticateit_identity_ticket); moderators decide by signed links.",
+  Textcoins: 'Cashback mailed to an email address, claimed to an Ethereum address from the link.',
+  Docs: 'This document and its reference page.',
+};
+
+export function openApiDocument(routes: DocumentedRoute[], serverUrl = '/') {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const r of routes) (paths[r.path] ??= {})[r.method] = operation(r);
+  const securitySchemes: Record<string, unknown> = {};
+  const errorSchemas: Record<string, unknown> = {};
+  const tags = new Set<string>();
+  for (const d of [...routes].sort((a, b) => a.route.path.localeCompare(b.route.path) || a.route.method.localeCompare(b.route.method))) {
+    (paths[d.route.path] ??= {})[d.route.method.toLowerCase()] = operation(d);
+    Object.assign(securitySchemes, d.route.auth.securitySchemes);
+    errorSchemas[errorSchemaName(d.route.family)] = jsonSchema(d.route.family.errorSchema);
+    tags.add(d.route.family.tag);
+  }
   return {
     openapi: '3.1.0',
     info: {
       title: 'Rewards payments platform',
       version: '0.1.0',
       description:
-        'Partner cashback (Obyte-compatible) and cashback cards (/api/v1/cashback). Cashback-card amounts are JSON numbers with the card currency\'s decimals, computed from exact minor units. Partner cashback amounts of the cashback token are integers in its smallest unit (18 decimals) and are written as exact JSON integers: parse them with a big-integer aware JSON parser.',
+        "Partner cashback (Obyte-compatible), cashback cards (/api/v1/cashback), cash-out claims (/cashout) and the payments service's user coins. Cashback-card amounts are JSON numbers with the card currency's decimals, computed from exact minor units. Partner cashback amounts of the cashback token are integers in its smallest unit (18 decimals) and are written as exact JSON integers: parse them with a big-integer aware JSON parser. Payments-service coin amounts are decimal strings in the token's smallest unit.",
+      license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
     },
     servers: [{ url: serverUrl }],
+    tags: [...tags].sort().map((name) => ({ name, description: TAGS[name] ?? name })),
     paths,
-    components: {
-      securitySchemes: {
-        appId: { type: 'apiKey', in: 'header', name: 'X-App-Id', description: 'Cashback cards API: the app id.' },
-        apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'Cashback cards API: a key of the app; each key has scopes (cashback_read, cashback_write, card_read).' },
-      },
-    },
+    components: { securitySchemes, schemas: errorSchemas },
   };
 }
+
+export type OpenApiDocument = ReturnType<typeof openApiDocument>;

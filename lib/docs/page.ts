@@ -1,42 +1,58 @@
-import { escapeHtml, page } from '../http/html.js';
-import { openApiDocument } from './openapi.js';
+/**
+ * The API reference page (GET /docs): Scalar's standalone renderer, served by our own functions so the page
+ * works with no internet. The page itself is a few hundred bytes: it names the document (/openapi.json) and
+ * loads the renderer from GET /docs/assets/{file} (functions/docs/assets.ts), under a CSP that runs
+ * same-origin scripts only and connects to this origin only.
+ */
+import scalarPackage from '../../node_modules/@scalar/api-reference/package.json' with { type: 'json' };
+import operations from '../../docs/operations.json' with { type: 'json' };
+import { escapeHtml } from '../http/html.js';
 
-type Schema = { properties?: Record<string, { type?: string; description?: string; enum?: unknown[] }>; required?: string[] };
+/** The renderer's file name carries its version, so it is cached for good and a new version is a new URL. */
+export const SCALAR_FILE = `scalar-${scalarPackage.version}.js`;
+export const SCALAR_PATH = `/docs/assets/${SCALAR_FILE}`;
+export const DOCUMENT_PATH = '/openapi.json';
 
-function fields(schema: Schema | undefined): string {
-  if (!schema?.properties) return '';
-  const rows = Object.entries(schema.properties)
-    .map(([name, p]) => {
-      const required = schema.required?.includes(name) ? 'required' : 'optional';
-      const type = p.enum ? p.enum.join(' | ') : (p.type ?? 'string | number');
-      return `<tr><td><code>${escapeHtml(name)}</code></td><td>${escapeHtml(type)}</td><td>${required}</td><td>${escapeHtml(p.description ?? '')}</td></tr>`;
-    })
-    .join('');
-  return `<table><tr><th>field</th><th>type</th><th></th><th>description</th></tr>${rows}</table>`;
-}
+/**
+ * Scalar's configuration: nothing fetched from elsewhere (no web fonts, no telemetry, none of the hosted
+ * services' buttons: "open in the client", MCP, the AI agent). The try-it client sends to the document's
+ * server, `/`, which Scalar resolves against the document's URL: the stack that serves this page.
+ */
+export const SCALAR_CONFIGURATION = {
+  withDefaultFonts: false,
+  telemetry: false,
+  hideClientButton: true,
+  showDeveloperTools: 'never',
+  documentDownloadType: 'json',
+  mcp: { disabled: true },
+  agent: { disabled: true },
+} as const;
+
+/**
+ * Scripts from this origin only, and no inline ones (the configuration is a data attribute). Scalar injects
+ * its stylesheet as a <style> element and sets style attributes, hence 'unsafe-inline' for styles (styles
+ * only; they cannot run code). Fonts and images: this origin and data: URLs (icons). Requests (the document,
+ * the try-it client): this origin.
+ */
+export const DOCS_PAGE_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
 
 export function docsPage(): string {
-  const doc = openApiDocument();
-  const sections = Object.entries(doc.paths).flatMap(([path, ops]) =>
-    Object.entries(ops).map(([method, raw]) => {
-      const op = raw as {
-        summary: string;
-        description?: string;
-        requestBody?: { content: Record<string, { schema: Schema; example?: unknown }> };
-        responses: Record<string, { description: string; content?: Record<string, { example?: unknown }> }>;
-      };
-      const body = op.requestBody?.content['application/json'];
-      const ok = op.responses['200']?.content?.['application/json']?.example;
-      const errors = Object.entries(op.responses)
-        .filter(([s]) => s !== '200')
-        .map(([s, r]) => `<li><code>${s}</code> ${escapeHtml(r.description)}</li>`)
-        .join('');
-      return `<section><h2><code>${method.toUpperCase()} ${escapeHtml(path)}</code></h2><p>${escapeHtml(op.summary)}</p>
-${op.description ? `<p class="muted">${escapeHtml(op.description)}</p>` : ''}
-${body ? `<h3>Request</h3>${fields(body.schema)}${body.example ? `<pre>${escapeHtml(JSON.stringify(body.example, null, 2))}</pre>` : ''}` : ''}
-${ok ? `<h3>Response</h3><pre>${escapeHtml(JSON.stringify(ok, null, 2))}</pre>` : ''}
-${errors ? `<h3>Errors</h3><ul>${errors}</ul>` : ''}</section>`;
-    }),
-  );
-  return page(doc.info.title, `<h1>${escapeHtml(doc.info.title)}</h1><p>${escapeHtml(doc.info.description)}</p><p><a href="/openapi.json">openapi.json</a></p>${sections.join('')}`);
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Rewards payments platform: API reference</title></head>
+<body><noscript><p>The API reference needs JavaScript. The document itself: <a href="${DOCUMENT_PATH}">${DOCUMENT_PATH}</a></p>
+<ul>${operations.map((o) => `<li><code>${escapeHtml(`${o.method} ${o.path}`)}</code> ${escapeHtml(o.summary)}</li>`).join('')}</ul></noscript>
+<script id="api-reference" type="application/json" data-url="${DOCUMENT_PATH}" data-configuration="${escapeHtml(JSON.stringify(SCALAR_CONFIGURATION))}"></script>
+<script src="${SCALAR_PATH}"></script>
+</body></html>`;
 }

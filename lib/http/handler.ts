@@ -11,12 +11,18 @@ import { ConfigError } from '../config/index.js';
 import { ContentionError } from '../db/errors.js';
 import { log } from '../log/index.js';
 import { parseBody } from './body.js';
-import { ApiError, badRequest } from './errors.js';
+import { ApiError } from './errors.js';
 import { stringify } from './json.js';
 
 export interface ApiFamily {
   name: string;
+  /** The family's section (tag) in the OpenAPI document. */
+  tag: string;
   errorBody(err: ApiError): unknown;
+  /** The error envelope, for the document. */
+  errorSchema: z.ZodMiniType;
+  /** The error for input that fails its schema (`field` is the first failing field's path). */
+  invalidInput(field: string, message: string, details: { field: string; message: string }[]): ApiError;
 }
 
 export interface HttpRequest {
@@ -32,6 +38,8 @@ export interface HttpResult {
   body?: unknown;
   /** An HTML page instead of JSON. */
   html?: string;
+  /** Anything else (a script, an image): its bytes as text, or base64 when `base64`. */
+  file?: { body: string; contentType: string; base64?: boolean };
   headers?: Record<string, string>;
 }
 
@@ -45,6 +53,14 @@ function toApiError(err: unknown): ApiError {
 }
 
 export function render(result: HttpResult): APIGatewayProxyStructuredResultV2 {
+  if (result.file) {
+    return {
+      statusCode: result.status ?? 200,
+      headers: { 'content-type': result.file.contentType, 'x-content-type-options': 'nosniff', ...result.headers },
+      body: result.file.body,
+      isBase64Encoded: result.file.base64 ?? false,
+    };
+  }
   if (result.html !== undefined) {
     return {
       statusCode: result.status ?? 200,
@@ -92,14 +108,4 @@ export function httpHandler(family: ApiFamily, handle: RouteHandler) {
     }
   };
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>().handler(run);
-}
-
-/** zod validation with the schema's own messages, prefixed by the field when the message does not name it. */
-export function validate<S extends z.ZodMiniType>(schema: S, input: unknown): z.infer<S> {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const field = issue.path.join('.');
-  const message = field && !issue.message.startsWith(field) ? `${field}: ${issue.message}` : issue.message;
-  throw badRequest(message, result.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })));
 }

@@ -57,12 +57,18 @@ export const newPurchaseSchema = z.object({
 
 export type NewPurchaseInput = z.infer<typeof newPurchaseSchema>;
 
+/**
+ * An exact integer that may be beyond a float's safe range (token amounts have 18 decimals): z.int() would refuse
+ * what a JSON parser reads from it, so any whole number passes; the document says integer.
+ */
+export const bigInteger = () => z.number().check(z.refine((v) => Number.isInteger(v), 'must be an integer'));
+
 export const newPurchaseResponseSchema = z.object({
   result: z.literal('ok'),
-  cashback_amount: z.int().register(z.globalRegistry, {
+  cashback_amount: bigInteger().register(z.globalRegistry, {
+    type: 'integer',
     description: 'Cashback in the smallest unit of the cashback token (18 decimals), written as an exact JSON integer.',
   }),
   unit: z.string().register(z.globalRegistry, { description: 'Id of the payout (base64 hash).' }),
 });
 
-export const obyteErrorSchema = z.object({ result: z.literal('error'), error: z.string() });

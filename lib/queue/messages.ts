@@ -1,5 +1,6 @@
 /** Every message that crosses a queue, typed with zod. Producers and workers share these schemas. */
 import * as z from 'zod/mini';
+import { QUEUE_ENV, type QueueName } from '../config/uses.js';
 
 export const chainTransferMessage = z.object({
   type: z.literal('chain-transfer'),
@@ -49,13 +50,13 @@ export type ChainTransferMessage = z.infer<typeof chainTransferMessage>;
 export type ChainMessage = z.infer<typeof chainMessage>;
 export type MailMessage = z.infer<typeof mailMessage>;
 
-/** Logical queue -> the config variable holding its name. */
+/** Logical queue -> the variable holding its name, and its messages. */
 export const queues = {
-  chainTransfers: { env: 'CHAIN_TRANSFERS_QUEUE', schema: chainMessage },
-  mail: { env: 'MAIL_QUEUE', schema: mailMessage },
-  cashoutPayments: { env: 'CASHOUT_PAYMENTS_QUEUE', schema: cashoutPaymentMessage },
-  webhookDeliveries: { env: 'WEBHOOK_DELIVERIES_QUEUE', schema: webhookDeliveryMessage },
+  chainTransfers: { env: QUEUE_ENV.chainTransfers, schema: chainMessage },
+  mail: { env: QUEUE_ENV.mail, schema: mailMessage },
+  cashoutPayments: { env: QUEUE_ENV.cashoutPayments, schema: cashoutPaymentMessage },
+  webhookDeliveries: { env: QUEUE_ENV.webhookDeliveries, schema: webhookDeliveryMessage },
 } as const;
 
-export type QueueName = keyof typeof queues;
+export type { QueueName };
 export type MessageOf<Q extends QueueName> = z.infer<(typeof queues)[Q]['schema']>;

@@ -1,6 +1,6 @@
 /** Publishes typed messages. Queue URLs are resolved by name once per cold start and cached. */
 import { GetQueueUrlCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { coreConfig } from '../config/index.js';
+import { assertDeclared, coreConfig, queuesConfig } from '../config/index.js';
 import { queues, type MessageOf, type QueueName } from './messages.js';
 
 let client: SQSClient | undefined;
@@ -8,10 +8,10 @@ const urls = new Map<string, Promise<string>>();
 
 export function sqs(): SQSClient {
   if (!client) {
-    const cfg = coreConfig();
+    const { SQS_ENDPOINT } = queuesConfig();
     client = new SQSClient({
-      region: cfg.AWS_REGION,
-      ...(cfg.SQS_ENDPOINT ? { endpoint: cfg.SQS_ENDPOINT, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+      region: coreConfig().AWS_REGION,
+      ...(SQS_ENDPOINT ? { endpoint: SQS_ENDPOINT, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
     });
   }
   return client;
@@ -23,8 +23,8 @@ export function resetSqs(): void {
 }
 
 export function queueName(queue: QueueName): string {
-  const cfg = coreConfig() as Record<string, string | undefined>;
-  const name = cfg[queues[queue].env];
+  assertDeclared(`queue:${queue}`);
+  const name = process.env[queues[queue].env];
   if (!name) throw new Error(`${queues[queue].env} is not set`);
   return name;
 }

@@ -6,7 +6,42 @@
  */
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type * as z from 'zod/mini';
+import { runDeclaring } from '../config/index.js';
+import { checkUses, type Use } from '../config/uses.js';
 import { log } from '../log/index.js';
+
+/**
+ * A queue consumer, stream consumer or scheduled job: its function name, what it uses (its environment and
+ * IAM role are generated from that), timeout and schedule. The queue and stream wiring is in
+ * resources/event-sources.yml.
+ */
+export interface WorkerDeclaration {
+  name: string;
+  description: string;
+  timeout: number;
+  uses: readonly Use[];
+  /** An EventBridge schedule expression, e.g. `rate(1 minute)`. */
+  schedule?: string;
+}
+
+/* @__NO_SIDE_EFFECTS__ */
+export function defineWorker(worker: WorkerDeclaration): WorkerDeclaration {
+  return worker;
+}
+
+/** The Lambda handler of a worker: its configuration checked once per container, its uses enforced. */
+/* @__NO_SIDE_EFFECTS__ */
+export function workerHandler<E, R>(worker: WorkerDeclaration, handle: (event: E) => Promise<R>): (event: E) => Promise<R> {
+  let checked = false;
+  return (event) =>
+    runDeclaring(worker.uses, () => {
+      if (!checked) {
+        checkUses(worker.uses);
+        checked = true;
+      }
+      return handle(event);
+    });
+}
 
 export interface RecordContext {
   messageId: string;

@@ -5,7 +5,7 @@
  * stored or logged; callers decrypt only at the moment of use (a payment, a signature).
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { cashoutConfig, ConfigError } from '../config/index.js';
+import { cardVaultConfig, ConfigError } from '../config/index.js';
 
 export interface Envelope {
   v: 1;
@@ -24,14 +24,14 @@ interface DataKeyProvider {
 }
 
 function localKeys(): DataKeyProvider {
-  const raw = cashoutConfig().CARD_DATA_KEY;
+  const raw = cardVaultConfig().CARD_DATA_KEY;
   if (!raw) throw new ConfigError('Invalid cashout configuration: CARD_DATA_KEY is not set');
   const key = Buffer.from(raw, raw.includes('-') || raw.includes('_') ? 'base64url' : 'base64');
   return { newKey: async () => ({ plaintext: key, kek: 'local' }), open: async () => key };
 }
 
 async function kmsKeys(): Promise<DataKeyProvider> {
-  const keyId = cashoutConfig().CARD_KMS_KEY_ID;
+  const keyId = cardVaultConfig().CARD_KMS_KEY_ID;
   if (!keyId) throw new ConfigError('Invalid cashout configuration: CARD_KMS_KEY_ID is not set');
   const { KMSClient, GenerateDataKeyCommand, DecryptCommand } = await import('@aws-sdk/client-kms');
   const kms = new KMSClient({});
@@ -48,7 +48,7 @@ async function kmsKeys(): Promise<DataKeyProvider> {
 }
 
 let provider: Promise<DataKeyProvider> | undefined;
-const keys = () => (provider ??= cashoutConfig().CARD_ENCRYPTION === 'kms' ? kmsKeys() : Promise.resolve(localKeys()));
+const keys = () => (provider ??= cardVaultConfig().CARD_ENCRYPTION === 'kms' ? kmsKeys() : Promise.resolve(localKeys()));
 
 export async function seal(plaintext: string): Promise<Envelope> {
   const { plaintext: key, encrypted, kek } = await (await keys()).newKey();

@@ -1,5 +1,5 @@
 /** Outbound SMS behind one interface: Amazon SNS in AWS, a log sink locally (the code shows in the workers' log). */
-import { cardsConfig } from '../config/index.js';
+import { assertDeclared, cardsConfig } from '../config/index.js';
 import { log } from '../log/index.js';
 
 export interface SmsSender {
@@ -16,6 +16,7 @@ export const logSms: SmsSender = {
 let sender: SmsSender | undefined;
 
 export async function getSmsSender(): Promise<SmsSender> {
+  assertDeclared('sms');
   if (!sender) {
     if (cardsConfig().SMS_TRANSPORT === 'sns') {
       const { SNSClient, PublishCommand } = await import('@aws-sdk/client-sns');

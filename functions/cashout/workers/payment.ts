@@ -1,12 +1,15 @@
 /** cashout-payments queue: pay each submitted claim exactly once (see lib/cashout/payment.ts). */
-import { cashoutConfig, coreConfig } from '../../../lib/config/index.js';
 import { processClaimPayment } from '../../../lib/cashout/payment.js';
 import { cashoutPaymentMessage } from '../../../lib/queue/messages.js';
-import { sqsWorker } from '../../../lib/queue/worker.js';
+import { defineWorker, sqsWorker, workerHandler } from '../../../lib/queue/worker.js';
 
-coreConfig();
-cashoutConfig();
-
-export const handler = sqsWorker('cashout-payment', cashoutPaymentMessage, async (msg) => {
-  await processClaimPayment(msg.uuid);
+export const worker = defineWorker({
+  name: 'cashoutPaymentWorker',
+  description: "Pays submitted claims (cashout-payments queue; event source mapping in resources/event-sources.yml)",
+  timeout: 60,
+  uses: ['cashout', 'cardVault', 'consume:cashoutPayments', 'queue:webhookDeliveries'],
 });
+
+export const handler = workerHandler(worker, sqsWorker('cashout-payment', cashoutPaymentMessage, async (msg) => {
+  await processClaimPayment(msg.uuid);
+}));

@@ -1,9 +1,13 @@
 /** Scheduled every minute: credit ERC-20 transfers to users' deposit addresses (see lib/coins/deposits.ts). */
-import { coinsConfig, coreConfig, depositConfig } from '../../../lib/config/index.js';
 import { scanDeposits } from '../../../lib/coins/deposits.js';
+import { defineWorker, workerHandler } from '../../../lib/queue/worker.js';
 
-coreConfig();
-coinsConfig();
-depositConfig();
+export const worker = defineWorker({
+  name: 'scanDeposits',
+  description: "Credits ERC-20 deposits to users' deposit addresses",
+  timeout: 50,
+  uses: ['coins', 'deposit'],
+  schedule: 'rate(1 minute)',
+});
 
-export const handler = async () => scanDeposits();
+export const handler = workerHandler(worker, async () => scanDeposits());

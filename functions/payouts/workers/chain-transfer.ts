@@ -2,18 +2,19 @@
  * chain-transfers queue: payouts ready to send go out together (batched, pipelined nonces); confirmation
  * checks settle what is in flight. See lib/payouts/settle.ts.
  */
-import { coreConfig, networkChain } from '../../../lib/config/index.js';
 import { log } from '../../../lib/log/index.js';
 import { chainMessage } from '../../../lib/queue/messages.js';
-import { sqsBatchWorker } from '../../../lib/queue/worker.js';
+import { defineWorker, sqsBatchWorker, workerHandler } from '../../../lib/queue/worker.js';
 import { confirmNetwork, sendPayouts } from '../../../lib/payouts/settle.js';
 
-coreConfig();
-// Both networks' settings (and that the testnet shares no token or treasury with main) fail the cold start.
-networkChain('main');
-networkChain('test');
+export const worker = defineWorker({
+  name: 'chainTransferWorker',
+  description: "Sends chain payouts in batches and settles what is in flight (chain-transfers queue; event source mapping in resources/event-sources.yml)",
+  timeout: 30,
+  uses: ['chain', 'consume:chainTransfers', 'queue:chainTransfers'],
+});
 
-export const handler = sqsBatchWorker('chain-transfer', chainMessage, async (records) => {
+export const handler = workerHandler(worker, sqsBatchWorker('chain-transfer', chainMessage, async (records) => {
   const failed: string[] = [];
   const sends = records.flatMap((r) => (r.msg.type === 'chain-transfer' ? [{ messageId: r.messageId, unit: r.msg.unit }] : []));
   if (sends.length) {
@@ -37,4 +38,4 @@ export const handler = sqsBatchWorker('chain-transfer', chainMessage, async (rec
     }
   }
   return failed;
-});
+}));

@@ -1,0 +1,197 @@
+/**
+ * Requests and responses of the payments service's user coins, also the source of their OpenAPI schemas.
+ * Coin amounts are decimal strings of the token's smallest unit (wei: 18 decimals); addresses are answered
+ * EIP-55 checksummed.
+ */
+import { getAddress } from 'ethers';
+import * as z from 'zod/mini';
+
+const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+const COINS = /^[0-9]{1,40}$/;
+
+const notAnAddress = (field: string) => `${field} must be an Ethereum address (0x + 40 hex digits)`;
+const wrongChecksum = (field: string) => `${field} has a wrong checksum (mixed-case addresses must be EIP-55 checksummed)`;
+
+const checksumOk = (address: string) => {
+  try {
+    getAddress(address);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Why `value` is not a usable address named `field`, or undefined when it is one. */
+function addressProblem(value: unknown, field: string): string | undefined {
+  if (typeof value !== 'string' || !ADDRESS.test(value)) return notAnAddress(field);
+  return checksumOk(value) ? undefined : wrongChecksum(field);
+}
+
+/**
+ * An Ethereum address (0x + 40 hex digits), parsed to its EIP-55 checksummed form. All-lowercase (or
+ * all-uppercase) addresses are accepted; a mixed-case one must carry a correct checksum.
+ */
+export const ethAddress = (opts: { field?: string; description?: string; requiredMessage?: string } = {}) => {
+  const field = opts.field ?? 'address';
+  return z
+    .string({ error: (i) => (i.input === undefined && opts.requiredMessage) || notAnAddress(field) })
+    .check(
+      z.regex(ADDRESS, { error: notAnAddress(field), abort: true }),
+      z.refine(checksumOk, { error: wrongChecksum(field), abort: true }),
+      z.overwrite((a) => getAddress(a)),
+    )
+    .register(z.globalRegistry, { description: opts.description ?? 'An Ethereum address (0x + 40 hex digits; mixed case must be EIP-55 checksummed).' });
+};
+
+/** A whole number of the token's smallest unit: a decimal string (a JSON integer is accepted when it is exact). */
+const coinsAmount = (field: string, description: string) => {
+  const message = `${field} must be a whole number of the token's smallest unit, as a decimal string`;
+  return z
+    .pipe(
+      z.union([z.number(), z.string()], { error: message }),
+      z.transform((value, ctx): bigint => {
+        const text = typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value;
+        if (typeof text !== 'string' || !COINS.test(text)) {
+          ctx.issues.push({ code: 'custom', message, input: value });
+          return z.NEVER;
+        }
+        return BigInt(text);
+      }),
+    )
+    .register(z.globalRegistry, { description, anyOf: [{ type: 'string', pattern: COINS.source }, { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER }] }) as unknown as z.ZodMiniType<bigint, string | number>;
+};
+
+// --- Requests ----------------------------------------------------------------------------------------
+
+export const addAddressSchema = z.object({
+  address: ethAddress({ description: 'The address to add, or whose description to update (0x + 40 hex digits; mixed case must be EIP-55 checksummed).' }),
+  description: z.optional(
+    z
+      .string({ error: 'description must be a string of at most 200 characters' })
+      .check(z.maxLength(200, 'description must be a string of at most 200 characters'))
+      .register(z.globalRegistry, { description: 'Your label for the address (at most 200 characters).' }),
+  ),
+});
+
+const LIST = 'list must be a non-empty array of Ethereum addresses';
+
+/** Up to 100 addresses; a bad one is named by its index (`list[2] must be ...`). */
+export const removeAddressesSchema = z.object({
+  list: z.pipe(
+    z
+      .array(z.unknown().register(z.globalRegistry, { type: 'string', pattern: ADDRESS.source, description: 'An Ethereum address.' }), { error: LIST })
+      .check(z.minLength(1, LIST), z.maxLength(100, LIST))
+      .register(z.globalRegistry, { description: 'The addresses to remove (1 to 100).' }),
+    z.transform((items, ctx): string[] => {
+      for (const [i, item] of items.entries()) {
+        const problem = addressProblem(item, `list[${i}]`);
+        if (problem) {
+          ctx.issues.push({ code: 'custom', message: problem, input: item });
+          return z.NEVER;
+        }
+      }
+      return items.map((a) => getAddress(a as string));
+    }),
+  ),
+});
+
+export const participantEthereumSchema = z.object({
+  address: z.nullable(
+    ethAddress({
+      requiredMessage: 'address is required (an Ethereum address, or null to clear it)',
+      description: "The participant's Ethereum account (0x + 40 hex digits; mixed case must be EIP-55 checksummed), or null to clear it.",
+    }),
+  ),
+});
+
+export const transferSchema = z
+  .object({
+    address: ethAddress({ description: 'Where the coins go (0x + 40 hex digits; mixed case must be EIP-55 checksummed).' }),
+    coins: coinsAmount('coins', "Coins to transfer, more than 0: a decimal string of the token's smallest unit."),
+    fee: coinsAmount('fee', "The fee the user pays, within the bounds the balance answers (coins_fee): a decimal string of the token's smallest unit."),
+  })
+  .check(z.refine((t) => t.coins > 0n, { message: 'coins must be more than 0', path: ['coins'] }));
+
+export type AddAddressInput = z.output<typeof addAddressSchema>;
+export type RemoveAddressesInput = z.output<typeof removeAddressesSchema>;
+export type ParticipantEthereumInput = z.output<typeof participantEthereumSchema>;
+export type TransferInput = z.output<typeof transferSchema>;
+
+/** The moderator link's path: the signed code and the decision the link was mailed for. */
+export const decisionPathSchema = z.object({
+  code: z
+    .string({ error: 'code must be a moderation link code' })
+    .check(z.minLength(1, 'code must be a moderation link code'), z.maxLength(1024, 'code must be a moderation link code'))
+    .register(z.globalRegistry, { description: 'The signed, expiring code of the moderator link.' }),
+  decision: z.enum(['approve', 'reject'], { error: 'decision must be approve or reject' }),
+});
+
+// --- Responses (documentation only: handlers build them) ---------------------------------------------
+
+const checksummedAddress = z.string().check(z.regex(ADDRESS)).register(z.globalRegistry, { description: 'An Ethereum address, EIP-55 checksummed.' });
+const wei = z.string().check(z.regex(COINS)).register(z.globalRegistry, { description: "A decimal string of the token's smallest unit (18 decimals)." });
+const seconds = z.string().register(z.globalRegistry, { description: 'ISO 8601 UTC time, whole seconds.' });
+
+export const addressListSchema = z.object({
+  list: z.array(z.object({ address: checksummedAddress, description: z.string(), ts: seconds })),
+});
+
+export const balanceSchema = z.object({
+  account_coins: wei,
+  balance_coins: wei,
+  coins_fee: z.object({ max: wei, min: wei }),
+  total_coins: wei,
+});
+
+const transferFields = {
+  address: checksummedAddress,
+  coins: wei,
+  fee: wei,
+  id: z.string().register(z.globalRegistry, { description: 'urn:authenticateit:transaction_request:<uuid>' }),
+  ts: seconds,
+};
+
+/** A transfer request: `pending` until decided, and an approved one until its chain payout settles. */
+export const transferViewSchema = z.object({
+  ...transferFields,
+  hash: z.nullable(z.string()),
+  status: z.enum(['pending', 'rejected', 'success', 'failure']),
+});
+
+/** What a new request answers. */
+export const transferRequestedSchema = z.object({ ...transferFields, hash: z.null(), status: z.literal('pending') });
+
+export const depositViewSchema = z.object({
+  coins: wei,
+  hash: z.string(),
+  id: z.string().register(z.globalRegistry, { description: 'deposit:<transaction hash>:<log index>' }),
+  status: z.literal('success'),
+  ts: seconds,
+  type: z.literal('deposit'),
+});
+
+export const transferHistorySchema = z.object({ history: z.array(z.union([transferViewSchema, depositViewSchema])) });
+
+export const participantAccountSchema = z.object({ address: z.nullable(checksummedAddress) });
+
+export const depositAddressSchema = z.object({ address: checksummedAddress });
+
+export const participantDepositSchema = z.object({
+  address: checksummedAddress,
+  unlimited_coins: z.literal(false),
+  coins: wei,
+  fee: z.null(),
+});
+
+export type AddressList = z.output<typeof addressListSchema>;
+export type CoinsBalance = z.output<typeof balanceSchema>;
+export type TransferView = z.output<typeof transferViewSchema>;
+export type TransferRequested = z.output<typeof transferRequestedSchema>;
+export type DepositView = z.output<typeof depositViewSchema>;
+export type TransferHistory = z.output<typeof transferHistorySchema>;
+export type ParticipantAccount = z.output<typeof participantAccountSchema>;
+export type ParticipantDeposit = z.output<typeof participantDepositSchema>;
+
+/** The error statuses every ticket route can answer, with the route's own. */
+export const ticketErrors = (extra: Record<number, string> = {}) => ({ 401: 'Missing, invalid or expired ticket', ...extra });
+export const INVALID_BODY = 'Invalid address or body';

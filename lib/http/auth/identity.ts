@@ -1,0 +1,31 @@
+/** Payments service: the session's identity ticket (`authenticateit_identity_ticket`, ES256, from the identity service). */
+import { requireParticipant, requireTicket } from '../../coins/index.js';
+import type { TicketClaims } from '../../identity/tickets.js';
+import type { AuthScheme } from '../route.js';
+
+const schemes = {
+  identityTicket: { type: 'apiKey', in: 'header', name: 'authenticateit_identity_ticket', description: "The session's identity ticket (ES256 JWT from the identity service)." },
+};
+
+export const identityTicket: AuthScheme<TicketClaims> = {
+  kind: 'identityTicket',
+  security: [{ identityTicket: [] }],
+  securitySchemes: schemes,
+  authenticate: (req) => requireTicket(req.headers),
+};
+
+export interface ParticipantCaller {
+  claims: TicketClaims;
+  participant: string;
+}
+
+/** An identity ticket issued for a participant (a brand's operator). */
+export const participantTicket: AuthScheme<ParticipantCaller> = {
+  kind: 'identityTicket',
+  security: [{ identityTicket: [] }],
+  securitySchemes: schemes,
+  authenticate: (req) => {
+    const claims = requireTicket(req.headers);
+    return { claims, participant: requireParticipant(claims) };
+  },
+};

@@ -1,0 +1,55 @@
+/** The contract and handler shared by POST /new_purchase (main network) and POST /test/new_purchase (the testnet). */
+import type { Network } from '../db/keys.js';
+import { partnerKey } from '../http/auth/partner.js';
+import { partnerCashbackFamily } from '../http/families.js';
+import { exactNumber } from '../http/json.js';
+import { defineRoute, type RouteHandlerOf } from '../http/route.js';
+import { newPurchase } from './index.js';
+import { newPurchaseResponseSchema, newPurchaseSchema } from './schema.js';
+
+const NETWORK_LABEL: Record<Network, string> = { main: 'main network', test: 'testnet: separate funds and ledger' };
+
+export function newPurchaseRoute(path: string, network: Network) {
+  return defineRoute({
+    method: 'POST',
+    path,
+    family: partnerCashbackFamily,
+    auth: partnerKey,
+    summary: `Request cashback for a purchase (${NETWORK_LABEL[network]})`,
+    description:
+      'Obyte-compatible. Send JSON or application/x-www-form-urlencoded. An order_id pays at most once: repeating the same request returns the first answer; reusing the order_id with other parameters is a 409.',
+    body: newPurchaseSchema,
+    emptyFieldsAbsent: true,
+    requestExample: {
+      partner: 'demo-shop',
+      partner_key: 'pk_...',
+      customer: 'customer-42',
+      order_id: 'order-1001',
+      description: 'Coffee beans',
+      address: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8',
+      currency: 'USD',
+      currency_amount: 25.5,
+      partner_cashback_percentage: 2,
+    },
+    response: newPurchaseResponseSchema,
+    responseExample: { result: 'ok', cashback_amount: 3570000000000000000, unit: 'kYbc5KGKB/KnjynYePEF4cpumKmOz22xVKSVWbmtZ0M=' },
+    errors: {
+      400: 'Invalid or missing parameter, malformed body',
+      401: 'authentication failed',
+      409: 'order_id already used with different parameters',
+      413: 'Body larger than 16 KiB',
+      415: 'Unsupported content type',
+      422: 'Insufficient partner deposit, distribution fund exhausted, or amount too small',
+      503: 'No rate for the currency, or too much contention: retry',
+    },
+    uses: ['cashback'],
+  });
+}
+
+/** Pays the purchase on `network`; the cashback is written as an exact JSON integer. */
+export const newPurchaseHandler =
+  (network: Network): RouteHandlerOf<ReturnType<typeof newPurchaseRoute>> =>
+  async ({ caller, body }) => {
+    const { cashback_amount, unit } = await newPurchase(network, caller, body);
+    return { body: { result: 'ok', cashback_amount: exactNumber(cashback_amount.toString()), unit } };
+  };

@@ -1,0 +1,7 @@
+// serverless.yml's functions, generated from the route contracts and worker declarations (scripts/functions.ts).
+// serverless loads this file with require(); tsx imports the TypeScript.
+module.exports = async () => {
+  const { tsImport } = await import('tsx/esm/api');
+  const { serverlessFunctions } = await tsImport('../scripts/functions.ts', __filename);
+  return serverlessFunctions();
+};
