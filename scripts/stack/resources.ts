@@ -20,6 +20,7 @@ export interface FunctionDef {
 }
 
 export interface ServiceDefinition {
+  /** Every variable any function is given (each function gets only its own: `functions[].environment`). */
   environment: Record<string, string>;
   functions: FunctionDef[];
   resources: Record<string, Cfn>;
@@ -35,8 +36,9 @@ export function printServerless(env: NodeJS.ProcessEnv, stage = 'local'): Servic
   if (out.status !== 0) throw new Error(`serverless print failed: ${out.stderr || out.stdout}`);
   const config = JSON.parse(out.stdout.slice(out.stdout.indexOf('{')));
   const providerTimeout = Number(config.provider.timeout ?? 6);
+  const functionEnvironments = Object.values(config.functions as Record<string, { environment?: Record<string, string> }>).map((f) => f.environment ?? {});
   return {
-    environment: config.provider.environment ?? {},
+    environment: Object.assign({}, config.provider.environment, ...functionEnvironments),
     resources: config.resources?.Resources ?? {},
     functions: Object.entries(config.functions as Record<string, Record<string, unknown>>).map(([key, f]) => ({
       key,
