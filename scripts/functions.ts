@@ -9,7 +9,7 @@ import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { sectionVariables, type ConfigSection } from '../lib/config/index.js';
-import { QUEUE_ENV, type QueueName, type Use } from '../lib/config/uses.js';
+import { QUEUE_ENV, queuesOf, sectionsOf, type QueueName, type Use } from '../lib/config/uses.js';
 import type { RouteContract } from '../lib/http/route.js';
 import type { WorkerDeclaration } from '../lib/queue/worker.js';
 
@@ -111,24 +111,10 @@ const FIXED = new Set(['STAGE', 'TABLE_NAME', ...Object.values(QUEUE_ENV)]);
 /** Variables no function reads through a section but every function's runtime needs. */
 const RUNTIME = { NODE_OPTIONS: '--enable-source-maps' };
 
-export function sectionsOf(uses: readonly Use[]): ConfigSection[] {
-  const sections = new Set<ConfigSection>(['core']);
-  for (const use of uses) {
-    if (use.startsWith('queue:') || use.startsWith('consume:')) sections.add('queues');
-    else if (use === 'sms' || use === 'stream' || use === 'outboxDlq') continue;
-    else sections.add(use as ConfigSection);
-  }
-  return [...sections];
-}
-
-export function queuesOf(uses: readonly Use[]): QueueName[] {
-  return [...new Set(uses.filter((u) => u.startsWith('queue:')).map((u) => u.slice(6) as QueueName))];
-}
-
 /** A function's environment: its sections' variables, as set in the deploying shell or as deployed per stage. */
 export function environmentOf(uses: readonly Use[], env: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const variables = sectionsOf(uses).flatMap((s) => (s === 'queues' ? ['SQS_ENDPOINT'] : sectionVariables(s)));
-  for (const u of uses) if (u.startsWith('queue:') || u.startsWith('consume:')) variables.push(QUEUE_ENV[u.slice(u.indexOf(':') + 1) as QueueName]);
+  for (const q of [...queuesOf(uses, 'queue'), ...queuesOf(uses, 'consume')]) variables.push(QUEUE_ENV[q]);
   const out: Record<string, string> = { ...RUNTIME };
   for (const v of [...new Set(variables)].sort()) {
     if (v.startsWith('AWS_')) continue; // reserved: Lambda sets them
@@ -164,9 +150,9 @@ export function statementsOf(uses: readonly Use[]): Statement[] {
       Resource: [arn('Table'), { 'Fn::Join': ['/', [arn('Table'), 'index/*']] }],
     },
   ];
-  const send = queuesOf(uses);
+  const send = queuesOf(uses, 'queue');
   if (send.length) statements.push({ Effect: 'Allow', Action: ['sqs:SendMessage', 'sqs:GetQueueUrl'], Resource: send.map((q) => arn(QUEUE_RESOURCE[q])) });
-  const consume = uses.filter((u) => u.startsWith('consume:')).map((u) => u.slice(8) as QueueName);
+  const consume = queuesOf(uses, 'consume');
   if (consume.length) {
     statements.push({ Effect: 'Allow', Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility'], Resource: consume.map((q) => arn(QUEUE_RESOURCE[q])) });
   }

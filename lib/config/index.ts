@@ -149,7 +149,7 @@ function parseSection<T extends z.ZodMiniType>(name: string, schema: T, env: Nod
  * give it (locally every function shares one process environment).
  */
 const declared = new AsyncLocalStorage<ReadonlySet<string>>();
-export const runDeclaring = <T>(uses: readonly string[], fn: () => T): T => declared.run(new Set(uses), fn);
+export const runDeclaring = <T>(uses: ReadonlySet<string>, fn: () => T): T => declared.run(uses, fn);
 export function assertDeclared(use: string): void {
   const uses = declared.getStore();
   if (uses && !uses.has(use)) throw new ConfigError(`this function reads ${use} but does not list it in its uses (${[...uses].join(', ') || 'none'})`);

@@ -10,7 +10,7 @@
  * - `stream`: reads the table's stream (the outbox dispatcher), `outboxDlq`: parks failed stream records
  * Every function reads and writes the table (`core`).
  */
-import { configSections, ConfigError, networkChain, type ConfigSection } from './index.js';
+import { configSections, ConfigError, networkChain, runDeclaring, type ConfigSection } from './index.js';
 
 /** Logical queue -> the variable holding its name. */
 export const QUEUE_ENV = {
@@ -23,18 +23,44 @@ export type QueueName = keyof typeof QUEUE_ENV;
 
 export type Use = Exclude<ConfigSection, 'core' | 'queues'> | 'sms' | `queue:${QueueName}` | `consume:${QueueName}` | 'stream' | 'outboxDlq';
 
+/** The configuration sections a list of uses reads (always `core`; `queues` for any queue). */
+export function sectionsOf(uses: readonly Use[]): ConfigSection[] {
+  const sections = new Set<ConfigSection>(['core']);
+  for (const use of uses) {
+    if (use.startsWith('queue:') || use.startsWith('consume:')) sections.add('queues');
+    else if (use in configSections) sections.add(use as ConfigSection);
+  }
+  return [...sections];
+}
+
+/** The queues a list of uses sends to (`queue:`) or consumes (`consume:`). */
+export const queuesOf = (uses: readonly Use[], how: 'queue' | 'consume'): QueueName[] => [
+  ...new Set(uses.filter((u) => u.startsWith(`${how}:`)).map((u) => u.slice(how.length + 1) as QueueName)),
+];
+
 /** Throws ConfigError naming what is missing. */
 export function checkUses(uses: readonly Use[]): void {
-  configSections.core();
-  for (const use of uses) {
-    if (use.startsWith('queue:') || use.startsWith('consume:')) {
-      configSections.queues();
-      const variable = QUEUE_ENV[use.slice(use.indexOf(':') + 1) as QueueName];
-      if (!process.env[variable]) throw new ConfigError(`Invalid queue configuration: ${variable} is not set`);
-    } else if (use in configSections) {
-      configSections[use as ConfigSection]();
-      // Both networks, and that the testnet shares no token or treasury with the main network.
-      if (use === 'chain') for (const network of ['main', 'test'] as const) networkChain(network);
-    }
+  for (const section of sectionsOf(uses)) configSections[section]();
+  for (const queue of [...queuesOf(uses, 'queue'), ...queuesOf(uses, 'consume')]) {
+    if (!process.env[QUEUE_ENV[queue]]) throw new ConfigError(`Invalid queue configuration: ${QUEUE_ENV[queue]} is not set`);
   }
+  // Both networks, and that the testnet shares no token or treasury with the main network.
+  if (uses.includes('chain')) for (const network of ['main', 'test'] as const) networkChain(network);
+}
+
+/**
+ * Runs a function's invocations: its configuration checked at the first one (a missing variable fails
+ * with its name), and every one inside its declared uses (reading anything else fails).
+ */
+export function declaredRunner(uses: readonly Use[]): <T>(fn: () => T) => T {
+  const declared = new Set<string>(uses);
+  let checked = false;
+  return (fn) =>
+    runDeclaring(declared, () => {
+      if (!checked) {
+        checkUses(uses);
+        checked = true;
+      }
+      return fn();
+    });
 }

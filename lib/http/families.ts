@@ -1,9 +1,10 @@
 /**
  * Each public API family answers errors in its own envelope (as each family's public API specifies), names
- * invalid input its own way, and is one tag of the OpenAPI document.
+ * invalid input its own way (a 400 `bad_request` with each field unless it says otherwise), and is one tag of
+ * the OpenAPI document.
  */
 import * as z from 'zod/mini';
-import { ApiError, badRequest } from './errors.js';
+import { ApiError } from './errors.js';
 import type { ApiFamily } from './handler.js';
 
 /** Partner cashback, Obyte-compatible: {"result":"error","error":"..."}. */
@@ -12,7 +13,6 @@ export const partnerCashbackFamily: ApiFamily = {
   tag: 'Partner cashback',
   errorBody: (err) => ({ result: 'error', error: err.message }),
   errorSchema: z.object({ result: z.literal('error'), error: z.string() }),
-  invalidInput: (_field, message, details) => badRequest(message, details),
 };
 
 /** Platform endpoints outside the public API families (docs, textcoin claims) use the same simple shape. */
@@ -21,7 +21,6 @@ export const platformFamily: ApiFamily = {
   tag: 'Textcoins',
   errorBody: (err) => ({ result: 'error', error: err.message, code: err.code }),
   errorSchema: z.object({ result: z.literal('error'), error: z.string(), code: z.string() }),
-  invalidInput: (_field, message, details) => badRequest(message, details),
 };
 
 export const docsFamily: ApiFamily = { ...platformFamily, name: 'docs', tag: 'Docs' };
@@ -35,7 +34,6 @@ export const cardsFamily: ApiFamily = {
     success: z.literal(false),
     error: z.object({ code: z.string(), message: z.string(), details: z.unknown() }),
   }),
-  invalidInput: (_field, message, details) => badRequest(message, details),
 };
 
 export const cardsSuccess = <T>(data: T, status = 200) => ({ status, body: { success: true as const, data } });
@@ -46,7 +44,6 @@ export const cashoutFamily: ApiFamily = {
   tag: 'Cash-out claims',
   errorBody: (err) => ({ message: err.message, code: err.code }),
   errorSchema: z.object({ message: z.string(), code: z.string() }),
-  invalidInput: (_field, message, details) => badRequest(message, details),
 };
 
 /**

@@ -21,8 +21,8 @@ export interface ApiFamily {
   errorBody(err: ApiError): unknown;
   /** The error envelope, for the document. */
   errorSchema: z.ZodMiniType;
-  /** The error for input that fails its schema (`field` is the first failing field's path). */
-  invalidInput(field: string, message: string, details: { field: string; message: string }[]): ApiError;
+  /** The error for input that fails its schema (`field` is the first failing field's path); a 400 `bad_request` listing each field by default. */
+  invalidInput?(field: string, message: string, details: { field: string; message: string }[]): ApiError;
 }
 
 export interface HttpRequest {

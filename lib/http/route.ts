@@ -8,10 +8,9 @@
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
-import { runDeclaring } from '../config/index.js';
-import { checkUses, type Use } from '../config/uses.js';
+import { declaredRunner, type Use } from '../config/uses.js';
 import { header, withoutEmptyFields } from './body.js';
-import { ApiError } from './errors.js';
+import { ApiError, badRequest } from './errors.js';
 import { httpHandler, type ApiFamily, type HttpRequest, type HttpResult } from './handler.js';
 import { page, escapeHtml } from './html.js';
 
@@ -115,13 +114,8 @@ function errorPage(err: ApiError): HttpResult {
 /* @__NO_SIDE_EFFECTS__ */
 export function routeHandler<P, Q, B, C, R>(contract: RouteContract<P, Q, B, C, R>, handle: (input: RouteInput<P, Q, B, C>) => Promise<Reply<NoInfer<R>>>) {
   const { family } = contract;
-  let checked = false;
-  const wrapped = httpHandler(family, (req) => runDeclaring(contract.uses, async () => {
-    if (!checked) {
-      // Once per container: a function missing part of its configuration fails with the variable's name.
-      checkUses(contract.uses);
-      checked = true;
-    }
+  const run = declaredRunner(contract.uses);
+  const wrapped = httpHandler(family, (req) => run(async () => {
     const fromForm = isForm(req);
     try {
       const caller = await contract.auth.authenticate(req);
@@ -153,9 +147,6 @@ export function parseInput<T>(family: ApiFamily, schema: z.ZodMiniType<T, any>, 
   const issue = result.error.issues[0]!;
   const field = issue.path.join('.');
   const message = field && !issue.message.startsWith(field) ? `${field}: ${issue.message}` : issue.message;
-  throw family.invalidInput(
-    field,
-    message,
-    result.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })),
-  );
+  const details = result.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message }));
+  throw family.invalidInput ? family.invalidInput(field, message, details) : badRequest(message, details);
 }

@@ -6,8 +6,7 @@
  */
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type * as z from 'zod/mini';
-import { runDeclaring } from '../config/index.js';
-import { checkUses, type Use } from '../config/uses.js';
+import { declaredRunner, type Use } from '../config/uses.js';
 import { log } from '../log/index.js';
 
 /**
@@ -32,15 +31,8 @@ export function defineWorker(worker: WorkerDeclaration): WorkerDeclaration {
 /** The Lambda handler of a worker: its configuration checked once per container, its uses enforced. */
 /* @__NO_SIDE_EFFECTS__ */
 export function workerHandler<E, R>(worker: WorkerDeclaration, handle: (event: E) => Promise<R>): (event: E) => Promise<R> {
-  let checked = false;
-  return (event) =>
-    runDeclaring(worker.uses, () => {
-      if (!checked) {
-        checkUses(worker.uses);
-        checked = true;
-      }
-      return handle(event);
-    });
+  const run = declaredRunner(worker.uses);
+  return (event) => run(() => handle(event));
 }
 
 export interface RecordContext {
