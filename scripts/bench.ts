@@ -19,14 +19,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
-import { parse } from 'yaml';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { freePorts, startChild, stopAll, waitForPort } from './stack/process.js';
 import { createResources, printServerless, ROOT } from './stack/resources.js';
 import { localAws } from './stack/local-aws.js';
 import { discoverFunctions } from './functions.js';
+import { buildLambda, lambdaBuildOptions } from './lambda-build.js';
 
 const OUT = join(ROOT, 'bench');
 const BUILD = join(OUT, '.build');
@@ -42,22 +41,34 @@ const pct = (xs: number[], p: number) => {
 };
 const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
 
+/** Every function's bundle as `serverless package` builds it (scripts/lambda-build.ts: serverless.yml's options and plugins). */
 async function bundles() {
   rmSync(BUILD, { recursive: true, force: true });
-  // The very esbuild options serverless-esbuild uses (custom.esbuild in serverless.yml).
-  const sls = parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8'), { logLevel: 'silent' }) as { custom: { esbuild: Record<string, unknown> } };
-  const { exclude, target, format, mainFields, banner, minify, platform } = sls.custom.esbuild as {
-    exclude: string[]; target: string; format: 'esm' | 'cjs'; mainFields: string[]; banner: { js: string }; minify: boolean; platform: 'node';
-  };
+  const options = lambdaBuildOptions();
   const rows = [];
   for (const fn of (await discoverFunctions()).map((f) => ({ key: f.name, handler: f.handler }))) {
     const entry = join(ROOT, fn.handler.slice(0, fn.handler.lastIndexOf('.')) + '.ts');
     const outfile = join(BUILD, `${fn.key}.mjs`);
-    await build({ entryPoints: [entry], outfile, bundle: true, minify, platform, target, format, external: exclude, mainFields, banner, logLevel: 'error' });
+    await buildLambda(entry, outfile, options);
     const code = readFileSync(outfile);
     rows.push({ function: fn.key, minifiedKB: round(code.length / 1024, 1), gzippedKB: round(gzipSync(code).length / 1024, 1), chain: CHAIN_FUNCTIONS.has(fn.key), file: outfile });
   }
   return rows;
+}
+
+/** `npm run bench -- --bundles-only`: the bundle figures alone, beside bench/results.json's (nothing written). */
+async function bundlesOnly() {
+  const recorded = new Map<string, number>();
+  try {
+    for (const b of (JSON.parse(readFileSync(join(OUT, 'results.json'), 'utf8')) as { bundles: { function: string; minifiedKB: number }[] }).bundles) recorded.set(b.function, b.minifiedKB);
+  } catch {
+    // no record yet
+  }
+  const rows = await bundles();
+  console.log('Bundles (minified / gzipped KB; recorded: bench/results.json)');
+  console.table(rows.map(({ file: _f, ...r }) => ({ ...r, recordedKB: recorded.get(r.function) ?? null })));
+  const big = rows.filter((b) => !b.chain && b.minifiedKB > 150);
+  console.log(`target: non-chain bundles <150 KB: ${big.length ? 'MISSED ' + big.map((b) => b.function).join(',') : 'ok'}`);
 }
 
 function coldStart(file: string, event: unknown, env: NodeJS.ProcessEnv, runs = 10): number {
@@ -531,7 +542,7 @@ async function chainStalls(info: StackInfo, partner: { name: string; key: string
   return { payouts: count, limitMs, stalls: slow.length, p50ms: round(pct(times, 50)), p99ms: round(pct(times, 99)), maxMs: round(Math.max(...times)), slow };
 }
 
-main()
+(process.argv.includes('--bundles-only') ? bundlesOnly() : main())
   .catch((err) => {
     console.error(err);
     process.exitCode = 1;

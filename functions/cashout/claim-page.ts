@@ -2,7 +2,7 @@
 import { getClaim } from '../../lib/cashout/claims.js';
 import { claimMessagePage, claimPage } from '../../lib/cashout/pages.js';
 import { claimPathSchema } from '../../lib/cashout/schema.js';
-import { ApiError } from '../../lib/http/errors.js';
+import { isFailure } from '../../lib/errors.js';
 import { cashoutFamily } from '../../lib/http/families.js';
 import { defineRoute, publicRoute, routeHandler } from '../../lib/http/route.js';
 
@@ -23,7 +23,7 @@ export const handler = routeHandler(route, async ({ params }) => {
   try {
     return { html: claimPage(await getClaim(params.uuid)) };
   } catch (err) {
-    if (err instanceof ApiError && err.status === 404) return { status: 404, html: claimMessagePage('Claim not found', 'This cash-out link is not valid. Check the link in the app you came from.') };
+    if (isFailure(err, 'claim_not_found')) return { status: 404, html: claimMessagePage('Claim not found', 'This cash-out link is not valid. Check the link in the app you came from.') };
     throw err;
   }
 });

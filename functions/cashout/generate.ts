@@ -2,7 +2,6 @@
 import { generateClaim } from '../../lib/cashout/claims.js';
 import { generateResponseSchema, generateSchema, providerPathSchema } from '../../lib/cashout/schema.js';
 import { providerKey } from '../../lib/http/auth/provider.js';
-import { ApiError } from '../../lib/http/errors.js';
 import { cashoutFamily } from '../../lib/http/families.js';
 import { defineRoute, routeHandler } from '../../lib/http/route.js';
 
@@ -25,7 +24,6 @@ export const route = defineRoute({
 });
 
 export const handler = routeHandler(route, async ({ caller, params, body }) => {
-  if (params.name !== caller.name) throw new ApiError(403, 'forbidden', `this API key belongs to ${caller.name}, not ${params.name}`);
-  const { result, uuid, created } = await generateClaim(caller, body);
+  const { result, uuid, created } = await generateClaim(caller, params.name, body);
   return { status: created ? 201 : 200, body: { result, uuid } };
 });

@@ -8,7 +8,8 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import * as z from 'zod/mini';
 import { SCALAR_FILE } from '../../lib/docs/page.js';
-import { notFound } from '../../lib/http/errors.js';
+import { fail } from '../../lib/docs/failures.js';
+import { header } from '../../lib/http/body.js';
 import { docsFamily } from '../../lib/http/families.js';
 import { defineRoute, publicRoute, routeHandler } from '../../lib/http/route.js';
 
@@ -56,8 +57,8 @@ export function acceptsGzip(header: string | undefined): boolean {
 }
 
 export const handler = routeHandler(route, async ({ params, headers }) => {
-  if (params.file !== SCALAR_FILE) throw notFound('no such file');
-  const gzip = acceptsGzip(headers['accept-encoding']);
+  if (params.file !== SCALAR_FILE) throw fail('no_such_file', 'no such file');
+  const gzip = acceptsGzip(header(headers, 'accept-encoding'));
   return {
     file: { body: gzip ? await scriptGzip() : await script(), contentType: 'text/javascript; charset=utf-8', base64: gzip },
     headers: { 'cache-control': 'public, max-age=31536000, immutable', vary: 'accept-encoding', ...(gzip ? { 'content-encoding': 'gzip' } : {}) },

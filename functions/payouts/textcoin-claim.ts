@@ -1,6 +1,6 @@
 /** POST /textcoin/{code}: claims an emailed cashback to an Ethereum address (form from the claim page, or JSON). */
 import { platformFamily } from '../../lib/http/families.js';
-import { exactNumber } from '../../lib/http/json.js';
+import { exactNumber } from '../../lib/json.js';
 import { defineRoute, routeHandler, signedLink } from '../../lib/http/route.js';
 import { claimTextcoin } from '../../lib/payouts/index.js';
 import { claimedPage, messagePage } from '../../lib/payouts/pages.js';

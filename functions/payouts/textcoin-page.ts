@@ -1,5 +1,4 @@
 /** GET /textcoin/{code}: the page a customer opens from the cashback email. */
-import { ApiError } from '../../lib/http/errors.js';
 import { platformFamily } from '../../lib/http/families.js';
 import { defineRoute, routeHandler, signedLink } from '../../lib/http/route.js';
 import { textcoinByCode } from '../../lib/payouts/index.js';
@@ -15,15 +14,9 @@ export const route = defineRoute({
   params: textcoinPathSchema,
   html: true,
   htmlErrors: 'always',
+  errorPage: (err) => ({ status: err.status, html: messagePage('Claim link', err.message) }),
   errors: { 400: 'Invalid code', 404: 'Unknown or tampered link' },
   uses: ['links'],
 });
 
-export const handler = routeHandler(route, async ({ params: { code } }) => {
-  try {
-    return { html: textcoinPage(code, await textcoinByCode(code)) };
-  } catch (err) {
-    if (err instanceof ApiError && err.status < 500) return { status: err.status, html: messagePage('Claim link', err.message) };
-    throw err;
-  }
-});
+export const handler = routeHandler(route, async ({ params: { code } }) => ({ html: textcoinPage(code, await textcoinByCode(code)) }));

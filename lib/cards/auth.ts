@@ -6,7 +6,7 @@ import { createHmac } from 'node:crypto';
 import { ttlCache } from '../cache.js';
 import { cardsConfig } from '../config/index.js';
 import { appsRepo, type App, type Scope } from '../db/repositories/cards.js';
-import { ApiError, unauthorized } from '../http/errors.js';
+import { fail } from './failures.js';
 import { equalsConstantTime, hashSecret, secretMatchesHash } from '../security/secrets.js';
 
 export interface AppCaller {
@@ -21,21 +21,15 @@ export const clearAppCache = () => apps.clear();
 /** API keys look like `ck_<keyId>_<secret>`, so the key to check is found without trying every hash. */
 export const apiKeyId = (apiKey: string) => /^ck_([A-Za-z0-9]{8})_[A-Za-z0-9_-]{20,}$/.exec(apiKey)?.[1];
 
-export async function authenticateApp(headers: Record<string, string | undefined>, scope: Scope): Promise<AppCaller> {
-  const appId = header(headers, 'x-app-id');
-  const apiKey = header(headers, 'x-api-key');
-  if (!appId || !apiKey) throw unauthorized('X-App-Id and X-Api-Key headers are required');
+/** The app of X-App-Id + X-Api-Key, when the key is the app's and has `scope`. */
+export async function authenticateApp(appId: string | undefined, apiKey: string | undefined, scope: Scope): Promise<AppCaller> {
+  if (!appId || !apiKey) throw fail('credentials_required', 'X-App-Id and X-Api-Key headers are required');
   const keyId = apiKeyId(apiKey);
   const app = keyId && appId.length <= 64 ? await apps.get(appId, () => appsRepo.get(appId)) : undefined;
   const key = app?.keys.find((k) => k.keyId === keyId);
-  if (!app || !key || !secretMatchesHash(apiKey, key.hash)) throw unauthorized('invalid X-App-Id or X-Api-Key');
-  if (!key.scopes.includes(scope)) throw new ApiError(403, 'insufficient_scope', `this API key lacks the ${scope} scope`, { required_scope: scope });
+  if (!app || !key || !secretMatchesHash(apiKey, key.hash)) throw fail('invalid_credentials', 'invalid X-App-Id or X-Api-Key');
+  if (!key.scopes.includes(scope)) throw fail('insufficient_scope', `this API key lacks the ${scope} scope`, { required_scope: scope });
   return { appId, keyId: key.keyId, scopes: key.scopes };
-}
-
-export function header(headers: Record<string, string | undefined>, name: string): string | undefined {
-  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === name) return v?.trim() || undefined;
-  return undefined;
 }
 
 // Member tokens: base64url(JSON payload) + "." + base64url(HMAC-SHA256), scoped to one app and member.
@@ -54,20 +48,19 @@ export function issueMemberToken(appId: string, memberId: number, now = Date.now
   return { token: `${payload}.${sign(payload)}`, expiresAt: new Date(exp * 1000).toISOString() };
 }
 
-/** The member id of a valid token for this app; 401 otherwise. */
-export function verifyMemberToken(headers: Record<string, string | undefined>, appId: string, now = Date.now()): number {
-  const token = header(headers, 'x-member-token');
-  if (!token) throw new ApiError(401, 'member_auth_required', 'X-Member-Token header is required: verify the member with an OTP first');
+/** The member id of a valid X-Member-Token for this app. */
+export function verifyMemberToken(token: string | undefined, appId: string, now = Date.now()): number {
+  if (!token) throw fail('member_auth_required', 'X-Member-Token header is required: verify the member with an OTP first');
   const [payload, signature, extra] = token.split('.');
-  if (!payload || !signature || extra !== undefined || !equalsConstantTime(signature, sign(payload))) throw new ApiError(401, 'invalid_member_token', 'invalid member token');
+  if (!payload || !signature || extra !== undefined || !equalsConstantTime(signature, sign(payload))) throw fail('invalid_member_token', 'invalid member token');
   let claims: MemberClaims;
   try {
     claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as MemberClaims;
   } catch {
-    throw new ApiError(401, 'invalid_member_token', 'invalid member token');
+    throw fail('invalid_member_token', 'invalid member token');
   }
-  if (claims.typ !== 'member' || claims.app !== appId) throw new ApiError(401, 'invalid_member_token', 'this member token belongs to another app');
-  if (claims.exp * 1000 <= now) throw new ApiError(401, 'member_token_expired', 'the member token has expired: verify the member again');
+  if (claims.typ !== 'member' || claims.app !== appId) throw fail('invalid_member_token', 'this member token belongs to another app');
+  if (claims.exp * 1000 <= now) throw fail('member_token_expired', 'the member token has expired: verify the member again');
   return claims.mid;
 }
 

@@ -28,7 +28,7 @@ import {
   type Member,
 } from '../db/repositories/cards.js';
 import { transactWrite, type GuardedItem } from '../db/transact.js';
-import { ApiError, badRequest, conflict, notFound, unprocessable } from '../http/errors.js';
+import { fail } from './failures.js';
 import { entryItems, getBalance } from '../ledger/index.js';
 import { cardsConfig } from '../config/index.js';
 import { AmountFormatError, formatAmount, percentNumber, percentOf, toJsonAmount, toMinor } from './money.js';
@@ -51,7 +51,7 @@ const cards = ttlCache<number, Card>(() => Number(cardsConfig().APP_CACHE_SECOND
 export async function requireCard(caller: AppCaller, cardId: number): Promise<Card> {
   const card = await cards.get(cardId, () => cardsRepo.get(cardId));
   // Another app's card is indistinguishable from a missing one.
-  if (!card || card.appId !== caller.appId) throw notFound(`card ${cardId} not found`);
+  if (!card || card.appId !== caller.appId) throw fail('card_not_found', `card ${cardId} not found`);
   return card;
 }
 
@@ -66,7 +66,7 @@ export async function findMember(caller: AppCaller, sel: MemberSelector): Promis
 
 export async function requireMember(caller: AppCaller, sel: MemberSelector): Promise<Member> {
   const member = await findMember(caller, sel);
-  if (!member) throw notFound(sel.member_id !== undefined ? `member ${sel.member_id} not found` : `no member with this ${sel.email ? 'email' : 'phone'}`);
+  if (!member) throw fail('member_not_found', sel.member_id !== undefined ? `member ${sel.member_id} not found` : `no member with this ${sel.email ? 'email' : 'phone'}`);
   return member;
 }
 
@@ -74,7 +74,7 @@ export async function requireMember(caller: AppCaller, sel: MemberSelector): Pro
 export async function findOrCreateMember(caller: AppCaller, sel: MemberSelector, name?: string): Promise<Member> {
   const existing = await findMember(caller, sel);
   if (existing) return existing;
-  if (sel.member_id !== undefined) throw notFound(`member ${sel.member_id} not found`);
+  if (sel.member_id !== undefined) throw fail('member_not_found', `member ${sel.member_id} not found`);
   const now = new Date().toISOString();
   const member: Member = { id: await countersRepo.next('member'), appId: caller.appId, email: sel.email, phone: sel.phone, name, pinFailures: 0, createdAt: now };
   try {
@@ -92,10 +92,10 @@ function minor(field: string, value: number | string, card: Card): bigint {
   try {
     v = toMinor(value, card.currency);
   } catch (err) {
-    if (err instanceof AmountFormatError) throw badRequest(`${field} ${err.message} for ${card.currency}`);
+    if (err instanceof AmountFormatError) throw fail('invalid_amount', `${field} ${err.message} for ${card.currency}`);
     throw err;
   }
-  if (v <= 0n) throw badRequest(`${field} must be at least ${fmt(1n, card)}`);
+  if (v <= 0n) throw fail('invalid_amount', `${field} must be at least ${fmt(1n, card)}`);
   return v;
 }
 
@@ -108,7 +108,7 @@ async function replayOf(card: Card, type: CardTxType, reference: string | undefi
   if (!reference) return undefined;
   const tx = await cardTxRepo.byReference(card.id, type, reference);
   if (tx && tx.fingerprint !== print) {
-    throw new ApiError(409, 'reference_conflict', `reference ${reference} was already used for a different ${type}`, { transaction_id: tx.id });
+    throw fail('reference_conflict', `reference ${reference} was already used for a different ${type}`, { transaction_id: tx.id });
   }
   return tx;
 }
@@ -195,14 +195,14 @@ export async function earn(caller: AppCaller, input: EarnInput) {
 async function checkPin(card: Card, member: Member, pin: string | undefined): Promise<void> {
   const now = new Date();
   if (member.pinLockedUntil && member.pinLockedUntil > now.toISOString()) {
-    throw new ApiError(403, 'pin_locked', `redemption is locked after repeated wrong PINs until ${member.pinLockedUntil}`, { locked_until: member.pinLockedUntil });
+    throw fail('pin_locked', `redemption is locked after repeated wrong PINs until ${member.pinLockedUntil}`, { locked_until: member.pinLockedUntil });
   }
   if (pin === undefined) {
-    if (card.pinRequired) throw new ApiError(403, 'pin_required', 'this card requires the member PIN to redeem');
+    if (card.pinRequired) throw fail('pin_required', 'this card requires the member PIN to redeem');
     return;
   }
-  if (!card.allowsPinRedemption) throw unprocessable('this card does not allow PIN redemption');
-  if (!member.pinHash) throw new ApiError(422, 'pin_not_set', 'the member has not set a PIN: set one with POST /api/v1/cashback/members/pin');
+  if (!card.allowsPinRedemption) throw fail('pin_redemption_disabled', 'this card does not allow PIN redemption');
+  if (!member.pinHash) throw fail('pin_not_set', 'the member has not set a PIN: set one with POST /api/v1/cashback/members/pin');
   if (equalsConstantTime(pinHash(member.id, pin), member.pinHash)) {
     if (member.pinFailures > 0) await membersRepo.clearPinFailures(member.id, now.toISOString());
     return;
@@ -211,8 +211,8 @@ async function checkPin(card: Card, member: Member, pin: string | undefined): Pr
   const max = Number(cfg.PIN_MAX_FAILURES);
   const lockUntil = new Date(now.getTime() + Number(cfg.PIN_LOCK_SECONDS) * 1000).toISOString();
   const failures = await membersRepo.recordPinFailure(member.id, max, lockUntil, now.toISOString());
-  if (failures >= max) throw new ApiError(403, 'pin_locked', `wrong PIN; redemption is locked until ${lockUntil}`, { locked_until: lockUntil });
-  throw new ApiError(403, 'invalid_pin', `wrong PIN (${max - failures} tries left before redemption locks)`, { tries_left: max - failures });
+  if (failures >= max) throw fail('pin_locked', `wrong PIN; redemption is locked until ${lockUntil}`, { locked_until: lockUntil });
+  throw fail('invalid_pin', `wrong PIN (${max - failures} tries left before redemption locks)`, { tries_left: max - failures });
 }
 
 export async function redeem(caller: AppCaller, memberId: number, input: RedeemInput) {
@@ -257,7 +257,7 @@ export async function redeem(caller: AppCaller, memberId: number, input: RedeemI
   } catch (err) {
     if (err instanceof InsufficientFundsError) {
       const balance = await getBalance(account);
-      throw new ApiError(422, 'insufficient_balance', `cashback balance ${fmt(balance, card)} is less than ${fmt(amount, card)}`, {
+      throw fail('insufficient_balance', `cashback balance ${fmt(balance, card)} is less than ${fmt(amount, card)}`, {
         cashback_balance: toJsonAmount(balance, card.currency),
       });
     }
@@ -269,10 +269,10 @@ async function namedEarning(card: Card, member: Member, input: RefundInput): Pro
   let earning: CardTx | undefined;
   if (input.transaction_id !== undefined) {
     earning = await cardTxRepo.get(card.id, member.id, input.transaction_id);
-    if (!earning || earning.type !== 'earning') throw notFound(`earning ${input.transaction_id} not found for this member and card`);
+    if (!earning || earning.type !== 'earning') throw fail('earning_not_found', `earning ${input.transaction_id} not found for this member and card`);
   } else if (input.original_reference !== undefined) {
     earning = await cardTxRepo.byReference(card.id, 'earning', input.original_reference);
-    if (!earning || earning.memberId !== member.id) throw notFound(`no earning with reference ${input.original_reference} for this member and card`);
+    if (!earning || earning.memberId !== member.id) throw fail('earning_not_found', `no earning with reference ${input.original_reference} for this member and card`);
   }
   return earning;
 }
@@ -319,15 +319,15 @@ export async function refund(caller: AppCaller, input: RefundInput) {
       const purchase = earning.purchaseAmount ?? 0n;
       const refundedBefore = earning.purchaseRefunded ?? 0n;
       if (refundedBefore + refundAmount > purchase) {
-        throw new ApiError(422, 'refund_exceeds_purchase', `refund_amount exceeds what is left of the purchase (${fmt(purchase - refundedBefore, card)})`);
+        throw fail('refund_exceeds_purchase', `refund_amount exceeds what is left of the purchase (${fmt(purchase - refundedBefore, card)})`);
       }
       const remaining = earning.amount - (earning.cashbackRefunded ?? 0n);
       due = explicit ?? (earning.amount * (refundedBefore + refundAmount)) / purchase - (earning.cashbackRefunded ?? 0n);
-      if (due > remaining) throw new ApiError(422, 'deduction_exceeds_earning', `cashback_to_deduct exceeds the cashback left on that earning (${fmt(remaining, card)})`);
+      if (due > remaining) throw fail('deduction_exceeds_earning', `cashback_to_deduct exceeds the cashback left on that earning (${fmt(remaining, card)})`);
     } else {
       const { refundable } = await cardTxRepo.summary(card.id, member.id);
       if (explicit !== undefined && explicit > refundable) {
-        throw new ApiError(422, 'deduction_exceeds_earnings', `cashback_to_deduct exceeds the cashback earned and not yet refunded (${fmt(refundable, card)})`);
+        throw fail('deduction_exceeds_earnings', `cashback_to_deduct exceeds the cashback earned and not yet refunded (${fmt(refundable, card)})`);
       }
       due = explicit ?? percentOf(refundAmount, card.cashbackPercentage);
       if (due > refundable) due = refundable;
@@ -368,7 +368,7 @@ export async function refund(caller: AppCaller, input: RefundInput) {
     } catch (err) {
       // The balance or the earning moved under us (a concurrent redeem or refund): recompute.
       const raced = err instanceof InsufficientFundsError || (err instanceof ConditionFailedError && !(err instanceof CardReferenceExistsError));
-      if (!raced || attempt >= MAX_ATTEMPTS) throw err instanceof ConditionFailedError ? conflict('the balance changed concurrently, retry') : err;
+      if (!raced || attempt >= MAX_ATTEMPTS) throw err instanceof ConditionFailedError ? fail('balance_changed', 'the balance changed concurrently, retry') : err;
     }
   }
 }

@@ -3,7 +3,7 @@
  * JSON numbers with the currency's decimals at the edge ("12.50", "1.250" for TND).
  * Cashback is floored to the minor unit (the platform's one rounding rule).
  */
-import { exactNumber } from '../http/json.js';
+import { exactNumber } from '../json.js';
 import { AmountFormatError, formatFixed, numberToDecimalText, parseFraction, parseUnits } from '../ledger/money.js';
 
 /** Currencies whose minor unit is not 1/100. */

@@ -7,10 +7,10 @@ import { randomInt } from 'node:crypto';
 import { cardsConfig } from '../config/index.js';
 import { AlreadyExistsError } from '../db/errors.js';
 import { otpRepo } from '../db/repositories/cards.js';
-import { ApiError } from '../http/errors.js';
 import { publish } from '../queue/publisher.js';
 import { getSmsSender } from '../sms/index.js';
 import { issueMemberToken, otpHash, type AppCaller } from './auth.js';
+import { fail } from './failures.js';
 import { requireCard, requireMember } from './index.js';
 import { equalsConstantTime } from '../security/secrets.js';
 
@@ -32,7 +32,7 @@ export async function requestOtp(caller: AppCaller, input: Contact) {
     await otpRepo.put(caller.appId, member.id, { codeHash: otpHash(caller.appId, member.id, code), channel, tries: 0, createdAt: now.toISOString(), expiresAt }, Number(cfg.OTP_MIN_INTERVAL_SECONDS) * 1000);
   } catch (err) {
     if (err instanceof AlreadyExistsError) {
-      throw new ApiError(429, 'otp_rate_limited', `a code was sent less than ${cfg.OTP_MIN_INTERVAL_SECONDS} seconds ago: wait before asking again`);
+      throw fail('otp_rate_limited', `a code was sent less than ${cfg.OTP_MIN_INTERVAL_SECONDS} seconds ago: wait before asking again`);
     }
     throw err;
   }
@@ -49,13 +49,13 @@ export async function verifyOtp(caller: AppCaller, input: Contact & { code: stri
   const cfg = cardsConfig();
   const max = Number(cfg.OTP_MAX_TRIES);
   const otp = await otpRepo.takeTry(caller.appId, member.id, max, new Date().toISOString());
-  if (!otp) throw new ApiError(401, 'otp_invalid', 'no valid code for this member (expired, used, or too many tries): request a new one');
+  if (!otp) throw fail('otp_invalid', 'no valid code for this member (expired, used, or too many tries): request a new one');
   const hash = otpHash(caller.appId, member.id, input.code);
   if (!equalsConstantTime(hash, otp.codeHash)) {
     const left = max - otp.tries - 1;
-    throw new ApiError(401, 'otp_invalid', left > 0 ? `wrong code (${left} tries left)` : 'wrong code; no tries left: request a new one', { tries_left: left });
+    throw fail('otp_invalid', left > 0 ? `wrong code (${left} tries left)` : 'wrong code; no tries left: request a new one', { tries_left: left });
   }
-  if (!(await otpRepo.consume(caller.appId, member.id, hash))) throw new ApiError(401, 'otp_invalid', 'this code was already used: request a new one');
+  if (!(await otpRepo.consume(caller.appId, member.id, hash))) throw fail('otp_invalid', 'this code was already used: request a new one');
   const { token, expiresAt } = issueMemberToken(caller.appId, member.id);
   return { member_token: token, member_id: member.id, expires_at: expiresAt };
 }

@@ -1,6 +1,16 @@
 /** Requests and responses of the cashback cards API, also the source of their OpenAPI schemas. */
 import * as z from 'zod/mini';
 
+/**
+ * Top-level schemas are built in `schema(() => ...)` so that a bundle keeps only those it uses. esbuild takes
+ * zod's factories and `.check()` for side effects (it honours no-side-effects annotations within a module
+ * only, evanw/esbuild#4369): a bare top-level schema is in every bundle that imports the module.
+ */
+/* @__NO_SIDE_EFFECTS__ */
+function schema<T>(build: () => T): T {
+  return build();
+}
+
 const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]{2,}$/;
 const PHONE = /^\+?[0-9]{6,15}$/;
 const DECIMAL = /^\d{1,15}(\.\d{1,6})?$/;
@@ -31,30 +41,30 @@ const text = (field: string, max: number, description: string) =>
     .check(z.trim(), z.minLength(1, `${field} must not be empty`), z.maxLength(max, `${field} must be at most ${max} characters`))
     .register(z.globalRegistry, { description });
 
-const email = z
+const email = schema(() => z
   .string({ error: required('email', 'a string') })
   .check(z.trim(), z.toLowerCase(), z.maxLength(254, 'email must be at most 254 characters'), z.regex(EMAIL, 'email must be a valid email address'))
-  .register(z.globalRegistry, { description: 'Member email (alternative to member_id).' });
+  .register(z.globalRegistry, { description: 'Member email (alternative to member_id).' }));
 
-const phone = z
+const phone = schema(() => z
   .string({ error: required('phone', 'a string') })
   .check(z.trim(), z.regex(PHONE, 'phone must be 6-15 digits, optionally starting with +'))
-  .register(z.globalRegistry, { description: 'Member phone, international digits (alternative to member_id).' });
+  .register(z.globalRegistry, { description: 'Member phone, international digits (alternative to member_id).' }));
 
-const reference = z.optional(text('reference', 128, 'Your transaction reference: repeating it returns the first transaction instead of a second one.'));
+const reference = schema(() => z.optional(text('reference', 128, 'Your transaction reference: repeating it returns the first transaction instead of a second one.')));
 
-const memberSelector = {
+const memberSelector = schema(() => ({
   member_id: z.optional(id('member_id', 'Member ID.')),
   email: z.optional(email),
   phone: z.optional(phone),
-};
+}));
 
-const oneMember = z.refine<{ member_id?: number; email?: string; phone?: string }>(
+const oneMember = schema(() => z.refine<{ member_id?: number; email?: string; phone?: string }>(
   (v) => v.member_id !== undefined || v.email !== undefined || v.phone !== undefined,
   { message: 'one of member_id, email or phone is required', path: ['member_id'] },
-);
+));
 
-export const earnSchema = z
+export const earnSchema = schema(() => z
   .object({
     card_id: id('card_id', 'The cashback card ID.'),
     ...memberSelector,
@@ -63,19 +73,19 @@ export const earnSchema = z
     reference,
     metadata: z.optional(z.record(z.string(), z.unknown(), { error: 'metadata must be an object' })),
   })
-  .check(oneMember);
+  .check(oneMember));
 
-export const redeemSchema = z.object({
+export const redeemSchema = schema(() => z.object({
   card_id: id('card_id', 'Cashback card ID.'),
   amount: amount('amount', 'Amount to redeem, in the card currency.'),
   pin: z.optional(z.string({ error: 'pin must be a string' }).check(z.regex(/^\d{4,8}$/, 'pin must be 4 to 8 digits'))),
   reference,
-});
+}));
 
-export const balanceQuerySchema = z.object({
+export const balanceQuerySchema = schema(() => z.object({
   card_id: id('card_id', 'Cashback card ID.'),
   member_id: id('member_id', 'Member ID.'),
-});
+}));
 
 const boundedInt = (field: string, min: number, max: number, fallback: number) =>
   z
@@ -86,13 +96,13 @@ const boundedInt = (field: string, min: number, max: number, fallback: number) =
     .check(z.refine((v) => Number.isInteger(v) && v >= min && v <= max, `${field} must be an integer from ${min} to ${max}`))
     .register(z.globalRegistry, { description: `${min}-${max}, default ${fallback}`, type: 'integer' }) as unknown as z.ZodMiniType<number, string | undefined>;
 
-export const historyQuerySchema = z.object({
+export const historyQuerySchema = schema(() => z.object({
   ...balanceQuerySchema.shape,
   limit: boundedInt('limit', 1, 100, 20),
   offset: boundedInt('offset', 0, 100_000, 0),
-});
+}));
 
-export const refundSchema = z
+export const refundSchema = schema(() => z
   .object({
     card_id: id('card_id', 'Cashback card ID.'),
     ...memberSelector,
@@ -102,23 +112,23 @@ export const refundSchema = z
     original_reference: z.optional(text('original_reference', 128, 'The reference of the earning being refunded (alternative to transaction_id).')),
     reference,
   })
-  .check(oneMember);
+  .check(oneMember));
 
-const contact = z
+const contact = schema(() => z
   .object({ card_id: id('card_id', 'Card the member uses.'), email: z.optional(email), phone: z.optional(phone) })
-  .check(z.refine((v) => (v.email === undefined) !== (v.phone === undefined), { message: 'exactly one of email or phone is required', path: ['email'] }));
+  .check(z.refine((v) => (v.email === undefined) !== (v.phone === undefined), { message: 'exactly one of email or phone is required', path: ['email'] })));
 
 export const otpRequestSchema = contact;
 
-export const otpVerifySchema = z
+export const otpVerifySchema = schema(() => z
   .object({ ...contact.shape, code: z.string({ error: required('code', 'a string') }).check(z.regex(/^\d{6}$/, 'code must be the 6 digits received')) })
-  .check(z.refine((v) => (v.email === undefined) !== (v.phone === undefined), { message: 'exactly one of email or phone is required', path: ['email'] }));
+  .check(z.refine((v) => (v.email === undefined) !== (v.phone === undefined), { message: 'exactly one of email or phone is required', path: ['email'] })));
 
-export const setPinSchema = z.object({
+export const setPinSchema = schema(() => z.object({
   pin: z.string({ error: required('pin', 'a string') }).check(z.regex(/^\d{4,8}$/, 'pin must be 4 to 8 digits')),
-});
+}));
 
-export const cardPathSchema = z.object({ id: id('id', 'Card ID.') });
+export const cardPathSchema = schema(() => z.object({ id: id('id', 'Card ID.') }));
 
 export type EarnInput = z.infer<typeof earnSchema>;
 export type RedeemInput = z.infer<typeof redeemSchema>;
@@ -127,7 +137,7 @@ export type HistoryQuery = z.infer<typeof historyQuerySchema>;
 
 // Responses (documentation only: handlers build them from exact values).
 const ok = <T extends z.ZodMiniType>(data: T) => z.object({ success: z.literal(true), data });
-const num = z.number();
+const num = schema(() => z.number());
 
 /** The error statuses every cards route can answer, with the route's own. */
 export const cardErrors = (extra: Record<number, string> = {}) => ({
@@ -138,7 +148,7 @@ export const cardErrors = (extra: Record<number, string> = {}) => ({
   ...extra,
 });
 
-export const earnResponseSchema = ok(
+export const earnResponseSchema = schema(() => ok(
   z.object({
     transaction_id: z.nullable(z.int()),
     purchase_amount: num,
@@ -151,17 +161,17 @@ export const earnResponseSchema = ok(
     reference: z.nullable(z.string()),
     cashback_skipped_reason: z.optional(z.string()),
   }),
-);
+));
 
-export const redeemResponseSchema = ok(
+export const redeemResponseSchema = schema(() => ok(
   z.object({ transaction_id: z.int(), amount_redeemed: num, new_balance: num, member_id: z.int(), card_id: z.int(), redeemed_at: z.string(), reference: z.nullable(z.string()) }),
-);
+));
 
-export const balanceResponseSchema = ok(
+export const balanceResponseSchema = schema(() => ok(
   z.object({ card_id: z.int(), member_id: z.int(), cashback_balance: num, cashback_percentage: num, reward_system: z.literal('cashback'), currency: z.string(), queried_at: z.string() }),
-);
+));
 
-export const historyResponseSchema = ok(
+export const historyResponseSchema = schema(() => ok(
   z.object({
     card_id: z.int(),
     member_id: z.int(),
@@ -170,9 +180,9 @@ export const historyResponseSchema = ok(
     ),
     pagination: z.object({ limit: z.int(), offset: z.int(), total: z.int(), has_more: z.boolean() }),
   }),
-);
+));
 
-export const refundResponseSchema = ok(
+export const refundResponseSchema = schema(() => ok(
   z.object({
     transaction_id: z.int(),
     cashback_deducted: num,
@@ -186,9 +196,9 @@ export const refundResponseSchema = ok(
     balance_warning: z.nullable(z.string()),
     refunded_at: z.string(),
   }),
-);
+));
 
-const cardSchema = z.object({
+const cardSchema = schema(() => z.object({
   id: z.int(),
   unique_identifier: z.string(),
   name: z.string(),
@@ -202,10 +212,10 @@ const cardSchema = z.object({
     allows_pin_redemption: z.boolean(),
     pin_required: z.boolean(),
   }),
-});
+}));
 
-export const cardsResponseSchema = ok(z.object({ cards: z.array(cardSchema), total: z.int() }));
-export const cardResponseSchema = ok(cardSchema);
-export const otpRequestResponseSchema = ok(z.object({ sent: z.literal(true), channel: z.enum(['email', 'phone']), expires_at: z.string() }));
-export const otpVerifyResponseSchema = ok(z.object({ member_token: z.string(), member_id: z.int(), expires_at: z.string() }));
-export const setPinResponseSchema = ok(z.object({ member_id: z.int(), pin_set: z.literal(true) }));
+export const cardsResponseSchema = schema(() => ok(z.object({ cards: z.array(cardSchema), total: z.int() })));
+export const cardResponseSchema = schema(() => ok(cardSchema));
+export const otpRequestResponseSchema = schema(() => ok(z.object({ sent: z.literal(true), channel: z.enum(['email', 'phone']), expires_at: z.string() })));
+export const otpVerifyResponseSchema = schema(() => ok(z.object({ member_token: z.string(), member_id: z.int(), expires_at: z.string() })));
+export const setPinResponseSchema = schema(() => ok(z.object({ member_id: z.int(), pin_set: z.literal(true) })));

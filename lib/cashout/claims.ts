@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { cashoutConfig } from '../config/index.js';
 import { ClaimIdExistsError, ClaimStateError, claimsRepo, type Claim, type CashoutProvider } from '../db/repositories/cashout.js';
-import { ApiError, notFound } from '../http/errors.js';
+import { fail } from './failures.js';
 import { seal } from '../security/card-vault.js';
 import type { ClaimSubmitInput } from './schema.js';
 
@@ -23,16 +23,18 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export async function getClaim(uuid: string): Promise<Claim> {
   const claim = UUID.test(uuid) ? await claimsRepo.get(uuid) : undefined;
-  if (!claim) throw new ApiError(404, 'claim_not_found', 'no such cash-out claim');
+  if (!claim) throw fail('claim_not_found', 'no such cash-out claim');
   return claim;
 }
 
-export async function generateClaim(provider: CashoutProvider, input: { amount: number | string; id: string }): Promise<{ result: string; uuid: string; created: boolean }> {
+/** A claim for `name`'s customer; the key's provider must be `name`. */
+export async function generateClaim(provider: CashoutProvider, name: string, input: { amount: number | string; id: string }): Promise<{ result: string; uuid: string; created: boolean }> {
+  if (name !== provider.name) throw fail('other_provider', `this API key belongs to ${provider.name}, not ${name}`);
   const amount = Number(input.amount);
   const existing = await claimsRepo.byProviderId(provider.name, input.id);
   const answer = (uuid: string, created: boolean) => ({ result: uuid, uuid, created });
   const same = (found: { uuid: string; amount: number }) => {
-    if (found.amount !== amount) throw new ApiError(409, 'id_conflict', `id ${input.id} was already used for a claim of ${found.amount}`);
+    if (found.amount !== amount) throw fail('id_conflict', `id ${input.id} was already used for a claim of ${found.amount}`);
     return answer(found.uuid, false);
   };
   if (existing) return same(existing);
@@ -61,8 +63,8 @@ export async function generateClaim(provider: CashoutProvider, input: { amount: 
 export async function submitClaim(uuid: string, input: ClaimSubmitInput): Promise<Claim> {
   const claim = await getClaim(uuid);
   const now = new Date();
-  if (isClaimExpired(claim, now)) throw new ApiError(410, 'claim_expired', 'this cash-out claim has expired');
-  if (claim.status !== 'PENDING') throw new ApiError(409, 'duplicate_claim', 'this cash-out claim was already submitted');
+  if (isClaimExpired(claim, now)) throw fail('claim_expired', 'this cash-out claim has expired');
+  if (claim.status !== 'PENDING') throw fail('duplicate_claim', 'this cash-out claim was already submitted');
   let submitted: Claim;
   try {
     submitted = await claimsRepo.transition(
@@ -77,7 +79,7 @@ export async function submitClaim(uuid: string, input: ClaimSubmitInput): Promis
       { expression: 'claimExpiresAt > :now', values: { ':now': now.toISOString() } },
     );
   } catch (err) {
-    if (err instanceof ClaimStateError) throw new ApiError(409, 'duplicate_claim', 'this cash-out claim was already submitted');
+    if (err instanceof ClaimStateError) throw fail('duplicate_claim', 'this cash-out claim was already submitted');
     throw err;
   }
   // No queue call here: the table stream's outbox (lib/outbox) queues the payment of a SUBMITTED claim.

@@ -1,5 +1,5 @@
 /** The hosted claim page: provider, amount, a card form, then live progress until paid or failed. */
-import { escapeHtml, page } from '../http/html.js';
+import { escapeHtml, page } from '../html.js';
 import type { Claim } from '../db/repositories/cashout.js';
 import { publicStatus } from './claims.js';
 

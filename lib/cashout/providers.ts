@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { coreConfig } from '../config/index.js';
 import { cashoutProvidersRepo, ProviderExistsError, type CashoutProvider } from '../db/repositories/cashout.js';
-import { ApiError } from '../http/errors.js';
+import { fail } from './failures.js';
 import { open, seal } from '../security/card-vault.js';
 import { hashSecret, secretMatchesHash } from '../security/secrets.js';
 import type { ProfileInput, RegisterInput } from './schema.js';
@@ -28,13 +28,13 @@ export function checkEndpoint(endpoint: string): string {
   try {
     url = new URL(endpoint);
   } catch {
-    throw new ApiError(400, 'invalid_endpoint', 'endpoint must be an absolute URL');
+    throw fail('invalid_endpoint', 'endpoint must be an absolute URL');
   }
   const local = coreConfig().STAGE === 'local' && LOOPBACK.has(url.hostname);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) {
-    throw new ApiError(400, 'invalid_endpoint', 'endpoint must be an https URL (http is accepted only for loopback in the local stage)');
+    throw fail('invalid_endpoint', 'endpoint must be an https URL (http is accepted only for loopback in the local stage)');
   }
-  if (url.username || url.password) throw new ApiError(400, 'invalid_endpoint', 'endpoint must not contain credentials');
+  if (url.username || url.password) throw fail('invalid_endpoint', 'endpoint must not contain credentials');
   return url.toString();
 }
 
@@ -60,21 +60,19 @@ export async function registerProvider(input: RegisterInput): Promise<{ result: 
       updatedAt: now,
     });
   } catch (err) {
-    if (err instanceof ProviderExistsError) throw new ApiError(409, 'item_exists', `a cash-out provider named ${input.name} already exists`);
+    if (err instanceof ProviderExistsError) throw fail('provider_exists', `a cash-out provider named ${input.name} already exists`);
     throw err;
   }
   return { result: 'ok', api_key: apiKey, webhook_secret: webhookSecret };
 }
 
-/** The provider of `Authorization: Bearer co_<keyId>_<secret>`; 401 otherwise. */
-export async function authenticateProvider(headers: Record<string, string | undefined>): Promise<CashoutProvider> {
-  const auth = Object.entries(headers).find(([k]) => k.toLowerCase() === 'authorization')?.[1] ?? '';
-  const apiKey = /^Bearer\s+(\S+)$/i.exec(auth.trim())?.[1];
+/** The provider of the API key `co_<keyId>_<secret>` (sent as a Bearer token). */
+export async function authenticateProvider(apiKey: string | undefined): Promise<CashoutProvider> {
   const keyId = apiKey && /^co_([A-Za-z0-9]{12})_[A-Za-z0-9_-]{20,}$/.exec(apiKey)?.[1];
-  if (!apiKey || !keyId) throw new ApiError(401, 'unauthorized', 'send Authorization: Bearer <api_key> (the key issued at registration)');
+  if (!apiKey || !keyId) throw fail('api_key_required', 'send Authorization: Bearer <api_key> (the key issued at registration)');
   const name = await cashoutProvidersRepo.nameByKeyId(keyId);
   const provider = name ? await cashoutProvidersRepo.get(name) : undefined;
-  if (!provider || provider.apiKeyId !== keyId || !secretMatchesHash(apiKey, provider.apiKeyHash)) throw new ApiError(401, 'unauthorized', 'invalid API key');
+  if (!provider || provider.apiKeyId !== keyId || !secretMatchesHash(apiKey, provider.apiKeyHash)) throw fail('invalid_api_key', 'invalid API key');
   return provider;
 }
 

@@ -9,7 +9,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { cashoutProvidersRepo, webhooksRepo, type Claim, type WebhookDelivery, type WebhookStatus } from '../db/repositories/cashout.js';
-import { ApiError } from '../http/errors.js';
+import { fail } from './failures.js';
 import { log } from '../log/index.js';
 import { publish } from '../queue/publisher.js';
 import { equalsConstantTime } from '../security/secrets.js';
@@ -122,7 +122,7 @@ export async function listWebhooks(provider: string, limit = 50) {
 /** Sends a delivery again now (same id and body), whatever its status. */
 export async function replayWebhook(provider: string, id: string): Promise<{ result: 'ok'; id: string }> {
   const d = await webhooksRepo.get(id);
-  if (!d || d.provider !== provider) throw new ApiError(404, 'webhook_not_found', 'no such webhook delivery');
+  if (!d || d.provider !== provider) throw fail('webhook_not_found', 'no such webhook delivery');
   await webhooksRepo.reopen(id, new Date().toISOString());
   await publish('webhookDeliveries', { type: 'webhook-delivery', id });
   return { result: 'ok', id };

@@ -6,7 +6,7 @@ import { ttlCache } from '../cache.js';
 import { Erc20Reader } from '../chain/erc20.js';
 import { accountIds } from '../db/keys.js';
 import { getBalance } from '../ledger/index.js';
-import { coinsConfig, identityConfig } from '../config/index.js';
+import { coinsConfig } from '../config/index.js';
 import { coinTransfersRepo, participantsRepo, userAddressesRepo, type CoinTransfer } from '../db/repositories/users.js';
 import { InsufficientFundsError } from '../db/errors.js';
 import { payoutsRepo } from '../db/repositories/payouts.js';
@@ -14,8 +14,7 @@ import { transactWrite } from '../db/transact.js';
 import { entryItems } from '../ledger/index.js';
 import { randomUUID } from 'node:crypto';
 import { depositAddress } from './deposits.js';
-import { ApiError } from '../http/errors.js';
-import { TicketError, verifyTicket, type TicketClaims } from '../identity/tickets.js';
+import { fail } from './failures.js';
 import type {
   AddAddressInput,
   AddressList,
@@ -31,27 +30,11 @@ import type {
   TransferView,
 } from './schema.js';
 
-export function requireTicket(headers: Record<string, string | undefined>): TicketClaims {
-  const ticket = Object.entries(headers).find(([k]) => k.toLowerCase() === 'authenticateit_identity_ticket')?.[1];
-  if (!ticket) throw new ApiError(401, 'no_ticket', 'authenticateit_identity_ticket header is required');
-  try {
-    return verifyTicket(identityConfig().IDENTITY_PUBLIC_KEY, ticket.trim());
-  } catch (err) {
-    if (err instanceof TicketError) throw new ApiError(401, 'bad_ticket', `invalid identity ticket: ${err.message}`);
-    throw err;
-  }
-}
-
-export function requireParticipant(claims: TicketClaims): string {
-  if (!claims.participant) throw new ApiError(403, 'no_participant', 'this ticket is not for a participant');
-  return claims.participant;
-}
-
 /** Adds an address, or updates its description; at most 20 per user. */
 export async function addAddress(user: string, input: AddAddressInput): Promise<AddressList> {
   const { address, description } = input;
   const list = await userAddressesRepo.list(user);
-  if (list.length >= 20 && !list.some((a) => a.address === address)) throw new ApiError(422, 'too_many_addresses', 'a user can register at most 20 addresses');
+  if (list.length >= 20 && !list.some((a) => a.address === address)) throw fail('too_many_addresses', 'a user can register at most 20 addresses');
   await userAddressesRepo.put(user, { address, description: description ?? '', ts: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') });
   return { list: await userAddressesRepo.list(user) };
 }
@@ -77,7 +60,7 @@ export async function setParticipantEthereum(participant: string, input: Partici
   const { address } = input;
   const inFlight = user ? await transfersInFlight(user) : 0;
   if (inFlight > 0) {
-    throw new ApiError(409, 'transfers_in_flight', `the Ethereum account cannot change while ${inFlight} transfer(s) are pending or settling: wait until they finish`, { in_flight: inFlight });
+    throw fail('transfers_in_flight', `the Ethereum account cannot change while ${inFlight} transfer(s) are pending or settling: wait until they finish`, { in_flight: inFlight });
   }
   await participantsRepo.setAddress(participant, address, new Date().toISOString());
   return { address };
@@ -96,7 +79,7 @@ export async function coinsBalance(user: string): Promise<CoinsBalance> {
     const balances = await Promise.all(addresses.map((a) => chainBalances.get(a.address, () => reader!.balanceOf(a.address))));
     onChain = balances.reduce<bigint>((sum, b) => sum + (b ?? 0n), 0n);
   } catch {
-    throw new ApiError(503, 'chain_unavailable', 'on-chain balances cannot be read right now, retry shortly');
+    throw fail('chain_unavailable', 'on-chain balances cannot be read right now, retry shortly');
   }
   return {
     account_coins: account.toString(),
@@ -124,7 +107,7 @@ export async function requestTransfer(user: string, input: TransferInput): Promi
   const cfg = coinsConfig();
   // The bounds are configuration, and the answer names them (error_data).
   if (fee < BigInt(cfg.COINS_FEE_MIN) || fee > BigInt(cfg.COINS_FEE_MAX)) {
-    throw new ApiError(400, 'bad_fee', `fee must be between ${cfg.COINS_FEE_MIN} and ${cfg.COINS_FEE_MAX}`, { min: cfg.COINS_FEE_MIN, max: cfg.COINS_FEE_MAX });
+    throw fail('bad_fee', `fee must be between ${cfg.COINS_FEE_MIN} and ${cfg.COINS_FEE_MAX}`, { min: cfg.COINS_FEE_MIN, max: cfg.COINS_FEE_MAX });
   }
   const t: CoinTransfer = { uuid: randomUUID(), user, address, coins, fee, status: 'pending', hash: null, ts: new Date().toISOString() };
   try {
@@ -141,7 +124,7 @@ export async function requestTransfer(user: string, input: TransferInput): Promi
     ]);
   } catch (err) {
     if (err instanceof InsufficientFundsError) {
-      throw new ApiError(422, 'insufficient_coins', 'account_coins cannot cover coins + fee', { account_coins: (await getBalance(accountIds.userCoins(user))).toString() });
+      throw fail('insufficient_coins', 'account_coins cannot cover coins + fee', { account_coins: (await getBalance(accountIds.userCoins(user))).toString() });
     }
     throw err;
   }

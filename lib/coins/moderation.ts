@@ -12,8 +12,8 @@ import { accountIds } from '../db/keys.js';
 import { payoutsRepo, type Payout } from '../db/repositories/payouts.js';
 import { coinTransferDecisions, TransferDecidedError, type CoinTransfer } from '../db/repositories/users.js';
 import { transactWrite } from '../db/transact.js';
-import { ApiError } from '../http/errors.js';
-import { escapeHtml, page } from '../http/html.js';
+import { escapeHtml, page } from '../html.js';
+import { fail } from './failures.js';
 import { entryItems } from '../ledger/index.js';
 import { formatUnits, TOKEN_DECIMALS } from '../ledger/money.js';
 import { equalsConstantTime, hmacBase64Url, sha256Base64 } from '../security/secrets.js';
@@ -35,9 +35,9 @@ export function moderationCode(transferUuid: string, moderator: string, now = Da
 
 export function readCode(code: string, now = Date.now()): { transferUuid: string; moderator: string } {
   const [payload, signature, extra] = code.split('.');
-  if (!payload || !signature || extra !== undefined || !equalsConstantTime(signature, sign(payload))) throw new ApiError(404, 'bad_link', 'this approval link is not valid');
+  if (!payload || !signature || extra !== undefined || !equalsConstantTime(signature, sign(payload))) throw fail('bad_link', 'this approval link is not valid');
   const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as LinkClaims;
-  if (claims.e * 1000 <= now) throw new ApiError(410, 'link_expired', 'this approval link has expired');
+  if (claims.e * 1000 <= now) throw fail('link_expired', 'this approval link has expired');
   return { transferUuid: claims.t, moderator: claims.m };
 }
 
@@ -73,7 +73,7 @@ export function moderationMails(t: CoinTransfer): { to: string; subject: string;
 async function transferFor(code: string) {
   const { transferUuid, moderator } = readCode(code);
   const t = await coinTransferDecisions.get(transferUuid);
-  if (!t) throw new ApiError(404, 'bad_link', 'this approval link is not valid');
+  if (!t) throw fail('bad_link', 'this approval link is not valid');
   return { t, moderator };
 }
 

@@ -6,6 +6,16 @@
 import { getAddress } from 'ethers';
 import * as z from 'zod/mini';
 
+/**
+ * Top-level schemas are built in `schema(() => ...)` so that a bundle keeps only those it uses. esbuild takes
+ * zod's factories and `.check()` for side effects (it honours no-side-effects annotations within a module
+ * only, evanw/esbuild#4369): a bare top-level schema is in every bundle that imports the module.
+ */
+/* @__NO_SIDE_EFFECTS__ */
+function schema<T>(build: () => T): T {
+  return build();
+}
+
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 const COINS = /^[0-9]{1,40}$/;
 
@@ -63,7 +73,7 @@ const coinsAmount = (field: string, description: string) => {
 
 // --- Requests ----------------------------------------------------------------------------------------
 
-export const addAddressSchema = z.object({
+export const addAddressSchema = schema(() => z.object({
   address: ethAddress({ description: 'The address to add, or whose description to update (0x + 40 hex digits; mixed case must be EIP-55 checksummed).' }),
   description: z.optional(
     z
@@ -71,12 +81,12 @@ export const addAddressSchema = z.object({
       .check(z.maxLength(200, 'description must be a string of at most 200 characters'))
       .register(z.globalRegistry, { description: 'Your label for the address (at most 200 characters).' }),
   ),
-});
+}));
 
 const LIST = 'list must be a non-empty array of Ethereum addresses';
 
 /** Up to 100 addresses; a bad one is named by its index (`list[2] must be ...`). */
-export const removeAddressesSchema = z.object({
+export const removeAddressesSchema = schema(() => z.object({
   list: z.pipe(
     z
       .array(z.unknown().register(z.globalRegistry, { type: 'string', pattern: ADDRESS.source, description: 'An Ethereum address.' }), { error: LIST })
@@ -93,24 +103,24 @@ export const removeAddressesSchema = z.object({
       return items.map((a) => getAddress(a as string));
     }),
   ),
-});
+}));
 
-export const participantEthereumSchema = z.object({
+export const participantEthereumSchema = schema(() => z.object({
   address: z.nullable(
     ethAddress({
       requiredMessage: 'address is required (an Ethereum address, or null to clear it)',
       description: "The participant's Ethereum account (0x + 40 hex digits; mixed case must be EIP-55 checksummed), or null to clear it.",
     }),
   ),
-});
+}));
 
-export const transferSchema = z
+export const transferSchema = schema(() => z
   .object({
     address: ethAddress({ description: 'Where the coins go (0x + 40 hex digits; mixed case must be EIP-55 checksummed).' }),
     coins: coinsAmount('coins', "Coins to transfer, more than 0: a decimal string of the token's smallest unit."),
     fee: coinsAmount('fee', "The fee the user pays, within the bounds the balance answers (coins_fee): a decimal string of the token's smallest unit."),
   })
-  .check(z.refine((t) => t.coins > 0n, { message: 'coins must be more than 0', path: ['coins'] }));
+  .check(z.refine((t) => t.coins > 0n, { message: 'coins must be more than 0', path: ['coins'] })));
 
 export type AddAddressInput = z.output<typeof addAddressSchema>;
 export type RemoveAddressesInput = z.output<typeof removeAddressesSchema>;
@@ -118,70 +128,70 @@ export type ParticipantEthereumInput = z.output<typeof participantEthereumSchema
 export type TransferInput = z.output<typeof transferSchema>;
 
 /** The moderator link's path: the signed code and the decision the link was mailed for. */
-export const decisionPathSchema = z.object({
+export const decisionPathSchema = schema(() => z.object({
   code: z
     .string({ error: 'code must be a moderation link code' })
     .check(z.minLength(1, 'code must be a moderation link code'), z.maxLength(1024, 'code must be a moderation link code'))
     .register(z.globalRegistry, { description: 'The signed, expiring code of the moderator link.' }),
   decision: z.enum(['approve', 'reject'], { error: 'decision must be approve or reject' }),
-});
+}));
 
 // --- Responses (documentation only: handlers build them) ---------------------------------------------
 
-const checksummedAddress = z.string().check(z.regex(ADDRESS)).register(z.globalRegistry, { description: 'An Ethereum address, EIP-55 checksummed.' });
-const wei = z.string().check(z.regex(COINS)).register(z.globalRegistry, { description: "A decimal string of the token's smallest unit (18 decimals)." });
-const seconds = z.string().register(z.globalRegistry, { description: 'ISO 8601 UTC time, whole seconds.' });
+const checksummedAddress = schema(() => z.string().check(z.regex(ADDRESS)).register(z.globalRegistry, { description: 'An Ethereum address, EIP-55 checksummed.' }));
+const wei = schema(() => z.string().check(z.regex(COINS)).register(z.globalRegistry, { description: "A decimal string of the token's smallest unit (18 decimals)." }));
+const seconds = schema(() => z.string().register(z.globalRegistry, { description: 'ISO 8601 UTC time, whole seconds.' }));
 
-export const addressListSchema = z.object({
+export const addressListSchema = schema(() => z.object({
   list: z.array(z.object({ address: checksummedAddress, description: z.string(), ts: seconds })),
-});
+}));
 
-export const balanceSchema = z.object({
+export const balanceSchema = schema(() => z.object({
   account_coins: wei,
   balance_coins: wei,
   coins_fee: z.object({ max: wei, min: wei }),
   total_coins: wei,
-});
+}));
 
-const transferFields = {
+const transferFields = schema(() => ({
   address: checksummedAddress,
   coins: wei,
   fee: wei,
   id: z.string().register(z.globalRegistry, { description: 'urn:authenticateit:transaction_request:<uuid>' }),
   ts: seconds,
-};
+}));
 
 /** A transfer request: `pending` until decided, and an approved one until its chain payout settles. */
-export const transferViewSchema = z.object({
+export const transferViewSchema = schema(() => z.object({
   ...transferFields,
   hash: z.nullable(z.string()),
   status: z.enum(['pending', 'rejected', 'success', 'failure']),
-});
+}));
 
 /** What a new request answers. */
-export const transferRequestedSchema = z.object({ ...transferFields, hash: z.null(), status: z.literal('pending') });
+export const transferRequestedSchema = schema(() => z.object({ ...transferFields, hash: z.null(), status: z.literal('pending') }));
 
-export const depositViewSchema = z.object({
+export const depositViewSchema = schema(() => z.object({
   coins: wei,
   hash: z.string(),
   id: z.string().register(z.globalRegistry, { description: 'deposit:<transaction hash>:<log index>' }),
   status: z.literal('success'),
   ts: seconds,
   type: z.literal('deposit'),
-});
+}));
 
-export const transferHistorySchema = z.object({ history: z.array(z.union([transferViewSchema, depositViewSchema])) });
+export const transferHistorySchema = schema(() => z.object({ history: z.array(z.union([transferViewSchema, depositViewSchema])) }));
 
-export const participantAccountSchema = z.object({ address: z.nullable(checksummedAddress) });
+export const participantAccountSchema = schema(() => z.object({ address: z.nullable(checksummedAddress) }));
 
-export const depositAddressSchema = z.object({ address: checksummedAddress });
+export const depositAddressSchema = schema(() => z.object({ address: checksummedAddress }));
 
-export const participantDepositSchema = z.object({
+export const participantDepositSchema = schema(() => z.object({
   address: checksummedAddress,
   unlimited_coins: z.literal(false),
   coins: wei,
   fee: z.null(),
-});
+}));
 
 export type AddressList = z.output<typeof addressListSchema>;
 export type CoinsBalance = z.output<typeof balanceSchema>;

@@ -1,11 +1,14 @@
 /**
  * OpenAPI 3.1 built from the route contracts: the same zod schemas the wrapper validates with, the auth
- * schemes the wrapper runs, the families' error envelopes. `npm run openapi` writes it to
- * docs/openapi.json, which the docs functions serve (a test fails when the file and the contracts differ).
+ * schemes the wrapper runs, the families' error envelopes (./error-schemas.ts). `npm run openapi` writes it
+ * to docs/openapi.json, which the docs functions serve (a test fails when the file and the contracts differ).
+ * It reads the contracts' docs-only fields, which Lambda bundles do not carry (resources/esbuild-plugins.cjs):
+ * it runs at build time, never in a Lambda.
  */
 import * as z from 'zod/mini';
 import type { ApiFamily } from '../http/handler.js';
 import type { RouteContract } from '../http/route.js';
+import { errorSchemaOf } from './error-schemas.js';
 
 export interface DocumentedRoute {
   /** The function's name, used as the operationId. */
@@ -111,7 +114,7 @@ export function openApiDocument(routes: DocumentedRoute[], serverUrl = '/') {
   for (const d of [...routes].sort((a, b) => a.route.path.localeCompare(b.route.path) || a.route.method.localeCompare(b.route.method))) {
     (paths[d.route.path] ??= {})[d.route.method.toLowerCase()] = operation(d);
     Object.assign(securitySchemes, d.route.auth.securitySchemes);
-    errorSchemas[errorSchemaName(d.route.family)] = jsonSchema(d.route.family.errorSchema);
+    errorSchemas[errorSchemaName(d.route.family)] = jsonSchema(errorSchemaOf(d.route.family));
     tags.add(d.route.family.tag);
   }
   return {

@@ -6,7 +6,7 @@
  */
 import scalarPackage from '../../node_modules/@scalar/api-reference/package.json' with { type: 'json' };
 import operations from '../../docs/operations.json' with { type: 'json' };
-import { escapeHtml } from '../http/html.js';
+import { escapeHtml } from '../html.js';
 
 /** The renderer's file name carries its version, so it is cached for good and a new version is a new URL. */
 export const SCALAR_FILE = `scalar-${scalarPackage.version}.js`;

@@ -9,9 +9,10 @@ export interface RawRequest {
   headers?: Record<string, string | undefined>;
 }
 
-export function header(req: RawRequest, name: string): string | undefined {
+/** A request header by name in any letter case, trimmed; undefined when absent or blank. */
+export function header(headers: Record<string, string | undefined> | undefined, name: string): string | undefined {
   const wanted = name.toLowerCase();
-  for (const [k, v] of Object.entries(req.headers ?? {})) if (k.toLowerCase() === wanted) return v;
+  for (const [k, v] of Object.entries(headers ?? {})) if (k.toLowerCase() === wanted) return v?.trim() || undefined;
   return undefined;
 }
 
@@ -20,7 +21,7 @@ export function parseBody(req: RawRequest, maxBytes = MAX_BODY_BYTES): Record<st
   const raw = req.isBase64Encoded ? Buffer.from(req.body, 'base64') : Buffer.from(req.body, 'utf8');
   if (raw.length > maxBytes) throw new ApiError(413, 'payload_too_large', `request body is larger than ${maxBytes} bytes`);
   const text = raw.toString('utf8');
-  const type = (header(req, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  const type = (header(req.headers, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   const looksJson = /^\s*[{[]/.test(text);
   if (type === 'application/x-www-form-urlencoded' || (!type && !looksJson)) return parseForm(text);
   if (type === 'application/json' || type.endsWith('+json') || (!type && looksJson) || type === 'text/plain') {

@@ -1,4 +1,8 @@
-/** Errors every API family maps into its own envelope. `code` is stable; `message` is for people. */
+/**
+ * An error as a family answers it: status, stable `code`, a message for people. Domain code never builds
+ * these (it throws the failures of its catalog, lib/errors.ts); the wrapper does, for what it checks itself
+ * (body, input) and from the family's table for domain failures.
+ */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -12,7 +16,3 @@ export class ApiError extends Error {
 }
 
 export const badRequest = (message: string, details?: unknown) => new ApiError(400, 'bad_request', message, details);
-export const unauthorized = (message = 'authentication failed') => new ApiError(401, 'unauthorized', message);
-export const notFound = (message = 'not found') => new ApiError(404, 'not_found', message);
-export const conflict = (message: string) => new ApiError(409, 'conflict', message);
-export const unprocessable = (message: string) => new ApiError(422, 'unprocessable', message);

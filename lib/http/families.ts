@@ -1,9 +1,9 @@
 /**
  * Each public API family answers errors in its own envelope (as each family's public API specifies), names
- * invalid input its own way (a 400 `bad_request` with each field unless it says otherwise), and is one tag of
- * the OpenAPI document.
+ * invalid input its own way (a 400 `bad_request` with each field unless it says otherwise), answers domain
+ * failures through its table (./error-tables.ts), and is one tag of the OpenAPI document.
  */
-import * as z from 'zod/mini';
+import { cardsErrors, cashoutErrors, docsErrors, partnerCashbackErrors, paymentsErrors, platformErrors } from './error-tables.js';
 import { ApiError } from './errors.js';
 import type { ApiFamily } from './handler.js';
 
@@ -11,29 +11,23 @@ import type { ApiFamily } from './handler.js';
 export const partnerCashbackFamily: ApiFamily = {
   name: 'partner-cashback',
   tag: 'Partner cashback',
+  errors: partnerCashbackErrors,
   errorBody: (err) => ({ result: 'error', error: err.message }),
-  errorSchema: z.object({ result: z.literal('error'), error: z.string() }),
 };
 
 /** Platform endpoints outside the public API families (docs, textcoin claims) use the same simple shape. */
-export const platformFamily: ApiFamily = {
-  name: 'platform',
-  tag: 'Textcoins',
-  errorBody: (err) => ({ result: 'error', error: err.message, code: err.code }),
-  errorSchema: z.object({ result: z.literal('error'), error: z.string(), code: z.string() }),
-};
+const platformErrorBody = (err: ApiError) => ({ result: 'error', error: err.message, code: err.code });
 
-export const docsFamily: ApiFamily = { ...platformFamily, name: 'docs', tag: 'Docs' };
+export const platformFamily: ApiFamily = { name: 'platform', tag: 'Textcoins', errors: platformErrors, errorBody: platformErrorBody };
+
+export const docsFamily: ApiFamily = { name: 'docs', tag: 'Docs', errors: docsErrors, errorBody: platformErrorBody };
 
 /** Cashback cards: {"success":false,"error":{"code","message","details"}}. */
 export const cardsFamily: ApiFamily = {
   name: 'cashback-cards',
   tag: 'Cashback cards',
+  errors: cardsErrors,
   errorBody: (err) => ({ success: false, error: { code: err.code, message: err.message, details: err.details ?? null } }),
-  errorSchema: z.object({
-    success: z.literal(false),
-    error: z.object({ code: z.string(), message: z.string(), details: z.unknown() }),
-  }),
 };
 
 export const cardsSuccess = <T>(data: T, status = 200) => ({ status, body: { success: true as const, data } });
@@ -42,8 +36,8 @@ export const cardsSuccess = <T>(data: T, status = 200) => ({ status, body: { suc
 export const cashoutFamily: ApiFamily = {
   name: 'cashout',
   tag: 'Cash-out claims',
+  errors: cashoutErrors,
   errorBody: (err) => ({ message: err.message, code: err.code }),
-  errorSchema: z.object({ message: z.string(), code: z.string() }),
 };
 
 /**
@@ -53,7 +47,7 @@ export const cashoutFamily: ApiFamily = {
 export const paymentsFamily: ApiFamily = {
   name: 'payments',
   tag: 'Payments service',
+  errors: paymentsErrors,
   errorBody: (err) => ({ error: err.message, error_data: err.details ?? null, error_id: `payments-${err.code}`, error_object: null }),
-  errorSchema: z.object({ error: z.string(), error_data: z.unknown(), error_id: z.string(), error_object: z.null() }),
   invalidInput: (field, message) => new ApiError(400, field ? `bad_${field.split('.')[0]!.replace(/\W/g, '_')}` : 'bad_request', message),
 };

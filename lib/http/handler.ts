@@ -6,21 +6,22 @@
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type * as z from 'zod/mini';
 import { ConfigError } from '../config/index.js';
+import { DomainError } from '../errors.js';
 import { ContentionError } from '../db/errors.js';
 import { log } from '../log/index.js';
 import { parseBody } from './body.js';
+import type { Answer } from './error-tables.js';
 import { ApiError } from './errors.js';
-import { stringify } from './json.js';
+import { stringify } from '../json.js';
 
 export interface ApiFamily {
   name: string;
   /** The family's section (tag) in the OpenAPI document. */
   tag: string;
   errorBody(err: ApiError): unknown;
-  /** The error envelope, for the document. */
-  errorSchema: z.ZodMiniType;
+  /** The answer to each domain failure the family's routes can meet. */
+  errors: Readonly<Record<string, Answer>>;
   /** The error for input that fails its schema (`field` is the first failing field's path); a 400 `bad_request` listing each field by default. */
   invalidInput?(field: string, message: string, details: { field: string; message: string }[]): ApiError;
 }
@@ -45,8 +46,17 @@ export interface HttpResult {
 
 export type RouteHandler = (req: HttpRequest) => Promise<HttpResult>;
 
-function toApiError(err: unknown): ApiError {
+/** The family's answer to a failure: its status and wire code for a domain failure; a 500 for anything unexpected. */
+export function toApiError(family: ApiFamily, err: unknown): ApiError {
   if (err instanceof ApiError) return err;
+  if (err instanceof DomainError) {
+    const answer = family.errors[err.code];
+    if (answer !== undefined) {
+      const [status, code] = typeof answer === 'number' ? [answer, err.code] : answer;
+      return new ApiError(status, code, err.message, err.details);
+    }
+    log.error('a domain failure this family does not answer', { family: family.name, code: err.code });
+  }
   if (err instanceof ContentionError) return new ApiError(503, 'busy', 'too many concurrent requests for the same records, retry shortly');
   if (err instanceof ConfigError) return new ApiError(500, 'misconfigured', 'service misconfigured');
   return new ApiError(500, 'internal', 'internal error');
@@ -99,7 +109,7 @@ export function httpHandler(family: ApiFamily, handle: RouteHandler) {
       status = response.statusCode ?? 200;
       return response;
     } catch (err) {
-      const apiError = toApiError(err);
+      const apiError = toApiError(family, err);
       status = apiError.status;
       if (status >= 500) log.error('request failed', { family: family.name, route, requestId, error: err, stack: (err as Error)?.stack });
       return render({ status, body: family.errorBody(apiError) });

@@ -11,8 +11,8 @@ import type * as z from 'zod/mini';
 import { declaredRunner, type Use } from '../config/uses.js';
 import { header, withoutEmptyFields } from './body.js';
 import { ApiError, badRequest } from './errors.js';
-import { httpHandler, type ApiFamily, type HttpRequest, type HttpResult } from './handler.js';
-import { page, escapeHtml } from './html.js';
+import { httpHandler, toApiError, type ApiFamily, type HttpRequest, type HttpResult } from './handler.js';
+import { page, escapeHtml } from '../html.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -103,7 +103,7 @@ export function defineRoute<P = Record<string, never>, Q = Record<string, never>
   return contract;
 }
 
-const isForm = (req: HttpRequest) => (header(req.event, 'content-type') ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded');
+const isForm = (req: HttpRequest) => (header(req.headers, 'content-type') ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded');
 
 function errorPage(err: ApiError): HttpResult {
   const title = err.status === 410 ? 'Link expired' : err.status === 404 ? 'Not found' : 'Cannot continue';
@@ -126,15 +126,16 @@ export function routeHandler<P, Q, B, C, R>(contract: RouteContract<P, Q, B, C, 
       return await handle({ params, query, body, caller, headers: req.headers, fromForm });
     } catch (err) {
       const asPage = contract.htmlErrors === 'always' || (contract.htmlErrors === 'forms' && fromForm);
-      if (!asPage || !(err instanceof ApiError) || err.status >= 500) throw err;
+      const answer = toApiError(family, err);
+      if (!asPage || answer.status >= 500) throw err;
       if (contract.errorPage) {
         try {
-          return await contract.errorPage(err, { path: req.path });
+          return await contract.errorPage(answer, { path: req.path });
         } catch {
           // e.g. the page needs the record the error is about: the generic page says what went wrong
         }
       }
-      return errorPage(err);
+      return errorPage(answer);
     }
   }));
   return wrapped as (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;

@@ -9,7 +9,7 @@ import { cashbackConfig, coreConfig, linksConfig } from '../config/index.js';
 import { accountIds } from '../db/keys.js';
 import { PayoutStateError, payoutsRepo, type Payout } from '../db/repositories/payouts.js';
 import { transactWrite } from '../db/transact.js';
-import { badRequest, conflict, notFound, ApiError } from '../http/errors.js';
+import { fail } from './failures.js';
 import { entryItems, shardFor } from '../ledger/index.js';
 import { formatUnits, TOKEN_DECIMALS } from '../ledger/money.js';
 import { getMailer } from '../mail/index.js';
@@ -36,11 +36,11 @@ export function textcoinLink(unit: string): string {
 /** The payout a claim code names, when its signature is right; 404 otherwise (no oracle for guessing). */
 export async function textcoinByCode(code: string): Promise<Payout> {
   const [id, signature] = code.split('.');
-  if (!id || !signature || id.length !== 43) throw notFound('this claim link is not valid');
+  if (!id || !signature || id.length !== 43) throw fail('invalid_link', 'this claim link is not valid');
   const expected = hmacBase64Url(linksConfig().TEXTCOIN_LINK_SECRET, `textcoin:${id}`);
-  if (!equalsConstantTime(signature, expected)) throw notFound('this claim link is not valid');
+  if (!equalsConstantTime(signature, expected)) throw fail('invalid_link', 'this claim link is not valid');
   const payout = await payoutsRepo.get(idToUnit(id));
-  if (!payout || payout.kind !== 'textcoin') throw notFound('this claim link is not valid');
+  if (!payout || payout.kind !== 'textcoin') throw fail('invalid_link', 'this claim link is not valid');
   return payout;
 }
 
@@ -87,10 +87,10 @@ export async function claimTextcoin(code: string, addressInput: string): Promise
   try {
     address = getAddress(addressInput.trim());
   } catch {
-    throw badRequest('address must be a valid Ethereum address');
+    throw fail('invalid_address', 'address must be a valid Ethereum address');
   }
-  if (p.status === 'CLAIMED') throw conflict('this cashback was already claimed');
-  if (p.status === 'RECLAIMED' || isExpired(p)) throw new ApiError(410, 'expired', 'this claim link has expired');
+  if (p.status === 'CLAIMED') throw fail('already_claimed', 'this cashback was already claimed');
+  if (p.status === 'RECLAIMED' || isExpired(p)) throw fail('link_expired', 'this claim link has expired');
   const now = new Date().toISOString();
   const claimUnit = sha256Base64(`claim|${p.unit}`);
   const customerAccount = accountIds.customer(p.network, address);
@@ -120,7 +120,7 @@ export async function claimTextcoin(code: string, addressInput: string): Promise
       }),
     ]);
   } catch (err) {
-    if (err instanceof PayoutStateError) throw conflict('this cashback was already claimed');
+    if (err instanceof PayoutStateError) throw fail('already_claimed', 'this cashback was already claimed');
     throw err;
   }
   // The new PENDING chain payout is queued by the outbox (table stream).

@@ -1,5 +1,5 @@
 /** HTML for the textcoin claim flow. */
-import { escapeHtml, page } from '../http/html.js';
+import { escapeHtml, page } from '../html.js';
 import type { Payout } from '../db/repositories/payouts.js';
 import { displayAmount, isExpired, type ClaimResult } from './index.js';
 

@@ -13,7 +13,7 @@ import { OrderExistsError, ordersRepo, type Order } from '../db/repositories/ord
 import { payoutsRepo, type Payout } from '../db/repositories/payouts.js';
 import { DuplicateEntryError } from '../db/repositories/ledger.js';
 import { transactWrite } from '../db/transact.js';
-import { badRequest, conflict, unauthorized, unprocessable, ApiError } from '../http/errors.js';
+import { fail } from './failures.js';
 import { compactPostings, entryItems, richestShard, shardFor } from '../ledger/index.js';
 import { AmountFormatError, numberToDecimalText, parseFraction, parseUnits } from '../ledger/money.js';
 import { authenticatePartner } from '../partners/index.js';
@@ -22,6 +22,7 @@ import { tokenPrice } from '../rates/index.js';
 import { sha256Base64, sha256Hex } from '../security/secrets.js';
 import { computeCashback } from './cashback.js';
 import { CURRENCY_DECIMALS, type Currency, type NewPurchaseInput } from './schema.js';
+
 
 export interface PurchaseResult {
   cashback_amount: bigint;
@@ -44,7 +45,7 @@ function amountIn(field: string, value: number | string, decimals: number, curre
   try {
     return parseUnits(decimalText(value), decimals);
   } catch (err) {
-    if (err instanceof AmountFormatError) throw badRequest(`${field} ${err.message}${currency ? ` for ${currency}` : ''}`);
+    if (err instanceof AmountFormatError) throw fail(field === 'currency_amount' ? 'invalid_amount' : 'invalid_percentage', `${field} ${err.message}${currency ? ` for ${currency}` : ''}`);
     throw err;
   }
 }
@@ -53,21 +54,21 @@ function amountIn(field: string, value: number | string, decimals: number, curre
 export function normalisePurchase(network: Network, input: NewPurchaseInput) {
   const cfg = cashbackConfig();
   const currency = input.currency as Currency;
-  if (input.purchase_unit && currency !== 'GBYTE') throw badRequest('purchase_unit is only allowed when currency is GBYTE');
+  if (input.purchase_unit && currency !== 'GBYTE') throw fail('purchase_unit_not_allowed', 'purchase_unit is only allowed when currency is GBYTE');
   const amountMinor = amountIn('currency_amount', input.currency_amount, CURRENCY_DECIMALS[currency], currency);
-  if (amountMinor <= 0n) throw badRequest('currency_amount must be positive');
+  if (amountMinor <= 0n) throw fail('invalid_amount', 'currency_amount must be positive');
   const partnerPercentText = input.partner_cashback_percentage === undefined ? '0' : decimalText(input.partner_cashback_percentage);
   // Percentages carry at most 4 decimals (basis points of a basis point).
   const partnerPercentUnits = amountIn('partner_cashback_percentage', partnerPercentText, 4);
   if (partnerPercentUnits > parseUnits(cfg.MAX_PARTNER_PERCENT, 4)) {
-    throw badRequest(`partner_cashback_percentage must be from 0 to ${cfg.MAX_PARTNER_PERCENT}`);
+    throw fail('invalid_percentage', `partner_cashback_percentage must be from 0 to ${cfg.MAX_PARTNER_PERCENT}`);
   }
   let destination: { kind: 'chain' | 'textcoin'; value: string };
   if (input.address.startsWith('0x')) {
     try {
       destination = { kind: 'chain', value: getAddress(input.address) };
     } catch {
-      throw badRequest('address is not a valid Ethereum address (checksum mismatch)');
+      throw fail('invalid_address', 'address is not a valid Ethereum address (checksum mismatch)');
     }
   } else {
     destination = { kind: 'textcoin', value: input.address.toLowerCase() };
@@ -95,10 +96,10 @@ export function normalisePurchase(network: Network, input: NewPurchaseInput) {
   };
 }
 
-/** The partner named by the credentials, or a 401 "authentication failed". */
+/** The partner named by the credentials; `unknown_partner` otherwise. */
 export async function requirePartner(credentials: { partner: string; partner_key: string }): Promise<Partner> {
   const partner = await authenticatePartner(credentials.partner, credentials.partner_key);
-  if (!partner) throw unauthorized();
+  if (!partner) throw fail('unknown_partner', 'authentication failed');
   return partner;
 }
 
@@ -107,7 +108,7 @@ export async function newPurchase(network: Network, partner: Partner, input: New
   const purchase = normalisePurchase(network, input);
 
   const price = await tokenPrice(purchase.currency);
-  if (!price) throw new ApiError(503, 'rate_unavailable', `no rate is configured for ${purchase.currency}, try again later`);
+  if (!price) throw fail('rate_unavailable', `no rate is configured for ${purchase.currency}, try again later`);
   const parts = computeCashback({
     amountMinor: purchase.amountMinor,
     currencyDecimals: CURRENCY_DECIMALS[purchase.currency],
@@ -116,7 +117,7 @@ export async function newPurchase(network: Network, partner: Partner, input: New
     partnerPercent: purchase.partnerPercent,
     matchCapPercent: parseFraction(cfg.MATCH_CAP_PERCENT),
   });
-  if (parts.total <= 0n) throw unprocessable('currency_amount is too small to earn any cashback');
+  if (parts.total <= 0n) throw fail('cashback_too_small', 'currency_amount is too small to earn any cashback');
 
   const now = new Date();
   const createdAt = now.toISOString();
@@ -181,7 +182,7 @@ export async function newPurchase(network: Network, partner: Partner, input: New
       // The hashed shard ran low: take the richest shard that can cover it (one extra read, rare).
       const all = Array.from({ length: shards }, (_, i) => accountIds.fundShard(network, i));
       const fallback = await richestShard(all, parts.base + parts.match);
-      if (!fallback) throw unprocessable('the distribution fund is exhausted');
+      if (!fallback) throw fail('fund_exhausted', 'the distribution fund is exhausted');
       result = await pay(fallback);
     }
     // No queue call here: the committed PENDING payout reaches its queue through the table stream (lib/payouts/outbox.ts).
@@ -190,9 +191,9 @@ export async function newPurchase(network: Network, partner: Partner, input: New
     if (err instanceof OrderExistsError || err instanceof DuplicateEntryError) return replay(network, partner.name, input.order_id, purchase.fingerprint);
     if (err instanceof InsufficientFundsError) {
       if (err.account === accountIds.partnerDeposit(network, partner.name)) {
-        throw unprocessable('insufficient partner deposit for partner_cashback_percentage');
+        throw fail('insufficient_partner_deposit', 'insufficient partner deposit for partner_cashback_percentage');
       }
-      throw unprocessable('the distribution fund is exhausted');
+      throw fail('fund_exhausted', 'the distribution fund is exhausted');
     }
     throw err;
   }
@@ -200,7 +201,7 @@ export async function newPurchase(network: Network, partner: Partner, input: New
 
 async function replay(network: Network, partner: string, orderId: string, fingerprint: string): Promise<PurchaseOutcome> {
   const existing = await ordersRepo.get(network, partner, orderId);
-  if (!existing) throw new ApiError(503, 'busy', 'the order is being processed, retry shortly');
-  if (existing.fingerprint !== fingerprint) throw conflict(`order_id ${orderId} was already used with different parameters`);
+  if (!existing) throw fail('order_in_progress', 'the order is being processed, retry shortly');
+  if (existing.fingerprint !== fingerprint) throw fail('order_id_conflict', `order_id ${orderId} was already used with different parameters`);
   return { cashback_amount: existing.cashbackAmount, unit: existing.unit, created: false, consumedWriteUnits: 0 };
 }

@@ -1,6 +1,16 @@
 /** The /new_purchase request as the partner API defines it; also the source of its OpenAPI schema. */
 import * as z from 'zod/mini';
 
+/**
+ * Top-level schemas are built in `schema(() => ...)` so that a bundle keeps only those it uses. esbuild takes
+ * zod's factories and `.check()` for side effects (it honours no-side-effects annotations within a module
+ * only, evanw/esbuild#4369): a bare top-level schema is in every bundle that imports the module.
+ */
+/* @__NO_SIDE_EFFECTS__ */
+function schema<T>(build: () => T): T {
+  return build();
+}
+
 export const CURRENCIES = ['USD', 'EUR', 'RUR', 'GBYTE', 'BTC'] as const;
 export type Currency = (typeof CURRENCIES)[number];
 /** Minor-unit precision accepted for each purchase currency. */
@@ -25,12 +35,12 @@ const decimal = (field: string, description: string) =>
     .register(z.globalRegistry, { description });
 
 /** Checked first: an unauthenticated caller learns nothing about the other fields. */
-export const partnerCredentialsSchema = z.object({
+export const partnerCredentialsSchema = schema(() => z.object({
   partner: text('partner', 64, 'Partner name assigned at sign-up.'),
   partner_key: text('partner_key', 256, 'Partner key used to authenticate the request.'),
-});
+}));
 
-export const newPurchaseSchema = z.object({
+export const newPurchaseSchema = schema(() => z.object({
   ...partnerCredentialsSchema.shape,
   customer: text('customer', 256, 'Any stable id of the customer.'),
   order_id: text('order_id', 128, 'Unique id of the order; an order pays cashback at most once.'),
@@ -53,7 +63,7 @@ export const newPurchaseSchema = z.object({
       .check(z.regex(/^[A-Za-z0-9+/]{43}=$/, 'purchase_unit must be an Obyte unit (44-character base64 hash)'))
       .register(z.globalRegistry, { description: 'Unit of the purchase when it was paid in GBYTE.' }),
   ),
-});
+}));
 
 export type NewPurchaseInput = z.infer<typeof newPurchaseSchema>;
 
@@ -63,12 +73,12 @@ export type NewPurchaseInput = z.infer<typeof newPurchaseSchema>;
  */
 export const bigInteger = () => z.number().check(z.refine((v) => Number.isInteger(v), 'must be an integer'));
 
-export const newPurchaseResponseSchema = z.object({
+export const newPurchaseResponseSchema = schema(() => z.object({
   result: z.literal('ok'),
   cashback_amount: bigInteger().register(z.globalRegistry, {
     type: 'integer',
     description: 'Cashback in the smallest unit of the cashback token (18 decimals), written as an exact JSON integer.',
   }),
   unit: z.string().register(z.globalRegistry, { description: 'Id of the payout (base64 hash).' }),
-});
+}));
 

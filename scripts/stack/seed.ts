@@ -34,7 +34,7 @@ export async function seedCards(previousKey?: string): Promise<DemoCards> {
   let apiKey: string;
   if (!(await appsRepo.get(DEMO_APP_ID))) apiKey = (await createApp('Demo loyalty app', undefined, DEMO_APP_ID)).apiKey;
   else {
-    const valid = previousKey && (await authenticateApp({ 'x-app-id': DEMO_APP_ID, 'x-api-key': previousKey }, 'card_read').then(() => true, () => false));
+    const valid = previousKey && (await authenticateApp(DEMO_APP_ID, previousKey, 'card_read').then(() => true, () => false));
     apiKey = valid ? previousKey : (await addAppKey(DEMO_APP_ID, ['cashback_read', 'cashback_write', 'card_read'])).apiKey;
   }
   const existing = (await cardsRepo.listByApp(DEMO_APP_ID)).find((c) => c.uniqueIdentifier === 'CASH-001');
@@ -71,7 +71,7 @@ export async function seedCashout(receiverUrl: string, previous?: Partial<DemoCa
     const reg = await registerProvider({ name: DEMO_CASHOUT, pan: '5555555555554444', expDate: '3012', ipin: '0000', consent: true, endpoint: receiverUrl });
     return { name: DEMO_CASHOUT, apiKey: reg.api_key, webhookSecret: reg.webhook_secret, receiverUrl };
   }
-  const keyWorks = previous?.apiKey && (await authenticateProvider({ authorization: `Bearer ${previous.apiKey}` }).then(() => true, () => false));
+  const keyWorks = previous?.apiKey && (await authenticateProvider(previous.apiKey).then(() => true, () => false));
   const apiKey = keyWorks ? previous!.apiKey! : await rotateProviderKey(DEMO_CASHOUT);
   const provider = (await cashoutProvidersRepo.get(DEMO_CASHOUT))!;
   const secretWorks = previous?.webhookSecret && (await signingSecrets(provider))[0] === previous.webhookSecret;

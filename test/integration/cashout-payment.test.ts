@@ -29,7 +29,7 @@ async function submitted(pan: string = SANDBOX_CARDS.approved, amount = 100) {
   const name = uniq('pay').replace(/-/g, '_');
   const reg = await registerProvider({ name, pan: '5555555555554444', expDate: '3012', ipin: '1234', consent: true, endpoint: receiverUrl });
   const provider = (await cashoutProvidersRepo.get(name))!;
-  const { uuid } = await generateClaim(provider, { amount, id: uniq('claim') });
+  const { uuid } = await generateClaim(provider, provider.name, { amount, id: uniq('claim') });
   await submitClaim(uuid, { pan, expDate: '3012', name: 'Customer', mobile: '+249912345678' });
   return { uuid, provider, secret: reg.webhook_secret, apiKey: reg.api_key };
 }
@@ -53,7 +53,7 @@ describe('cash-out payment worker (stack queues and workers)', () => {
     const { provider, secret } = await submitted(SANDBOX_CARDS.approved);
     const { webhook_secret: fresh } = await updateProfile((await cashoutProvidersRepo.get(provider.name))!, {});
     const p2 = (await cashoutProvidersRepo.get(provider.name))!;
-    const { uuid } = await generateClaim(p2, { amount: 9, id: uniq('claim') });
+    const { uuid } = await generateClaim(p2, p2.name, { amount: 9, id: uniq('claim') });
     await submitClaim(uuid, { pan: SANDBOX_CARDS.approved, expDate: '3012', name: 'Customer', mobile: '+249912345678' });
     const hook = await waitFor('the webhook', async () => received.find((r) => bodyOf(r).uuid === uuid));
     expect(hook.headers['webhook-signature']!.split(' ')).toHaveLength(2);

@@ -3,7 +3,8 @@ import { accountIds } from '../../lib/db/keys.js';
 import { ordersRepo } from '../../lib/db/repositories/orders.js';
 import { payoutsRepo } from '../../lib/db/repositories/payouts.js';
 import { getBalance, listPostings } from '../../lib/ledger/index.js';
-import { ApiError } from '../../lib/http/errors.js';
+import { partnerCashbackFamily } from '../../lib/http/families.js';
+import { answerOf } from '../fixtures/answers.js';
 import { newPurchase } from '../../lib/purchases/index.js';
 import type { NewPurchaseInput } from '../../lib/purchases/schema.js';
 import type { Partner } from '../../lib/db/repositories/partners.js';
@@ -26,15 +27,6 @@ const input = (over: Partial<NewPurchaseInput> = {}): NewPurchaseInput => ({
   ...over,
 });
 
-async function apiError(p: Promise<unknown>): Promise<ApiError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof ApiError) return err;
-    throw err;
-  }
-  throw new Error('expected an ApiError');
-}
 
 describe('newPurchase against DynamoDB Local', () => {
   beforeAll(async () => {
@@ -69,7 +61,7 @@ describe('newPurchase against DynamoDB Local', () => {
   it('refuses an order_id reused with different parameters', async () => {
     const req = input();
     await newPurchase('main', partner, req);
-    const err = await apiError(newPurchase('main', partner, { ...req, currency_amount: 101 }));
+    const err = await answerOf(partnerCashbackFamily, newPurchase('main', partner, { ...req, currency_amount: 101 }));
     expect(err.status).toBe(409);
     expect(err.message).toContain('already used with different parameters');
   });
@@ -77,7 +69,7 @@ describe('newPurchase against DynamoDB Local', () => {
   it('refuses when the partner deposit cannot cover its percentage, writing nothing', async () => {
     const req = input({ currency_amount: 1000, partner_cashback_percentage: 5 }); // partner part 50 tokens > remaining deposit
     const deposit = await getBalance(accountIds.partnerDeposit('main', partner.name));
-    const err = await apiError(newPurchase('main', partner, req));
+    const err = await answerOf(partnerCashbackFamily, newPurchase('main', partner, req));
     expect(err.status).toBe(422);
     expect(err.message).toBe('insufficient partner deposit for partner_cashback_percentage');
     expect(await ordersRepo.get('main', partner.name, req.order_id)).toBeUndefined();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES, parseBody, withoutEmptyFields } from '../../lib/http/body.js';
 import { ApiError } from '../../lib/http/errors.js';
-import { stringify } from '../../lib/http/json.js';
+import { stringify } from '../../lib/json.js';
 
 const req = (body: string, type?: string) => ({ body, headers: type ? { 'Content-Type': type } : {} });
 

@@ -1,6 +1,7 @@
 /** Cashback cards: the app (X-App-Id + X-Api-Key with a scope) and, for member actions, the member's token. */
 import { authenticateApp, verifyMemberToken, type AppCaller } from '../../cards/auth.js';
 import type { Scope } from '../../db/repositories/cards.js';
+import { header } from '../body.js';
 import type { AuthScheme } from '../route.js';
 
 const appSchemes = {
@@ -13,7 +14,7 @@ export const appKey = (scope: Scope): AuthScheme<AppCaller> => ({
   scope,
   security: [{ appId: [], apiKey: [] }],
   securitySchemes: appSchemes,
-  authenticate: (req) => authenticateApp(req.headers, scope),
+  authenticate: (req) => authenticateApp(header(req.headers, 'x-app-id'), header(req.headers, 'x-api-key'), scope),
 });
 
 export interface MemberCaller {
@@ -31,7 +32,7 @@ export const memberToken = (scope: Scope): AuthScheme<MemberCaller> => ({
     memberToken: { type: 'apiKey', in: 'header', name: 'X-Member-Token', description: 'Member token from POST /api/v1/cashback/members/otp/verify.' },
   },
   authenticate: async (req) => {
-    const app = await authenticateApp(req.headers, scope);
-    return { app, memberId: verifyMemberToken(req.headers, app.appId) };
+    const app = await authenticateApp(header(req.headers, 'x-app-id'), header(req.headers, 'x-api-key'), scope);
+    return { app, memberId: verifyMemberToken(header(req.headers, 'x-member-token'), app.appId) };
   },
 });

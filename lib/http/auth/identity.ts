@@ -1,17 +1,20 @@
 /** Payments service: the session's identity ticket (`authenticateit_identity_ticket`, ES256, from the identity service). */
-import { requireParticipant, requireTicket } from '../../coins/index.js';
+import { requireParticipant, requireTicket } from '../../identity/index.js';
 import type { TicketClaims } from '../../identity/tickets.js';
+import { header } from '../body.js';
 import type { AuthScheme } from '../route.js';
 
+const TICKET_HEADER = 'authenticateit_identity_ticket';
+
 const schemes = {
-  identityTicket: { type: 'apiKey', in: 'header', name: 'authenticateit_identity_ticket', description: "The session's identity ticket (ES256 JWT from the identity service)." },
+  identityTicket: { type: 'apiKey', in: 'header', name: TICKET_HEADER, description: "The session's identity ticket (ES256 JWT from the identity service)." },
 };
 
 export const identityTicket: AuthScheme<TicketClaims> = {
   kind: 'identityTicket',
   security: [{ identityTicket: [] }],
   securitySchemes: schemes,
-  authenticate: (req) => requireTicket(req.headers),
+  authenticate: (req) => requireTicket(header(req.headers, TICKET_HEADER)),
 };
 
 export interface ParticipantCaller {
@@ -25,7 +28,7 @@ export const participantTicket: AuthScheme<ParticipantCaller> = {
   security: [{ identityTicket: [] }],
   securitySchemes: schemes,
   authenticate: (req) => {
-    const claims = requireTicket(req.headers);
+    const claims = requireTicket(header(req.headers, TICKET_HEADER));
     return { claims, participant: requireParticipant(claims) };
   },
 };

@@ -1,0 +1,97 @@
+/**
+ * How each API family answers the domain failures it can meet: the status, and the code on the wire when it
+ * is not the failure's own name. One table per family, typed by the catalogs it answers, so a failure added
+ * to a catalog without an answer here does not compile.
+ */
+import type { CardsFailure } from '../cards/failures.js';
+import type { CashoutFailure } from '../cashout/failures.js';
+import type { CoinsFailure } from '../coins/failures.js';
+import type { DocsFailure } from '../docs/failures.js';
+import type { IdentityFailure } from '../identity/failures.js';
+import type { PayoutFailure } from '../payouts/failures.js';
+import type { PurchaseFailure } from '../purchases/failures.js';
+
+/** A status, or a status and the wire code. */
+export type Answer = number | readonly [status: number, code: string];
+
+export type ErrorTable<Code extends string> = { readonly [C in Code]: Answer };
+
+/** Partner cashback's envelope carries only the message: the status is what differs. */
+export const partnerCashbackErrors: ErrorTable<PurchaseFailure> = {
+  invalid_amount: 400,
+  purchase_unit_not_allowed: 400,
+  invalid_percentage: 400,
+  invalid_address: 400,
+  unknown_partner: 401,
+  order_id_conflict: 409,
+  cashback_too_small: 422,
+  fund_exhausted: 422,
+  insufficient_partner_deposit: 422,
+  rate_unavailable: 503,
+  order_in_progress: 503,
+};
+
+export const cardsErrors: ErrorTable<CardsFailure> = {
+  credentials_required: [401, 'unauthorized'],
+  invalid_credentials: [401, 'unauthorized'],
+  insufficient_scope: 403,
+  member_auth_required: 401,
+  invalid_member_token: 401,
+  member_token_expired: 401,
+  otp_rate_limited: 429,
+  otp_invalid: 401,
+  card_not_found: [404, 'not_found'],
+  member_not_found: [404, 'not_found'],
+  earning_not_found: [404, 'not_found'],
+  invalid_amount: [400, 'bad_request'],
+  reference_conflict: 409,
+  balance_changed: [409, 'conflict'],
+  pin_required: 403,
+  pin_locked: 403,
+  invalid_pin: 403,
+  pin_redemption_disabled: [422, 'unprocessable'],
+  pin_not_set: 422,
+  insufficient_balance: 422,
+  refund_exceeds_purchase: 422,
+  deduction_exceeds_earning: 422,
+  deduction_exceeds_earnings: 422,
+};
+
+export const cashoutErrors: ErrorTable<CashoutFailure> = {
+  api_key_required: [401, 'unauthorized'],
+  invalid_api_key: [401, 'unauthorized'],
+  other_provider: [403, 'forbidden'],
+  invalid_endpoint: 400,
+  provider_exists: [409, 'item_exists'],
+  claim_not_found: 404,
+  id_conflict: 409,
+  duplicate_claim: 409,
+  claim_expired: 410,
+  webhook_not_found: 404,
+};
+
+/** The payments envelope's `error_id` is `payments-<code>`. */
+export const paymentsErrors: ErrorTable<IdentityFailure | CoinsFailure> = {
+  no_ticket: 401,
+  bad_ticket: 401,
+  no_participant: 403,
+  bad_fee: 400,
+  bad_link: 404,
+  transfers_in_flight: 409,
+  link_expired: 410,
+  too_many_addresses: 422,
+  insufficient_coins: 422,
+  chain_unavailable: 503,
+};
+
+/** Textcoin claims (the platform's own routes). */
+export const platformErrors: ErrorTable<PayoutFailure> = {
+  invalid_address: [400, 'bad_request'],
+  invalid_link: [404, 'not_found'],
+  already_claimed: [409, 'conflict'],
+  link_expired: [410, 'expired'],
+};
+
+export const docsErrors: ErrorTable<DocsFailure> = {
+  no_such_file: [404, 'not_found'],
+};

@@ -1,0 +1,6 @@
+/** The catalog of how an identity ticket can be refused (every payments route answers these). */
+import { failWith } from '../errors.js';
+
+export type IdentityFailure = 'no_ticket' | 'bad_ticket' | 'no_participant';
+
+export const fail = failWith<IdentityFailure>();

@@ -1,0 +1,19 @@
+/** Who calls the payments service: the claims of a verified identity ticket, and the participant it speaks for. */
+import { identityConfig } from '../config/index.js';
+import { fail } from './failures.js';
+import { TicketError, verifyTicket, type TicketClaims } from './tickets.js';
+
+export function requireTicket(ticket: string | undefined): TicketClaims {
+  if (!ticket) throw fail('no_ticket', 'authenticateit_identity_ticket header is required');
+  try {
+    return verifyTicket(identityConfig().IDENTITY_PUBLIC_KEY, ticket);
+  } catch (err) {
+    if (err instanceof TicketError) throw fail('bad_ticket', `invalid identity ticket: ${err.message}`);
+    throw err;
+  }
+}
+
+export function requireParticipant(claims: TicketClaims): string {
+  if (!claims.participant) throw fail('no_participant', 'this ticket is not for a participant');
+  return claims.participant;
+}
