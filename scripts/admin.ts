@@ -31,12 +31,12 @@ if (!process.env.TABLE_NAME && existsSync(envFile)) Object.assign(process.env, J
 const { depositPartnerFunds, fundBalance, fundDistribution, partnerBalance, tokens } = await import('../lib/admin/index.js');
 const { createPartner, rotatePartnerKey } = await import('../lib/partners/index.js');
 const { setRates } = await import('../lib/rates/index.js');
-const { ratesRepo } = await import('../lib/db/repositories/rates.js');
+const { ratesRepo } = await import('../lib/rates/repository.js');
 const { formatUnits, TOKEN_DECIMALS } = await import('../lib/ledger/money.js');
 const { stringify } = await import('../lib/json.js');
 const cardsAdmin = await import('../lib/cards/admin.js');
 const { cardView } = await import('../lib/cards/index.js');
-const { cardsRepo } = await import('../lib/db/repositories/cards.js');
+const { cardsRepo } = await import('../lib/cards/repository.js');
 
 const argv = process.argv.slice(2);
 if (argv[0] === 'ticket' && (argv[1] ?? '--').startsWith('--')) argv.splice(1, 0, 'issue'); // `ticket --user ...`
@@ -112,7 +112,7 @@ async function run(): Promise<unknown> {
       return { chains: await Promise.all(networks.map((n) => chainStatus(n))) };
     }
     case 'chain tx': {
-      const { chainRepo } = await import('../lib/db/repositories/chain.js');
+      const { chainRepo } = await import('../lib/chain/repository.js');
       const { chainSender } = await import('../lib/chain/sender.js');
       const tx = await chainRepo.getTx(network, chainSender(network).address, Number(need('nonce')));
       if (!tx) throw new Error(`no transaction recorded for nonce ${flags.nonce} on ${network}`);

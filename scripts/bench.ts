@@ -412,7 +412,7 @@ async function postPurchase(apiUrl: string, partner: { name: string; key: string
 
 /** Waits until nothing is left to settle: no payout PENDING or SENDING, no chain transaction in flight. */
 async function chainIdle(timeoutMs = 120_000): Promise<void> {
-  const { payoutsRepo } = await import('../lib/db/repositories/payouts.js');
+  const { payoutsRepo } = await import('../lib/payouts/repository.js');
   const { chainStatus } = await import('../lib/payouts/settle.js');
   const deadline = Date.now() + timeoutMs;
   const now = () => new Date(Date.now() + 60_000).toISOString();
@@ -490,7 +490,7 @@ async function chainThroughput(info: StackInfo, partner: { name: string; key: st
 
 /** Gas per payout of the batches sent so far vs a plain ERC-20 transfer, and how many legs a transaction carried. */
 async function gasPerPayout() {
-  const { chainRepo } = await import('../lib/db/repositories/chain.js');
+  const { chainRepo } = await import('../lib/chain/repository.js');
   const { chainSender } = await import('../lib/chain/sender.js');
   const wallet = chainSender('main').address;
   const record = await chainRepo.getWallet('main', wallet);
@@ -512,8 +512,8 @@ async function chainStalls(info: StackInfo, partner: { name: string; key: string
   const { Wallet, JsonRpcProvider, Contract } = await import('ethers');
   const provider = new JsonRpcProvider(info.rpcUrl, undefined, { staticNetwork: true, cacheTimeout: -1 });
   const token = new Contract(info.tokenAddress, ['function balanceOf(address) view returns (uint256)'], provider);
-  const { payoutsRepo } = await import('../lib/db/repositories/payouts.js');
-  const { chainRepo } = await import('../lib/db/repositories/chain.js');
+  const { payoutsRepo } = await import('../lib/payouts/repository.js');
+  const { chainRepo } = await import('../lib/chain/repository.js');
   const { chainSender } = await import('../lib/chain/sender.js');
   const times: number[] = [];
   const slow: { payout: number; ms: number; acceptedMs: number; sendingMs: number }[] = [];

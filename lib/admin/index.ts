@@ -1,7 +1,7 @@
 /** Operator actions (admin CLI and local seeding): funding moves value in from outside through the ledger. */
 import { cashbackConfig } from '../config/index.js';
 import { accountIds, type Network } from '../db/keys.js';
-import { DuplicateEntryError } from '../db/repositories/ledger.js';
+import { DuplicateEntryError } from '../db/ledger.js';
 import { getBalance, getBalances, postEntry, type Posting } from '../ledger/index.js';
 import { parseUnits, TOKEN_DECIMALS } from '../ledger/money.js';
 import { getPartner } from '../partners/index.js';

@@ -1,6 +1,7 @@
 /** Operator actions for the cards API (admin CLI and local seeding): apps with scoped keys, cards. */
 import { randomBytes } from 'node:crypto';
-import { appsRepo, cardsRepo, countersRepo, SCOPES, type AppKey, type Card, type Scope } from '../db/repositories/cards.js';
+import { countersRepo } from '../db/counters.js';
+import { appsRepo, cardsRepo, SCOPES, type AppKey, type Card, type Scope } from './repository.js';
 import { hashSecret } from '../security/secrets.js';
 import { toMinor } from './money.js';
 import { clearAppCache } from './auth.js';

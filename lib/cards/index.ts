@@ -13,6 +13,7 @@
  *   balance cannot cover what is due, the balance is deducted and `balance_warning` says what was not.
  */
 import { createHash } from 'node:crypto';
+import { countersRepo } from '../db/counters.js';
 import { accountIds } from '../db/keys.js';
 import { ConditionFailedError, InsufficientFundsError } from '../db/errors.js';
 import {
@@ -20,13 +21,12 @@ import {
   cardsRepo,
   cardTxRepo,
   ContactTakenError,
-  countersRepo,
   membersRepo,
   type Card,
   type CardTx,
   type CardTxType,
   type Member,
-} from '../db/repositories/cards.js';
+} from './repository.js';
 import { transactWrite, type GuardedItem } from '../db/transact.js';
 import { fail } from './failures.js';
 import { entryItems, getBalance } from '../ledger/index.js';

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { cashoutConfig } from '../config/index.js';
-import { ClaimIdExistsError, ClaimStateError, claimsRepo, type Claim, type CashoutProvider } from '../db/repositories/cashout.js';
+import { ClaimIdExistsError, ClaimStateError, claimsRepo, type Claim, type CashoutProvider } from './repository.js';
 import { fail } from './failures.js';
 import { seal } from '../security/card-vault.js';
 import type { ClaimSubmitInput } from './schema.js';

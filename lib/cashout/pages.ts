@@ -1,6 +1,6 @@
 /** The hosted claim page: provider, amount, a card form, then live progress until paid or failed. */
 import { escapeHtml, page } from '../html.js';
-import type { Claim } from '../db/repositories/cashout.js';
+import type { Claim } from './repository.js';
 import { publicStatus } from './claims.js';
 
 const STATUS_TEXT: Record<string, string> = {

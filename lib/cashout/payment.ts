@@ -5,8 +5,8 @@
  * crashed or timed out) first asks the gateway for our reference: a known outcome is recorded, and only a
  * reference the gateway never saw is paid (the gateway is idempotent on it too). Every attempt is recorded.
  */
-import { ClaimStateError, claimsRepo, type Claim } from '../db/repositories/cashout.js';
-import { cashoutProvidersRepo } from '../db/repositories/cashout.js';
+import { ClaimStateError, claimsRepo, type Claim } from './repository.js';
+import { cashoutProvidersRepo } from './repository.js';
 import { log } from '../log/index.js';
 import { getGateway, type CardGateway, type GatewayResult } from '../payments/gateway.js';
 import { open } from '../security/card-vault.js';

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { coreConfig } from '../config/index.js';
-import { cashoutProvidersRepo, ProviderExistsError, type CashoutProvider } from '../db/repositories/cashout.js';
+import { cashoutProvidersRepo, ProviderExistsError, type CashoutProvider } from './repository.js';
 import { fail } from './failures.js';
 import { open, seal } from '../security/card-vault.js';
 import { hashSecret, secretMatchesHash } from '../security/secrets.js';

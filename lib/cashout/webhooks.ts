@@ -8,7 +8,7 @@
  * the next attempt follows the schedule below (longer waits than SQS's 15-minute delay are chained).
  */
 import { createHmac } from 'node:crypto';
-import { cashoutProvidersRepo, webhooksRepo, type Claim, type WebhookDelivery, type WebhookStatus } from '../db/repositories/cashout.js';
+import { cashoutProvidersRepo, webhooksRepo, type Claim, type WebhookDelivery, type WebhookStatus } from './repository.js';
 import { fail } from './failures.js';
 import { log } from '../log/index.js';
 import { publish } from '../queue/publisher.js';

@@ -9,8 +9,8 @@
  */
 import { coreConfig, linksConfig, moderationConfig } from '../config/index.js';
 import { accountIds } from '../db/keys.js';
-import { payoutsRepo, type Payout } from '../db/repositories/payouts.js';
-import { coinTransferDecisions, TransferDecidedError, type CoinTransfer } from '../db/repositories/users.js';
+import { payoutsRepo, type Payout } from '../payouts/repository.js';
+import { coinTransferDecisions, TransferDecidedError, type CoinTransfer } from './repository.js';
 import { transactWrite } from '../db/transact.js';
 import { escapeHtml, page } from '../html.js';
 import { fail } from './failures.js';

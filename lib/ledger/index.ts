@@ -6,7 +6,7 @@
  * Domain code composes `entryItems(...)` with its own records into one transaction;
  * `postEntry` is the stand-alone form.
  */
-import { ledgerRepo, type LedgerEntry, type Posting } from '../db/repositories/ledger.js';
+import { ledgerRepo, type LedgerEntry, type Posting } from '../db/ledger.js';
 import { transactWrite, type GuardedItem, type TransactResult } from '../db/transact.js';
 
 export type { LedgerEntry, Posting };

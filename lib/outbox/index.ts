@@ -14,7 +14,7 @@ import { log } from '../log/index.js';
 import { enqueuePayout } from '../payouts/index.js';
 import { publish } from '../queue/publisher.js';
 import { moderationMails } from '../coins/moderation.js';
-import type { CoinTransfer } from '../db/repositories/users.js';
+import type { CoinTransfer } from '../coins/repository.js';
 
 async function dispatch(eventName: string | undefined, image: Record<string, unknown> | undefined): Promise<void> {
   if (eventName === 'INSERT' && image?.type === 'Payout' && image.status === 'PENDING') {

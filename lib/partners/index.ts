@@ -1,6 +1,6 @@
 /** Partners of the cashback program: creation (admin) and authentication (every /new_purchase). */
 import { cashbackConfig } from '../config/index.js';
-import { partnersRepo, type Partner } from '../db/repositories/partners.js';
+import { partnersRepo, type Partner } from './repository.js';
 import { ttlCache } from '../cache.js';
 import { hashSecret, newSecret, secretMatchesHash } from '../security/secrets.js';
 

@@ -7,7 +7,7 @@
 import { getAddress } from 'ethers';
 import { cashbackConfig, coreConfig, linksConfig } from '../config/index.js';
 import { accountIds } from '../db/keys.js';
-import { PayoutStateError, payoutsRepo, type Payout } from '../db/repositories/payouts.js';
+import { PayoutStateError, payoutsRepo, type Payout } from './repository.js';
 import { transactWrite } from '../db/transact.js';
 import { fail } from './failures.js';
 import { entryItems, shardFor } from '../ledger/index.js';

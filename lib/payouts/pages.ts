@@ -1,6 +1,6 @@
 /** HTML for the textcoin claim flow. */
 import { escapeHtml, page } from '../html.js';
-import type { Payout } from '../db/repositories/payouts.js';
+import type { Payout } from './repository.js';
 import { displayAmount, isExpired, type ClaimResult } from './index.js';
 
 export function messagePage(title: string, message: string): string {

@@ -24,8 +24,8 @@
  */
 import { chainConfig } from '../config/index.js';
 import { accountIds, type Network } from '../db/keys.js';
-import { chainRepo, chainTxId, ChainTxChangedError, NonceTakenError, type Candidate, type ChainLeg, type ChainTx, type ChainWallet } from '../db/repositories/chain.js';
-import { PayoutStateError, payoutsRepo, type Payout } from '../db/repositories/payouts.js';
+import { chainRepo, chainTxId, ChainTxChangedError, NonceTakenError, type Candidate, type ChainLeg, type ChainTx, type ChainWallet } from '../chain/repository.js';
+import { PayoutStateError, payoutsRepo, type Payout } from './repository.js';
 import { ContentionError } from '../db/errors.js';
 import { transactWrite, type GuardedItem } from '../db/transact.js';
 import { chainSender, type ChainSender, type Fees, type MinedTx, type Payload } from '../chain/sender.js';

@@ -1,5 +1,5 @@
 /** Currency rates: the price of one cashback token per purchase currency, cached briefly on warm functions. */
-import { ratesRepo, type Rates } from '../db/repositories/rates.js';
+import { ratesRepo, type Rates } from './repository.js';
 import { ttlCache } from '../cache.js';
 import { parseFraction, type Fraction } from '../ledger/money.js';
 

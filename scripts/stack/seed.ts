@@ -6,12 +6,12 @@ import { setRates } from '../../lib/rates/index.js';
 import { addAppKey, createApp, createCard } from '../../lib/cards/admin.js';
 import { authenticateApp } from '../../lib/cards/auth.js';
 import { earn } from '../../lib/cards/index.js';
-import { appsRepo, cardsRepo } from '../../lib/db/repositories/cards.js';
+import { appsRepo, cardsRepo } from '../../lib/cards/repository.js';
 import { accountIds } from '../../lib/db/keys.js';
-import { DuplicateEntryError } from '../../lib/db/repositories/ledger.js';
+import { DuplicateEntryError } from '../../lib/db/ledger.js';
 import { issueTicket } from '../../lib/identity/tickets.js';
 import { postEntry } from '../../lib/ledger/index.js';
-import { cashoutProvidersRepo } from '../../lib/db/repositories/cashout.js';
+import { cashoutProvidersRepo } from '../../lib/cashout/repository.js';
 import { authenticateProvider, registerProvider, rotateProviderKey, signingSecrets, updateProfile } from '../../lib/cashout/providers.js';
 
 export const DEMO_PARTNER = 'demo-shop';

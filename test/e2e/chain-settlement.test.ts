@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Contract, JsonRpcProvider } from 'ethers';
 import { depositPartnerFunds, fundDistribution, tokens } from '../../lib/admin/index.js';
-import { payoutsRepo } from '../../lib/db/repositories/payouts.js';
+import { payoutsRepo } from '../../lib/payouts/repository.js';
 import { newPartner, onChainBalance, postForm, randomAddress, rawInteger, stack, uniq, waitFor } from '../fixtures/stack.js';
 
 let partner: { name: string; key: string };

@@ -7,7 +7,7 @@ import { generateClaim, submitClaim } from '../../lib/cashout/claims.js';
 import { processClaimPayment } from '../../lib/cashout/payment.js';
 import { registerProvider, updateProfile } from '../../lib/cashout/providers.js';
 import { attemptWebhook, verifyWebhook } from '../../lib/cashout/webhooks.js';
-import { claimsRepo, cashoutProvidersRepo, webhooksRepo } from '../../lib/db/repositories/cashout.js';
+import { claimsRepo, cashoutProvidersRepo, webhooksRepo } from '../../lib/cashout/repository.js';
 import { GatewayTimeoutError, type CardGateway } from '../../lib/payments/gateway.js';
 import { SANDBOX_CARDS, sandboxGateway } from '../../lib/payments/sandbox.js';
 import { isolateFromStackWorkers, stack, startWebhookReceiver, uniq, waitFor, type WebhookReceiver } from '../fixtures/stack.js';

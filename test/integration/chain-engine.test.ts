@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Wallet, ZeroAddress } from 'ethers';
 import { accountIds } from '../../lib/db/keys.js';
-import { chainRepo } from '../../lib/db/repositories/chain.js';
-import { payoutsRepo } from '../../lib/db/repositories/payouts.js';
+import { chainRepo } from '../../lib/chain/repository.js';
+import { payoutsRepo } from '../../lib/payouts/repository.js';
 import { getBalance } from '../../lib/ledger/index.js';
 import { chainStatus, resolveNetwork, sendPayouts } from '../../lib/payouts/settle.js';
 import { LAB_MAIN_KEY, LAB_TEST_KEY, runCrashMatrix, startChainLab, type ChainLab } from '../../scripts/chain-lab.js';

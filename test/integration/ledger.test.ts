@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InsufficientFundsError } from '../../lib/db/errors.js';
-import { DuplicateEntryError } from '../../lib/db/repositories/ledger.js';
+import { DuplicateEntryError } from '../../lib/db/ledger.js';
 import { getBalance, getEntry, listPostings, postEntry } from '../../lib/ledger/index.js';
 import { uniq } from '../fixtures/stack.js';
 

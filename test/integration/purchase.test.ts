@@ -1,13 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { accountIds } from '../../lib/db/keys.js';
-import { ordersRepo } from '../../lib/db/repositories/orders.js';
-import { payoutsRepo } from '../../lib/db/repositories/payouts.js';
+import { ordersRepo } from '../../lib/purchases/repository.js';
+import { payoutsRepo } from '../../lib/payouts/repository.js';
 import { getBalance, listPostings } from '../../lib/ledger/index.js';
 import { partnerCashbackFamily } from '../../lib/http/families.js';
 import { answerOf } from '../fixtures/answers.js';
 import { newPurchase } from '../../lib/purchases/index.js';
 import type { NewPurchaseInput } from '../../lib/purchases/schema.js';
-import type { Partner } from '../../lib/db/repositories/partners.js';
+import type { Partner } from '../../lib/partners/repository.js';
 import { getPartner } from '../../lib/partners/index.js';
 import { newPartner, randomAddress, uniq } from '../fixtures/stack.js';
 

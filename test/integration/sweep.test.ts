@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountIds } from '../../lib/db/keys.js';
-import { payoutsRepo, type Payout, type PayoutStatus } from '../../lib/db/repositories/payouts.js';
+import { payoutsRepo, type Payout, type PayoutStatus } from '../../lib/payouts/repository.js';
 import { transactWrite } from '../../lib/db/transact.js';
 import { sweepStalledPayouts } from '../../lib/payouts/index.js';
 import { drainQueue, isolateFromStackWorkers, randomAddress, uniq } from '../fixtures/stack.js';

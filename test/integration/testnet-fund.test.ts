@@ -4,7 +4,7 @@ import { accountIds } from '../../lib/db/keys.js';
 import { getPartner } from '../../lib/partners/index.js';
 import { newPurchase } from '../../lib/purchases/index.js';
 import { postEntry } from '../../lib/ledger/index.js';
-import type { Partner } from '../../lib/db/repositories/partners.js';
+import type { Partner } from '../../lib/partners/repository.js';
 import { partnerCashbackFamily } from '../../lib/http/families.js';
 import { answerOf } from '../fixtures/answers.js';
 import { drainFund, newPartner, randomAddress, uniq } from '../fixtures/stack.js';

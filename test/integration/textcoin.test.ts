@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { accountIds } from '../../lib/db/keys.js';
-import { payoutsRepo } from '../../lib/db/repositories/payouts.js';
+import { payoutsRepo } from '../../lib/payouts/repository.js';
 import { getBalance } from '../../lib/ledger/index.js';
 import { claimTextcoin, reclaimExpiredTextcoins, textcoinByCode, textcoinCode } from '../../lib/payouts/index.js';
 import { newPurchase } from '../../lib/purchases/index.js';
 import { getPartner } from '../../lib/partners/index.js';
-import type { Partner } from '../../lib/db/repositories/partners.js';
+import type { Partner } from '../../lib/partners/repository.js';
 import { platformFamily } from '../../lib/http/families.js';
 import { answerOf } from '../fixtures/answers.js';
 import { newPartner, randomAddress, uniq } from '../fixtures/stack.js';

@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resetDdb } from '../../lib/db/client.js';
 import { ContentionError, InsufficientFundsError } from '../../lib/db/errors.js';
-import { DuplicateEntryError } from '../../lib/db/repositories/ledger.js';
+import { DuplicateEntryError } from '../../lib/db/ledger.js';
 import { transactWrite } from '../../lib/db/transact.js';
 import { entryItems } from '../../lib/ledger/index.js';
 

@@ -1,5 +1,5 @@
 /** Partner cashback: `partner` + `partner_key` in the body (JSON or form), as the Obyte-compatible API has it. */
-import type { Partner } from '../../db/repositories/partners.js';
+import type { Partner } from '../../partners/repository.js';
 import { requirePartner } from '../../purchases/index.js';
 import { partnerCredentialsSchema } from '../../purchases/schema.js';
 import { withoutEmptyFields } from '../body.js';

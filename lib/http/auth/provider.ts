@@ -1,6 +1,6 @@
 /** Cash-out providers: `Authorization: Bearer <api_key>` issued at registration. */
 import { authenticateProvider } from '../../cashout/providers.js';
-import type { CashoutProvider } from '../../db/repositories/cashout.js';
+import type { CashoutProvider } from '../../cashout/repository.js';
 import { header } from '../body.js';
 import type { AuthScheme } from '../route.js';
 

@@ -1,8 +1,8 @@
 /** User coins (payments service): a user's Ethereum addresses and a participant's Ethereum account. */
 import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ddb, tableName } from '../client.js';
-import { keys } from '../keys.js';
-import type { GuardedItem } from '../transact.js';
+import { ddb, tableName } from '../db/client.js';
+import { keys } from '../db/keys.js';
+import type { GuardedItem } from '../db/transact.js';
 
 export interface UserAddress {
   address: string;

@@ -4,10 +4,10 @@
  * currency, stored as DynamoDB numbers and read back as bigint.
  */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { big, ddb, num, tableName } from '../client.js';
-import { AlreadyExistsError, ConditionFailedError, isConditionFailed } from '../errors.js';
-import { keys } from '../keys.js';
-import type { GuardedItem } from '../transact.js';
+import { big, ddb, num, tableName } from '../db/client.js';
+import { AlreadyExistsError, ConditionFailedError, isConditionFailed } from '../db/errors.js';
+import { keys } from '../db/keys.js';
+import type { GuardedItem } from '../db/transact.js';
 
 export const SCOPES = ['cashback_read', 'cashback_write', 'card_read'] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -170,23 +170,6 @@ export class CardReferenceExistsError extends AlreadyExistsError {
 export class ContactTakenError extends AlreadyExistsError {
   override name = 'ContactTakenError';
 }
-
-export const countersRepo = {
-  /** Next integer of a named sequence (ids the cards API shows as integers). Gaps are possible, reuse is not. */
-  async next(name: string): Promise<number> {
-    const out = await ddb().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: keys.counter(name),
-        UpdateExpression: 'ADD #v :one SET #type = :type',
-        ExpressionAttributeNames: { '#v': 'value', '#type': 'type' },
-        ExpressionAttributeValues: { ':one': 1, ':type': 'Counter' },
-        ReturnValues: 'UPDATED_NEW',
-      }),
-    );
-    return num(out.Attributes?.value);
-  },
-};
 
 export const appsRepo = {
   async create(app: App): Promise<void> {

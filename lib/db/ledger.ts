@@ -1,10 +1,10 @@
 /** Ledger persistence: account balances, immutable entries and per-account postings. */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory } from 'ulid';
-import { batchGet, big, ddb, tableName } from '../client.js';
-import { AlreadyExistsError, InsufficientFundsError } from '../errors.js';
-import { keys } from '../keys.js';
-import type { GuardedItem } from '../transact.js';
+import { batchGet, big, ddb, tableName } from './client.js';
+import { AlreadyExistsError, InsufficientFundsError } from './errors.js';
+import { keys } from './keys.js';
+import type { GuardedItem } from './transact.js';
 
 const ulid = monotonicFactory();
 

@@ -1,8 +1,8 @@
 /** Partners of the cashback program. Keys are stored only as SHA-256 hashes (they are 256-bit random). */
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ddb, tableName } from '../client.js';
-import { AlreadyExistsError, isConditionFailed } from '../errors.js';
-import { keys } from '../keys.js';
+import { ddb, tableName } from '../db/client.js';
+import { AlreadyExistsError, isConditionFailed } from '../db/errors.js';
+import { keys } from '../db/keys.js';
 
 export interface Partner {
   name: string;

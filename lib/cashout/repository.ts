@@ -1,10 +1,10 @@
 /** Cash-out providers: profile with encrypted card data and webhook secrets, API key lookup. */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ddb, tableName } from '../client.js';
-import { AlreadyExistsError, isConditionFailed, setFields } from '../errors.js';
-import { keys } from '../keys.js';
-import { transactWrite } from '../transact.js';
-import type { Envelope } from '../../security/card-vault.js';
+import { ddb, tableName } from '../db/client.js';
+import { AlreadyExistsError, isConditionFailed, setFields } from '../db/errors.js';
+import { keys } from '../db/keys.js';
+import { transactWrite } from '../db/transact.js';
+import type { Envelope } from '../security/card-vault.js';
 
 export interface CashoutProvider {
   name: string;

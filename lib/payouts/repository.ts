@@ -7,10 +7,10 @@
  * Every transition is a conditional write on the current status.
  */
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { batchGet, ddb, num, tableName, unmarshallRaw } from '../client.js';
-import { ConditionFailedError, isConditionFailed, setFields } from '../errors.js';
-import { keys, type Network } from '../keys.js';
-import type { GuardedItem } from '../transact.js';
+import { batchGet, ddb, num, tableName, unmarshallRaw } from '../db/client.js';
+import { ConditionFailedError, isConditionFailed, setFields } from '../db/errors.js';
+import { keys, type Network } from '../db/keys.js';
+import type { GuardedItem } from '../db/transact.js';
 
 export type PayoutStatus = 'PENDING' | 'SENDING' | 'CONFIRMED' | 'FAILED' | 'MAILED' | 'CLAIMED' | 'RECLAIMED';
 

@@ -1,7 +1,7 @@
 /** Currency rates: the price of one whole cashback token in each purchase currency, as decimal strings. */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { ddb, tableName } from '../client.js';
-import { keys } from '../keys.js';
+import { ddb, tableName } from '../db/client.js';
+import { keys } from '../db/keys.js';
 
 export type Rates = Record<string, string>;
 

@@ -1,9 +1,9 @@
 /** Purchase orders: one item per (network, partner, order_id); its existence is what makes order_id pay once. */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { ddb, tableName } from '../client.js';
-import { AlreadyExistsError } from '../errors.js';
-import { keys, type Network } from '../keys.js';
-import type { GuardedItem } from '../transact.js';
+import { ddb, tableName } from '../db/client.js';
+import { AlreadyExistsError } from '../db/errors.js';
+import { keys, type Network } from '../db/keys.js';
+import type { GuardedItem } from '../db/transact.js';
 
 export interface Order {
   network: Network;

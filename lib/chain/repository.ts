@@ -9,10 +9,10 @@
  *                   | FILLED (our zero-value fill took the nonce) | DISPLACED (someone else's transaction took it).
  */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ddb, num, tableName } from '../client.js';
-import { ConditionFailedError, isConditionFailed, setFields } from '../errors.js';
-import { keys, type Network } from '../keys.js';
-import type { GuardedItem } from '../transact.js';
+import { ddb, num, tableName } from '../db/client.js';
+import { ConditionFailedError, isConditionFailed, setFields } from '../db/errors.js';
+import { keys, type Network } from '../db/keys.js';
+import type { GuardedItem } from '../db/transact.js';
 
 export interface ChainWallet {
   network: Network;
