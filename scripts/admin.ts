@@ -36,7 +36,7 @@ const { formatUnits, TOKEN_DECIMALS } = await import('../lib/ledger/money.js');
 const { stringify } = await import('../lib/json.js');
 const cardsAdmin = await import('../lib/cards/admin.js');
 const { cardView } = await import('../lib/cards/index.js');
-const { cardsRepo } = await import('../lib/cards/repository.js');
+const { cardsRepo } = await import('../lib/cards/repository/cards.js');
 
 const argv = process.argv.slice(2);
 if (argv[0] === 'ticket' && (argv[1] ?? '--').startsWith('--')) argv.splice(1, 0, 'issue'); // `ticket --user ...`

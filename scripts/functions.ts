@@ -8,7 +8,7 @@
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { sectionVariables, type ConfigSection } from '../lib/config/index.js';
+import { sectionVariables } from '../lib/config/index.js';
 import { QUEUE_ENV, queuesOf, sectionsOf, type QueueName, type Use } from '../lib/config/uses.js';
 import type { RouteContract } from '../lib/http/route.js';
 import type { WorkerDeclaration } from '../lib/queue/worker.js';

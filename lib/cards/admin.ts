@@ -1,7 +1,8 @@
 /** Operator actions for the cards API (admin CLI and local seeding): apps with scoped keys, cards. */
 import { randomBytes } from 'node:crypto';
 import { countersRepo } from '../db/counters.js';
-import { appsRepo, cardsRepo, SCOPES, type AppKey, type Card, type Scope } from './repository.js';
+import { appsRepo, SCOPES, type AppKey, type Scope } from './repository/apps.js';
+import { cardsRepo, type Card } from './repository/cards.js';
 import { hashSecret } from '../security/secrets.js';
 import { toMinor } from './money.js';
 import { clearAppCache } from './auth.js';

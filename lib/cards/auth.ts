@@ -5,7 +5,7 @@
 import { createHmac } from 'node:crypto';
 import { ttlCache } from '../cache.js';
 import { cardsConfig } from '../config/index.js';
-import { appsRepo, type App, type Scope } from './repository.js';
+import { appsRepo, type App, type Scope } from './repository/apps.js';
 import { fail } from './failures.js';
 import { equalsConstantTime, hashSecret, secretMatchesHash } from '../security/secrets.js';
 

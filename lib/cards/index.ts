@@ -16,17 +16,9 @@ import { createHash } from 'node:crypto';
 import { countersRepo } from '../db/counters.js';
 import { accountIds } from '../db/keys.js';
 import { ConditionFailedError, InsufficientFundsError } from '../db/errors.js';
-import {
-  CardReferenceExistsError,
-  cardsRepo,
-  cardTxRepo,
-  ContactTakenError,
-  membersRepo,
-  type Card,
-  type CardTx,
-  type CardTxType,
-  type Member,
-} from './repository.js';
+import { cardsRepo, type Card } from './repository/cards.js';
+import { ContactTakenError, membersRepo, type Member } from './repository/members.js';
+import { CardReferenceExistsError, cardTxRepo, type CardTx, type CardTxType } from './repository/transactions.js';
 import { transactWrite, type GuardedItem } from '../db/transact.js';
 import { fail } from './failures.js';
 import { entryItems, getBalance } from '../ledger/index.js';

@@ -6,7 +6,7 @@
 import { randomInt } from 'node:crypto';
 import { cardsConfig } from '../config/index.js';
 import { AlreadyExistsError } from '../db/errors.js';
-import { otpRepo } from './repository.js';
+import { otpRepo } from './repository/otp.js';
 import { publish } from '../queue/publisher.js';
 import { getSmsSender } from '../sms/index.js';
 import { issueMemberToken, otpHash, type AppCaller } from './auth.js';

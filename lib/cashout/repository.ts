@@ -2,8 +2,9 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, tableName } from '../db/client.js';
 import { AlreadyExistsError, isConditionFailed, setFields } from '../db/errors.js';
+import { fields, StoredItemError, type Fields, type StoredItem } from '../db/item.js';
 import { keys } from '../db/keys.js';
-import { transactWrite } from '../db/transact.js';
+import { putNew, transactWrite } from '../db/transact.js';
 import type { Envelope } from '../security/card-vault.js';
 
 export interface CashoutProvider {
@@ -24,6 +25,36 @@ export interface CashoutProvider {
   updatedAt: string;
 }
 
+/** The AES-256-GCM envelope (card-vault.ts) in map `name`; a missing one fails on its first field. */
+function envelopeFrom(f: Fields, name: string, of: string): Envelope {
+  const what = `${of}: ${name}`;
+  const e = f.map(name);
+  const v = e.int('v');
+  if (v !== 1) throw new StoredItemError(`${what}: v is not 1 (${v})`);
+  return { v, kek: e.str('kek'), edk: e.optStr('edk'), iv: e.str('iv'), ct: e.str('ct'), tag: e.str('tag') };
+}
+
+function providerFrom(i: StoredItem): CashoutProvider {
+  const what = `CashoutProvider ${i.name}`;
+  const f = fields(i, what);
+  return {
+    name: f.str('name'),
+    pan: envelopeFrom(f, 'pan', what),
+    ipin: envelopeFrom(f, 'ipin', what),
+    panLast4: f.str('panLast4'),
+    expDate: f.str('expDate'),
+    endpoint: f.str('endpoint'),
+    webhookSecret: envelopeFrom(f, 'webhookSecret', what),
+    previousWebhookSecret: f.optMap('previousWebhookSecret') && envelopeFrom(f, 'previousWebhookSecret', what),
+    previousSecretValidUntil: f.optStr('previousSecretValidUntil'),
+    apiKeyId: f.str('apiKeyId'),
+    apiKeyHash: f.str('apiKeyHash'),
+    consentAt: f.str('consentAt'),
+    createdAt: f.str('createdAt'),
+    updatedAt: f.str('updatedAt'),
+  };
+}
+
 export class ProviderExistsError extends AlreadyExistsError {
   override name = 'ProviderExistsError';
 }
@@ -33,7 +64,7 @@ export const cashoutProvidersRepo = {
   async create(p: CashoutProvider): Promise<void> {
     await transactWrite([
       {
-        item: { Put: { TableName: tableName(), Item: { ...keys.cashoutProvider(p.name), type: 'CashoutProvider', ...p }, ConditionExpression: 'attribute_not_exists(PK)' } },
+        item: putNew({ ...keys.cashoutProvider(p.name), type: 'CashoutProvider', ...p }),
         onConditionFailed: () => new ProviderExistsError(`a provider named ${p.name} already exists`),
       },
       {
@@ -50,12 +81,12 @@ export const cashoutProvidersRepo = {
 
   async get(name: string): Promise<CashoutProvider | undefined> {
     const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.cashoutProvider(name), ConsistentRead: true }));
-    return out.Item as CashoutProvider | undefined;
+    return out.Item ? providerFrom(out.Item) : undefined;
   },
 
   async nameByKeyId(keyId: string): Promise<string | undefined> {
     const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.cashoutKey(keyId) }));
-    return out.Item?.provider as string | undefined;
+    return out.Item ? fields(out.Item, `CashoutKey ${keyId}`).str('provider') : undefined;
   },
 
   /** Points the provider at a new API key (the lookup item of the old one is left dangling and no longer matches). */
@@ -72,7 +103,7 @@ export const cashoutProvidersRepo = {
           },
         },
       },
-      { item: { Put: { TableName: tableName(), Item: { ...keys.cashoutKey(keyId), type: 'CashoutKey', provider: name, createdAt: now, updatedAt: now }, ConditionExpression: 'attribute_not_exists(PK)' } } },
+      { item: putNew({ ...keys.cashoutKey(keyId), type: 'CashoutKey', provider: name, createdAt: now, updatedAt: now }) },
     ]);
   },
 
@@ -89,15 +120,18 @@ export const cashoutProvidersRepo = {
         ReturnValues: 'ALL_NEW',
       }),
     );
-    return out.Attributes as CashoutProvider;
+    return providerFrom(out.Attributes!);
   },
 };
 
-export type ClaimStatus = 'PENDING' | 'SUBMITTED' | 'PAYING' | 'PAID' | 'FAILED';
+export const CLAIM_STATUSES = ['PENDING', 'SUBMITTED', 'PAYING', 'PAID', 'FAILED'] as const;
+export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
+
+export const PAYMENT_OUTCOMES = ['approved', 'declined', 'unknown'] as const;
 
 export interface PaymentAttempt {
   at: string;
-  outcome: 'approved' | 'declined' | 'unknown';
+  outcome: (typeof PAYMENT_OUTCOMES)[number];
   code?: number;
   response?: string;
   gatewayReference?: string;
@@ -124,22 +158,56 @@ export interface Claim {
   updatedAt: string;
 }
 
-/** DynamoDB numbers come back as strings (see client.ts): give claims and deliveries their numbers back. */
-const optNum = (v: unknown) => (v === undefined || v === null ? undefined : Number(v));
-
-function claimFromItem(i: Record<string, unknown>): Claim {
-  const c = i as unknown as Claim;
+/** A claim item, from the table or from a stream image. `amount` is the provider's integer amount. */
+export function claimFrom(i: StoredItem): Claim {
+  const what = `Claim ${i.uuid}`;
+  const f = fields(i, what);
+  const customerMap = f.optMap('customer');
+  const c = customerMap && fields(customerMap, `${what}: customer`);
   return {
-    ...c,
-    amount: Number(c.amount),
-    resultCode: optNum(c.resultCode),
-    attempts: c.attempts?.map((a) => ({ ...a, code: optNum(a.code) })),
+    uuid: f.str('uuid'),
+    provider: f.str('provider'),
+    providerId: f.str('providerId'),
+    amount: f.int('amount'),
+    status: f.oneOf('status', CLAIM_STATUSES),
+    claimExpiresAt: f.str('claimExpiresAt'),
+    customer: c && {
+      pan: envelopeFrom(c, 'pan', `${what}: customer`),
+      panLast4: c.str('panLast4'),
+      expDate: c.str('expDate'),
+      name: c.str('name'),
+      mobile: c.str('mobile'),
+    },
+    submittedAt: f.optStr('submittedAt'),
+    paymentReference: f.optStr('paymentReference'),
+    attempts: f.list('attempts', (a) => ({
+      at: a.str('at'),
+      outcome: a.oneOf('outcome', PAYMENT_OUTCOMES),
+      code: a.optInt('code'),
+      response: a.optStr('response'),
+      gatewayReference: a.optStr('gatewayReference'),
+    })),
+    resultCode: f.optInt('resultCode'),
+    resultResponse: f.optStr('resultResponse'),
+    paidAt: f.optStr('paidAt'),
+    createdAt: f.str('createdAt'),
+    updatedAt: f.str('updatedAt'),
   };
 }
 
-function deliveryFromItem(i: Record<string, unknown>): WebhookDelivery {
-  const d = i as unknown as WebhookDelivery;
-  return { ...d, attempts: d.attempts.map((a) => ({ ...a, ms: Number(a.ms), status: optNum(a.status) })) };
+function deliveryFrom(i: StoredItem): WebhookDelivery {
+  const f = fields(i, `WebhookDelivery ${i.id}`);
+  return {
+    id: f.str('id'),
+    provider: f.str('provider'),
+    claimUuid: f.str('claimUuid'),
+    body: f.str('body'),
+    status: f.oneOf('status', WEBHOOK_STATUSES),
+    attempts: f.list('attempts', (a) => ({ at: a.str('at'), status: a.optInt('status'), error: a.optStr('error'), ms: a.int('ms') })),
+    nextAttemptAt: f.optStr('nextAttemptAt'),
+    createdAt: f.str('createdAt'),
+    updatedAt: f.str('updatedAt'),
+  };
 }
 
 export class ClaimIdExistsError extends AlreadyExistsError {
@@ -178,12 +246,14 @@ export const claimsRepo = {
 
   async byProviderId(provider: string, id: string): Promise<{ uuid: string; amount: number } | undefined> {
     const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.claimByProviderId(provider, id), ConsistentRead: true }));
-    return out.Item ? { uuid: String(out.Item.uuid), amount: Number(out.Item.amount) } : undefined;
+    if (!out.Item) return undefined;
+    const f = fields(out.Item, `ClaimId ${provider} ${id}`);
+    return { uuid: f.str('uuid'), amount: f.int('amount') };
   },
 
   async get(uuid: string): Promise<Claim | undefined> {
     const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.claim(uuid), ConsistentRead: true }));
-    return out.Item ? claimFromItem(out.Item) : undefined;
+    return out.Item ? claimFrom(out.Item) : undefined;
   },
 
   /** Moves a claim on only from the status the caller saw (every step of the payment state machine). */
@@ -201,7 +271,7 @@ export const claimsRepo = {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return claimFromItem(out.Attributes!);
+      return claimFrom(out.Attributes!);
     } catch (err) {
       if (isConditionFailed(err)) throw new ClaimStateError(`claim ${uuid} is not ${from}`);
       throw err;
@@ -220,7 +290,8 @@ export const claimsRepo = {
   },
 };
 
-export type WebhookStatus = 'PENDING' | 'DELIVERED' | 'FAILED';
+export const WEBHOOK_STATUSES = ['PENDING', 'DELIVERED', 'FAILED'] as const;
+export type WebhookStatus = (typeof WEBHOOK_STATUSES)[number];
 
 export interface WebhookAttempt {
   at: string;
@@ -263,7 +334,7 @@ export const webhooksRepo = {
 
   async get(id: string): Promise<WebhookDelivery | undefined> {
     const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.webhookDelivery(id), ConsistentRead: true }));
-    return out.Item ? deliveryFromItem(out.Item) : undefined;
+    return out.Item ? deliveryFrom(out.Item) : undefined;
   },
 
   /** Records an attempt; conditioned on the attempt count seen, so two deliveries of one message cannot both count. */
@@ -309,6 +380,6 @@ export const webhooksRepo = {
         Limit: limit,
       }),
     );
-    return (out.Items ?? []).map(deliveryFromItem);
+    return (out.Items ?? []).map(deliveryFrom);
   },
 };

@@ -9,10 +9,13 @@
  *                   | FILLED (our zero-value fill took the nonce) | DISPLACED (someone else's transaction took it).
  */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ddb, num, tableName } from '../db/client.js';
+import { ddb, tableName } from '../db/client.js';
 import { ConditionFailedError, isConditionFailed, setFields } from '../db/errors.js';
-import { keys, type Network } from '../db/keys.js';
+import { fields, type StoredItem } from '../db/item.js';
+import { keys, NETWORKS, type Network } from '../db/keys.js';
 import type { GuardedItem } from '../db/transact.js';
+
+/** The values of `Network` (db/keys.ts), to read it back from items. */
 
 export interface ChainWallet {
   network: Network;
@@ -24,8 +27,11 @@ export interface ChainWallet {
   updatedAt: string;
 }
 
-export type ChainTxPurpose = 'transfer' | 'batch' | 'approve';
-export type ChainTxStatus = 'INFLIGHT' | 'CONFIRMED' | 'REVERTED' | 'FILLED' | 'DISPLACED';
+export const CHAIN_TX_PURPOSES = ['transfer', 'batch', 'approve'] as const;
+export type ChainTxPurpose = (typeof CHAIN_TX_PURPOSES)[number];
+export const CHAIN_TX_STATUSES = ['INFLIGHT', 'CONFIRMED', 'REVERTED', 'FILLED', 'DISPLACED'] as const;
+export type ChainTxStatus = (typeof CHAIN_TX_STATUSES)[number];
+export const CANDIDATE_KINDS = ['send', 'fill'] as const;
 
 /** One payout carried by a chain transaction, with the ledger accounts its settlement moves. */
 export interface ChainLeg {
@@ -42,7 +48,7 @@ export interface Candidate {
   hash: string;
   rawTx: string;
   /** `send` pays the legs; `fill` is a zero-value self transfer that only consumes the nonce. */
-  kind: 'send' | 'fill';
+  kind: (typeof CANDIDATE_KINDS)[number];
   maxFeePerGas: string;
   maxPriorityFeePerGas: string;
   signedAt: string;
@@ -76,25 +82,56 @@ export class ChainTxChangedError extends ConditionFailedError {
   override name = 'ChainTxChangedError';
 }
 
-function walletFrom(i: Record<string, unknown>): ChainWallet {
-  return { ...(i as unknown as ChainWallet), next: num(i.next), settledBelow: num(i.settledBelow) };
-}
-
-function txFrom(i: Record<string, unknown>): ChainTx {
+function walletFrom(i: StoredItem): ChainWallet {
+  const f = fields(i, `ChainWallet ${i.network} ${i.address}`);
   return {
-    ...(i as unknown as ChainTx),
-    nonce: num(i.nonce),
-    blockNumber: i.blockNumber === undefined ? undefined : num(i.blockNumber),
-    legs: ((i.legs as (Omit<ChainLeg, 'amount'> & { amount: string })[]) ?? []).map((l) => ({ ...l, amount: BigInt(l.amount) })),
+    network: f.oneOf('network', NETWORKS),
+    address: f.str('address'),
+    next: f.int('next'),
+    settledBelow: f.int('settledBelow'),
+    approvedAt: f.optStr('approvedAt'),
+    createdAt: f.str('createdAt'),
+    updatedAt: f.str('updatedAt'),
   };
 }
 
-const strip = ({ PK: _pk, SK: _sk, type: _t, ...rest }: Record<string, unknown>) => rest;
+/** Transactions written before amounts were numbers hold leg amounts as decimal strings: `money` reads both. */
+function txFrom(i: StoredItem): ChainTx {
+  const f = fields(i, `ChainTx ${i.network}:${i.wallet}:${i.nonce}`);
+  return {
+    network: f.oneOf('network', NETWORKS),
+    wallet: f.str('wallet'),
+    nonce: f.int('nonce'),
+    purpose: f.oneOf('purpose', CHAIN_TX_PURPOSES),
+    legs: f.list('legs', (l) => ({
+      unit: l.str('unit'),
+      to: l.str('to'),
+      amount: l.money('amount'),
+      account: l.str('account'),
+      refundAccount: l.optStr('refundAccount'),
+    })),
+    candidates: f.list('candidates', (c) => ({
+      hash: c.str('hash'),
+      rawTx: c.str('rawTx'),
+      kind: c.oneOf('kind', CANDIDATE_KINDS),
+      maxFeePerGas: c.str('maxFeePerGas'),
+      maxPriorityFeePerGas: c.str('maxPriorityFeePerGas'),
+      signedAt: c.str('signedAt'),
+    })),
+    status: f.oneOf('status', CHAIN_TX_STATUSES),
+    displacedSeenAt: f.optStr('displacedSeenAt'),
+    minedHash: f.optStr('minedHash'),
+    blockNumber: f.optInt('blockNumber'),
+    gasUsed: f.optStr('gasUsed'),
+    createdAt: f.str('createdAt'),
+    updatedAt: f.str('updatedAt'),
+  };
+}
 
 export const chainRepo = {
   async getWallet(network: Network, address: string): Promise<ChainWallet | undefined> {
     const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.chainWallet(network, address), ConsistentRead: true }));
-    return out.Item ? walletFrom(strip(out.Item)) : undefined;
+    return out.Item ? walletFrom(out.Item) : undefined;
   },
 
   /** Creates the allocator at `next` (the wallet's confirmed nonce count when we first use it); keeps an existing one. */
@@ -136,7 +173,7 @@ export const chainRepo = {
         item: {
           Put: {
             TableName: tableName(),
-            Item: { ...keys.chainTx(tx.network, tx.wallet, tx.nonce), type: 'ChainTx', ...tx, legs: tx.legs.map((l) => ({ ...l, amount: l.amount.toString() })) },
+            Item: { ...keys.chainTx(tx.network, tx.wallet, tx.nonce), type: 'ChainTx', ...tx },
             ConditionExpression: 'attribute_not_exists(PK)',
           },
         },
@@ -147,7 +184,7 @@ export const chainRepo = {
 
   async getTx(network: Network, wallet: string, nonce: number): Promise<ChainTx | undefined> {
     const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.chainTx(network, wallet, nonce), ConsistentRead: true }));
-    return out.Item ? txFrom(strip(out.Item)) : undefined;
+    return out.Item ? txFrom(out.Item) : undefined;
   },
 
   /** The wallet's transactions with nonces in [from, to), lowest nonce first. */
@@ -165,7 +202,7 @@ export const chainRepo = {
           ExclusiveStartKey: start,
         }),
       );
-      txs.push(...(out.Items ?? []).map((i) => txFrom(strip(i))));
+      txs.push(...(out.Items ?? []).map(txFrom));
       start = out.LastEvaluatedKey;
     } while (start);
     return txs;
@@ -185,7 +222,7 @@ export const chainRepo = {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return txFrom(strip(out.Attributes!));
+      return txFrom(out.Attributes!);
     } catch (err) {
       if (isConditionFailed(err)) throw new ChainTxChangedError(`chain transaction ${chainTxId(tx)} changed meanwhile`);
       throw err;

@@ -137,7 +137,7 @@ export async function transferHistory(user: string): Promise<TransferHistory> {
   const history = await Promise.all(
     transfers.map(async (t): Promise<TransferView | DepositView> => {
       if ('txHash' in t) return { coins: t.coins.toString(), hash: t.txHash, id: `deposit:${t.txHash}:${t.logIndex}`, status: 'success', ts: seconds(t.ts), type: 'deposit' };
-      const unit = (t as CoinTransfer & { payoutUnit?: string }).payoutUnit;
+      const unit = t.payoutUnit;
       if (t.status !== 'approved' || !unit) return transferView(t);
       const p = await payoutsRepo.get(unit);
       const settled = p?.status === 'CONFIRMED' ? 'success' : p?.status === 'FAILED' ? 'failure' : 'pending';

@@ -1,13 +1,19 @@
 /** User coins (payments service): a user's Ethereum addresses and a participant's Ethereum account. */
 import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, tableName } from '../db/client.js';
+import { fields, type StoredItem } from '../db/item.js';
 import { keys } from '../db/keys.js';
-import type { GuardedItem } from '../db/transact.js';
+import { putNew, type GuardedItem } from '../db/transact.js';
 
 export interface UserAddress {
   address: string;
   description: string;
   ts: string;
+}
+
+function userAddressFrom(i: StoredItem): UserAddress {
+  const f = fields(i, `UserAddress ${i.user} ${i.address}`);
+  return { address: f.str('address'), description: f.optStr('description') ?? '', ts: f.str('ts') };
 }
 
 export const userAddressesRepo = {
@@ -25,7 +31,7 @@ export const userAddressesRepo = {
         ConsistentRead: true,
       }),
     );
-    return (out.Items ?? []).map((i) => ({ address: String(i.address), description: String(i.description ?? ''), ts: String(i.ts) }));
+    return (out.Items ?? []).map(userAddressFrom);
   },
 
   async remove(user: string, addresses: string[]): Promise<void> {
@@ -40,7 +46,8 @@ export const userAddressesRepo = {
 export const participantsRepo = {
   async getAddress(participant: string): Promise<string | undefined> {
     const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.participant(participant), ConsistentRead: true }));
-    return (out.Item?.address as string | null | undefined) ?? undefined;
+    // The address is null once removed.
+    return out.Item ? fields(out.Item, `ParticipantEthereum ${participant}`).optStr('address') : undefined;
   },
 
   async setAddress(participant: string, address: string | null, now: string): Promise<void> {
@@ -50,7 +57,8 @@ export const participantsRepo = {
   },
 };
 
-export type CoinTransferStatus = 'pending' | 'approved' | 'rejected' | 'success' | 'failure';
+export const COIN_TRANSFER_STATUSES = ['pending', 'approved', 'rejected', 'success', 'failure'] as const;
+export type CoinTransferStatus = (typeof COIN_TRANSFER_STATUSES)[number];
 
 export interface CoinTransfer {
   uuid: string;
@@ -61,6 +69,46 @@ export interface CoinTransfer {
   status: CoinTransferStatus;
   hash: string | null;
   ts: string;
+}
+
+export interface TransferDecision {
+  decidedBy: string;
+  decidedAt: string;
+  payoutUnit?: string;
+}
+
+/** A transfer as stored: the decision once made. */
+export type StoredCoinTransfer = CoinTransfer & Partial<TransferDecision>;
+
+/** A coin transfer item, from the table or from a stream image (numbers as decimal text either way). */
+export function coinTransferFrom(i: StoredItem): StoredCoinTransfer {
+  const f = fields(i, `CoinTransfer ${i.uuid}`);
+  return {
+    uuid: f.str('uuid'),
+    user: f.str('user'),
+    address: f.str('address'),
+    coins: f.money('coins'),
+    fee: f.money('fee'),
+    status: f.oneOf('status', COIN_TRANSFER_STATUSES),
+    hash: f.optStr('hash') ?? null,
+    ts: f.str('ts'),
+    decidedBy: f.optStr('decidedBy'),
+    decidedAt: f.optStr('decidedAt'),
+    payoutUnit: f.optStr('payoutUnit'),
+  };
+}
+
+function depositFrom(i: StoredItem): Deposit {
+  const f = fields(i, `Deposit ${i.txHash}:${i.logIndex}`);
+  return {
+    user: f.str('user'),
+    txHash: f.str('txHash'),
+    logIndex: f.int('logIndex'),
+    address: f.str('address'),
+    coins: f.money('coins'),
+    blockNumber: f.int('blockNumber'),
+    ts: f.str('ts'),
+  };
 }
 
 export const coinTransfersRepo = {
@@ -77,7 +125,7 @@ export const coinTransfersRepo = {
   },
 
   /** Newest first: the user's transfers and deposits from the history index. */
-  async listByUser(user: string, limit = 100): Promise<(CoinTransfer | (Deposit & { type: 'Deposit' }))[]> {
+  async listByUser(user: string, limit = 100): Promise<(StoredCoinTransfer | (Deposit & { type: 'Deposit' }))[]> {
     const out = await ddb().send(
       new QueryCommand({
         TableName: tableName(),
@@ -88,29 +136,18 @@ export const coinTransfersRepo = {
         Limit: limit,
       }),
     );
-    return (out.Items ?? []).map((i) =>
-      i.type === 'Deposit'
-        ? { ...(i as unknown as Deposit & { type: 'Deposit' }), coins: BigInt(String(i.coins)), logIndex: Number(i.logIndex), blockNumber: Number(i.blockNumber) }
-        : { ...(i as unknown as CoinTransfer), coins: BigInt(String(i.coins)), fee: BigInt(String(i.fee)) },
-    );
+    return (out.Items ?? []).map((i) => (i.type === 'Deposit' ? { ...depositFrom(i), type: 'Deposit' as const } : coinTransferFrom(i)));
   },
 };
-
-export interface TransferDecision {
-  decidedBy: string;
-  decidedAt: string;
-  payoutUnit?: string;
-}
 
 export class TransferDecidedError extends Error {
   override name = 'TransferDecidedError';
 }
 
 export const coinTransferDecisions = {
-  async get(uuid: string): Promise<(CoinTransfer & Partial<TransferDecision>) | undefined> {
+  async get(uuid: string): Promise<StoredCoinTransfer | undefined> {
     const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.coinTransfer(uuid), ConsistentRead: true }));
-    const i = out.Item;
-    return i ? ({ ...(i as unknown as CoinTransfer & TransferDecision), coins: BigInt(String(i.coins)), fee: BigInt(String(i.fee)) }) : undefined;
+    return out.Item ? coinTransferFrom(out.Item) : undefined;
   },
 
   /** pending -> approved | rejected, once: the first decision wins. */
@@ -144,14 +181,14 @@ export interface Deposit {
 export const depositsRepo = {
   async addressOf(user: string): Promise<string | undefined> {
     const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.userDeposit(user), ConsistentRead: true }));
-    return out.Item?.address as string | undefined;
+    return out.Item ? fields(out.Item, `DepositAddress ${user}`).str('address') : undefined;
   },
 
   /** The user's deposit address and its reverse lookup, once (a concurrent first call loses and reads). */
   newAddressItems(user: string, address: string, index: number, now: string): GuardedItem[] {
     return [
-      { item: { Put: { TableName: tableName(), Item: { ...keys.userDeposit(user), type: 'DepositAddress', address, index, createdAt: now, updatedAt: now }, ConditionExpression: 'attribute_not_exists(PK)' } } },
-      { item: { Put: { TableName: tableName(), Item: { ...keys.depositAddress(address), type: 'DepositAddressOwner', user, createdAt: now, updatedAt: now }, ConditionExpression: 'attribute_not_exists(PK)' } } },
+      { item: putNew({ ...keys.userDeposit(user), type: 'DepositAddress', address, index, createdAt: now, updatedAt: now }) },
+      { item: putNew({ ...keys.depositAddress(address), type: 'DepositAddressOwner', user, createdAt: now, updatedAt: now }) },
     ];
   },
 
@@ -159,7 +196,7 @@ export const depositsRepo = {
     const found = new Map<string, string>();
     for (const address of new Set(addresses)) {
       const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.depositAddress(address) }));
-      if (out.Item) found.set(address, String(out.Item.user));
+      if (out.Item) found.set(address, fields(out.Item, `DepositAddressOwner ${address}`).str('user'));
     }
     return found;
   },
@@ -178,7 +215,7 @@ export const depositsRepo = {
 
   async cursor(): Promise<number | undefined> {
     const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.depositScanCursor(), ConsistentRead: true }));
-    return out.Item ? Number(out.Item.lastBlock) : undefined;
+    return out.Item ? fields(out.Item, 'DepositScanCursor').int('lastBlock') : undefined;
   },
 
   async setCursor(lastBlock: number): Promise<void> {

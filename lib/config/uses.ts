@@ -10,6 +10,7 @@
  * - `stream`: reads the table's stream (the outbox dispatcher), `outboxDlq`: parks failed stream records
  * Every function reads and writes the table (`core`).
  */
+import { NETWORKS } from '../db/keys.js';
 import { configSections, ConfigError, networkChain, runDeclaring, type ConfigSection } from './index.js';
 
 /** Logical queue -> the variable holding its name. */
@@ -45,7 +46,7 @@ export function checkUses(uses: readonly Use[]): void {
     if (!process.env[QUEUE_ENV[queue]]) throw new ConfigError(`Invalid queue configuration: ${QUEUE_ENV[queue]} is not set`);
   }
   // Both networks, and that the testnet shares no token or treasury with the main network.
-  if (uses.includes('chain')) for (const network of ['main', 'test'] as const) networkChain(network);
+  if (uses.includes('chain')) for (const network of NETWORKS) networkChain(network);
 }
 
 /**

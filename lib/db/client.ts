@@ -33,10 +33,6 @@ export function resetDdb(): void {
   client = undefined;
 }
 
-/** DynamoDB numbers are read as strings (see unmarshallOptions); these turn them into what the code wants. */
-export const num = (v: unknown): number => (v === undefined || v === null ? 0 : Number(v));
-export const big = (v: unknown): bigint => (v === undefined || v === null ? 0n : BigInt(String(v)));
-
 /** Items inside SDK errors (failed conditions) arrive as raw attribute values. */
 export function unmarshallRaw(item: unknown): Record<string, unknown> | undefined {
   if (!item || typeof item !== 'object') return undefined;

@@ -1,6 +1,7 @@
 /** Named integer sequences (ids the cards API shows as integers, HD wallet indexes). Gaps are possible, reuse is not. */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ddb, num, tableName } from './client.js';
+import { ddb, tableName } from './client.js';
+import { fields } from './item.js';
 import { keys } from './keys.js';
 
 export const countersRepo = {
@@ -16,6 +17,6 @@ export const countersRepo = {
         ReturnValues: 'UPDATED_NEW',
       }),
     );
-    return num(out.Attributes?.value);
+    return fields(out.Attributes ?? {}, `Counter ${name}`).int('value');
   },
 };

@@ -34,8 +34,8 @@ export class ContentionError extends Error {
 export const isConditionFailed = (err: unknown) => (err as Error | undefined)?.name === 'ConditionalCheckFailedException';
 
 /**
- * `SET #f0 = :v0, ...` for the defined fields of an update, with its names and values. A bigint is
- * written as its decimal text, as every repository stores it.
+ * `SET #f0 = :v0, ...` for the defined fields of an update, with its names and values (a bigint is
+ * written as a number, the one money encoding: lib/db/item.ts).
  */
 export function setFields(fields: Record<string, unknown>): { expression: string; names: Record<string, string>; values: Record<string, unknown> } {
   const names: Record<string, string> = {};
@@ -44,7 +44,7 @@ export function setFields(fields: Record<string, unknown>): { expression: string
     .filter(([, v]) => v !== undefined)
     .map(([k, v], i) => {
       names[`#f${i}`] = k;
-      values[`:v${i}`] = typeof v === 'bigint' ? v.toString() : v;
+      values[`:v${i}`] = v;
       return `#f${i} = :v${i}`;
     });
   return { expression: `SET ${assignments.join(', ')}`, names, values };

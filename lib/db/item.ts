@@ -31,6 +31,8 @@ export interface Fields {
   strList(name: string): string[];
   /** A list of maps, each read with its own fields. */
   list<T>(name: string, read: (item: Fields) => T): T[];
+  /** A nested map, read with its own fields (an absent one fails on its first required field). */
+  map(name: string): Fields;
   /** A free-form map (metadata given by a client), stored as given. */
   optMap(name: string): Record<string, unknown> | undefined;
 }
@@ -86,6 +88,7 @@ export function fields(item: StoredItem, what: string): Fields {
         return read(fields(entry as StoredItem, `${what}: ${name}[${index}]`));
       });
     },
+    map: (name) => fields(self.optMap(name) ?? {}, `${what}: ${name}`),
     optMap(name) {
       if (!present(name)) return undefined;
       const v = item[name];

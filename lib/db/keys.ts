@@ -2,7 +2,11 @@
  * Every key of the single table is built here and nowhere else.
  * Prefixes are upper case with '#'; ids that sort by time are ULIDs.
  */
-export type Network = 'main' | 'test';
+export const NETWORKS = ['main', 'test'] as const;
+export type Network = (typeof NETWORKS)[number];
+
+/** Integer ids in sort keys: zero-padded so they sort as numbers. */
+const sortable = (id: number) => String(id).padStart(12, '0');
 
 export const keys = {
   partner: (name: string) => ({ PK: `PARTNER#${name}`, SK: 'PROFILE' }),
@@ -21,7 +25,7 @@ export const keys = {
   /** A sender wallet's nonce allocator (next nonce, lowest unsettled nonce) on one network. */
   chainWallet: (network: Network, address: string) => ({ PK: `CHAINWALLET#${network}`, SK: `WALLET#${address}` }),
   /** One nonce of a sender wallet: the transaction(s) signed for it. Sorted by nonce within the wallet. */
-  chainTx: (network: Network, address: string, nonce: number) => ({ PK: `CHAINTX#${network}#${address}`, SK: `NONCE#${String(nonce).padStart(12, '0')}` }),
+  chainTx: (network: Network, address: string, nonce: number) => ({ PK: `CHAINTX#${network}#${address}`, SK: `NONCE#${sortable(nonce)}` }),
   textcoin: (id: string) => ({ PK: `TEXTCOIN#${id}`, SK: 'TEXTCOIN' }),
   textcoinsByStatus: (status: string) => `TEXTCOINS#${status}`,
   counter: (name: string) => ({ PK: `COUNTER#${name}`, SK: 'COUNTER' }),
@@ -29,13 +33,14 @@ export const keys = {
   card: (cardId: number) => ({ PK: `CARD#${cardId}`, SK: 'CARD' }),
   /** GSI1: an app's cards, by id. */
   cardsOfApp: (appId: string) => `APP#${appId}#CARDS`,
+  cardInApp: (appId: string, cardId: number) => ({ GSI1PK: keys.cardsOfApp(appId), GSI1SK: sortable(cardId) }),
   member: (memberId: number) => ({ PK: `MEMBER#${memberId}`, SK: 'MEMBER' }),
   /** Uniqueness of a member's email or phone within one app. */
   memberContact: (appId: string, kind: 'email' | 'phone', value: string) => ({ PK: `MEMBERCONTACT#${appId}#${kind}#${value}`, SK: 'CONTACT' }),
   /** A member's standing on one card: counters that must move with every transaction. */
   cardMember: (cardId: number, memberId: number) => ({ PK: `CARDMEMBER#${cardId}#${memberId}`, SK: 'SUMMARY' }),
   /** A card transaction, in its member's history (sorted by zero-padded id, newest last). */
-  cardTx: (cardId: number, memberId: number, txId: number) => ({ PK: `CARDMEMBER#${cardId}#${memberId}`, SK: `TX#${String(txId).padStart(12, '0')}` }),
+  cardTx: (cardId: number, memberId: number, txId: number) => ({ PK: `CARDMEMBER#${cardId}#${memberId}`, SK: `TX#${sortable(txId)}` }),
   cardTxPrefix: 'TX#',
   /** `reference` idempotency of earn/redeem/refund on one card. */
   cardReference: (cardId: number, kind: string, reference: string) => ({ PK: `CARDREF#${cardId}#${kind}#${reference}`, SK: 'REF' }),

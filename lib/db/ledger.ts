@@ -1,8 +1,9 @@
 /** Ledger persistence: account balances, immutable entries and per-account postings. */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory } from 'ulid';
-import { batchGet, big, ddb, tableName } from './client.js';
+import { batchGet, ddb, tableName } from './client.js';
 import { AlreadyExistsError, InsufficientFundsError } from './errors.js';
+import { fields, type StoredItem } from './item.js';
 import { keys } from './keys.js';
 import type { GuardedItem } from './transact.js';
 
@@ -28,6 +29,39 @@ export interface StoredEntry extends LedgerEntry {
   createdAt: string;
 }
 
+export interface AccountPosting {
+  entryKey: string;
+  kind: string;
+  amount: bigint;
+  createdAt: string;
+}
+
+/*
+ * Amounts are DynamoDB numbers written from bigint. Entries and postings written before that carry them as
+ * decimal strings: `money` reads both, so those items need no migration.
+ */
+function entryFrom(i: StoredItem, idempotencyKey: string): StoredEntry {
+  const f = fields(i, `LedgerEntry ${idempotencyKey}`);
+  return {
+    id: f.str('id'),
+    idempotencyKey,
+    kind: f.str('kind'),
+    memo: f.optStr('memo'),
+    createdAt: f.str('createdAt'),
+    postings: f.list('postings', (p) => ({ account: p.str('account'), amount: p.money('amount') })),
+  };
+}
+
+function postingFrom(i: StoredItem, account: string): AccountPosting {
+  const f = fields(i, `Posting ${account} ${i.SK}`);
+  return { entryKey: f.str('entryKey'), kind: f.str('kind'), amount: f.money('amount'), createdAt: f.str('createdAt') };
+}
+
+function accountFrom(i: StoredItem): { accountId: string; balance: bigint } {
+  const f = fields(i, `Account ${i.accountId}`);
+  return { accountId: f.str('accountId'), balance: f.money('balance') };
+}
+
 export class DuplicateEntryError extends AlreadyExistsError {
   override name = 'DuplicateEntryError';
 }
@@ -51,7 +85,7 @@ export const ledgerRepo = {
               id,
               kind: entry.kind,
               memo: entry.memo,
-              postings: entry.postings.map((p) => ({ account: p.account, amount: p.amount.toString() })),
+              postings: entry.postings.map((p) => ({ account: p.account, amount: p.amount })),
               createdAt: at,
               updatedAt: at,
             },
@@ -94,7 +128,7 @@ export const ledgerRepo = {
               type: 'Posting',
               entryKey: entry.idempotencyKey,
               kind: entry.kind,
-              amount: p.amount.toString(),
+              amount: p.amount,
               createdAt: at,
               updatedAt: at,
             },
@@ -107,30 +141,21 @@ export const ledgerRepo = {
 
   async getBalance(account: string): Promise<bigint> {
     const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.account(account), ConsistentRead: true }));
-    return big(out.Item?.balance);
+    return out.Item ? accountFrom(out.Item).balance : 0n;
   },
 
   async getBalances(accounts: string[]): Promise<Map<string, bigint>> {
     const items = await batchGet(accounts.map((a) => keys.account(a)));
-    return new Map(items.map((item) => [String(item.accountId), big(item.balance)]));
+    return new Map(items.map((item) => accountFrom(item)).map((a) => [a.accountId, a.balance]));
   },
 
   async getEntry(idempotencyKey: string): Promise<StoredEntry | undefined> {
     const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.entry(idempotencyKey), ConsistentRead: true }));
-    const i = out.Item;
-    if (!i) return undefined;
-    return {
-      id: String(i.id),
-      idempotencyKey,
-      kind: String(i.kind),
-      memo: i.memo as string | undefined,
-      createdAt: String(i.createdAt),
-      postings: (i.postings as { account: string; amount: string }[]).map((p) => ({ account: p.account, amount: BigInt(p.amount) })),
-    };
+    return out.Item ? entryFrom(out.Item, idempotencyKey) : undefined;
   },
 
   /** Newest first. */
-  async listPostingsByAccount(account: string, limit = 50): Promise<{ entryKey: string; kind: string; amount: bigint; createdAt: string }[]> {
+  async listPostingsByAccount(account: string, limit = 50): Promise<AccountPosting[]> {
     const out = await ddb().send(
       new QueryCommand({
         TableName: tableName(),
@@ -140,6 +165,6 @@ export const ledgerRepo = {
         Limit: limit,
       }),
     );
-    return (out.Items ?? []).map((i) => ({ entryKey: String(i.entryKey), kind: String(i.kind), amount: big(i.amount), createdAt: String(i.createdAt) }));
+    return (out.Items ?? []).map((i) => postingFrom(i, account));
   },
 };

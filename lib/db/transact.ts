@@ -4,7 +4,7 @@
  */
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { ddb, unmarshallRaw } from './client.js';
+import { ddb, tableName, unmarshallRaw } from './client.js';
 import { ConditionFailedError, ContentionError } from './errors.js';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -14,6 +14,9 @@ export interface GuardedItem {
   /** Error to throw when this item's condition fails; gets the item as it was, when DynamoDB returns it. */
   onConditionFailed?: (current?: Record<string, unknown>) => Error;
 }
+
+/** A transaction's Put of a new item: it fails (and cancels the transaction) when the key already exists. */
+export const putNew = (item: Record<string, unknown>) => ({ Put: { TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(PK)' } });
 
 export interface TransactResult {
   consumedWriteUnits: number;

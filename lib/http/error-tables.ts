@@ -75,6 +75,7 @@ export const paymentsErrors: ErrorTable<IdentityFailure | CoinsFailure> = {
   no_ticket: 401,
   bad_ticket: 401,
   no_participant: 403,
+  not_system: 403,
   bad_fee: 400,
   bad_link: 404,
   transfers_in_flight: 409,

@@ -13,6 +13,12 @@ export function requireTicket(ticket: string | undefined): TicketClaims {
   }
 }
 
+/** The platform's own staff and services (moderators, operators) carry the `system` role. */
+export function requireSystemRole(claims: TicketClaims): TicketClaims {
+  if (!claims.roles.includes('system')) throw fail('not_system', 'this operation needs a ticket with the system role');
+  return claims;
+}
+
 export function requireParticipant(claims: TicketClaims): string {
   if (!claims.participant) throw fail('no_participant', 'this ticket is not for a participant');
   return claims.participant;

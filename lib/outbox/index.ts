@@ -14,16 +14,19 @@ import { log } from '../log/index.js';
 import { enqueuePayout } from '../payouts/index.js';
 import { publish } from '../queue/publisher.js';
 import { moderationMails } from '../coins/moderation.js';
-import type { CoinTransfer } from '../coins/repository.js';
+import { coinTransferFrom } from '../coins/repository.js';
+import { claimFrom } from '../cashout/repository.js';
+import { payoutFrom } from '../payouts/repository.js';
 
+/** Images are mapped by their repository's own reader (numbers arrive as decimal text, as from the table). */
 async function dispatch(eventName: string | undefined, image: Record<string, unknown> | undefined): Promise<void> {
   if (eventName === 'INSERT' && image?.type === 'Payout' && image.status === 'PENDING') {
-    await enqueuePayout({ kind: image.kind as 'chain' | 'textcoin', unit: String(image.unit) });
+    const payout = payoutFrom(image);
+    await enqueuePayout({ kind: payout.kind, unit: payout.unit });
   } else if (eventName === 'MODIFY' && image?.type === 'Claim' && image.status === 'SUBMITTED') {
-    await publish('cashoutPayments', { type: 'cashout-payment', uuid: String(image.uuid) });
+    await publish('cashoutPayments', { type: 'cashout-payment', uuid: claimFrom(image).uuid });
   } else if (eventName === 'INSERT' && image?.type === 'CoinTransfer' && image.status === 'pending') {
-    const transfer = { ...(image as unknown as CoinTransfer), coins: BigInt(String(image.coins)), fee: BigInt(String(image.fee)) };
-    for (const mail of moderationMails(transfer)) await publish('mail', { type: 'email', ...mail });
+    for (const mail of moderationMails(coinTransferFrom(image))) await publish('mail', { type: 'email', ...mail });
   }
 }
 

@@ -2,13 +2,21 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, tableName } from '../db/client.js';
 import { AlreadyExistsError, isConditionFailed } from '../db/errors.js';
+import { fields, type StoredItem } from '../db/item.js';
 import { keys } from '../db/keys.js';
+
+export const PARTNER_STATUSES = ['active', 'disabled'] as const;
 
 export interface Partner {
   name: string;
   keyHash: string;
-  status: 'active' | 'disabled';
+  status: (typeof PARTNER_STATUSES)[number];
   createdAt: string;
+}
+
+function partnerFrom(i: StoredItem): Partner {
+  const f = fields(i, `Partner ${i.name}`);
+  return { name: f.str('name'), keyHash: f.str('keyHash'), status: f.oneOf('status', PARTNER_STATUSES), createdAt: f.str('createdAt') };
 }
 
 export const partnersRepo = {
@@ -29,9 +37,7 @@ export const partnersRepo = {
 
   async getByName(name: string): Promise<Partner | undefined> {
     const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.partner(name) }));
-    if (!out.Item) return undefined;
-    const { keyHash, status, createdAt } = out.Item as Record<string, string>;
-    return { name, keyHash: keyHash!, status: status as Partner['status'], createdAt: createdAt! };
+    return out.Item ? partnerFrom(out.Item) : undefined;
   },
 
   async updateKeyHash(name: string, keyHash: string): Promise<void> {

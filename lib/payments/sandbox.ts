@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, tableName } from '../db/client.js';
 import { isConditionFailed } from '../db/errors.js';
+import { fields } from '../db/item.js';
 import { keys } from '../db/keys.js';
 import { GatewayTimeoutError, type CardGateway, type GatewayResult } from './gateway.js';
 
@@ -29,7 +30,9 @@ const DECLINES: Record<string, [number, string]> = {
 
 async function recorded(reference: string): Promise<GatewayResult | undefined> {
   const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.sandboxPayment(reference), ConsistentRead: true }));
-  return out.Item ? (out.Item.result as GatewayResult) : undefined;
+  if (!out.Item) return undefined;
+  const result = fields(out.Item, `SandboxPayment ${reference}`).map('result');
+  return { approved: result.bool('approved'), code: result.int('code'), response: result.str('response'), gatewayReference: result.str('gatewayReference') };
 }
 
 export const sandboxGateway: CardGateway = {

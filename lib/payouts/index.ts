@@ -6,7 +6,7 @@
  */
 import { getAddress } from 'ethers';
 import { cashbackConfig, coreConfig, linksConfig } from '../config/index.js';
-import { accountIds } from '../db/keys.js';
+import { accountIds, NETWORKS } from '../db/keys.js';
 import { PayoutStateError, payoutsRepo, type Payout } from './repository.js';
 import { transactWrite } from '../db/transact.js';
 import { fail } from './failures.js';
@@ -168,6 +168,6 @@ export async function sweepStalledPayouts(olderThanMs = 2 * 60_000, now = new Da
     await enqueuePayout(p);
     queued++;
   }
-  for (const network of ['main', 'test'] as const) await publish('chainTransfers', { type: 'chain-confirm', network });
+  for (const network of NETWORKS) await publish('chainTransfers', { type: 'chain-confirm', network });
   return queued;
 }

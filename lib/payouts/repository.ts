@@ -7,17 +7,22 @@
  * Every transition is a conditional write on the current status.
  */
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { batchGet, ddb, num, tableName, unmarshallRaw } from '../db/client.js';
+import { batchGet, ddb, tableName, unmarshallRaw } from '../db/client.js';
 import { ConditionFailedError, isConditionFailed, setFields } from '../db/errors.js';
-import { keys, type Network } from '../db/keys.js';
+import { fields, type StoredItem } from '../db/item.js';
+import { keys, NETWORKS, type Network } from '../db/keys.js';
 import type { GuardedItem } from '../db/transact.js';
 
-export type PayoutStatus = 'PENDING' | 'SENDING' | 'CONFIRMED' | 'FAILED' | 'MAILED' | 'CLAIMED' | 'RECLAIMED';
+export const PAYOUT_STATUSES = ['PENDING', 'SENDING', 'CONFIRMED', 'FAILED', 'MAILED', 'CLAIMED', 'RECLAIMED'] as const;
+export type PayoutStatus = (typeof PAYOUT_STATUSES)[number];
+
+export const PAYOUT_KINDS = ['chain', 'textcoin'] as const;
+export type PayoutKind = (typeof PAYOUT_KINDS)[number];
 
 export interface Payout {
   unit: string;
   network: Network;
-  kind: 'chain' | 'textcoin';
+  kind: PayoutKind;
   status: PayoutStatus;
   /** Checksummed address (chain) or email (textcoin). */
   destination: string;
@@ -48,13 +53,33 @@ export class PayoutStateError extends ConditionFailedError {
   override name = 'PayoutStateError';
 }
 
-function fromItem(i: Record<string, unknown>): Payout {
+/**
+ * A payout item, from the table or from a stream image (numbers as decimal text either way). Payouts
+ * written before amounts were numbers hold `amount` as a decimal string: `money` reads both.
+ */
+export function payoutFrom(i: StoredItem): Payout {
+  const f = fields(i, `Payout ${i.unit}`);
   return {
-    ...(i as unknown as Payout),
-    amount: BigInt(String(i.amount)),
-    attempts: i.attempts === undefined ? undefined : num(i.attempts),
-    nonce: i.nonce === undefined ? undefined : num(i.nonce),
-    blockNumber: i.blockNumber === undefined ? undefined : num(i.blockNumber),
+    unit: f.str('unit'),
+    network: f.oneOf('network', NETWORKS),
+    kind: f.oneOf('kind', PAYOUT_KINDS),
+    status: f.oneOf('status', PAYOUT_STATUSES),
+    destination: f.str('destination'),
+    amount: f.money('amount'),
+    account: f.str('account'),
+    source: f.str('source'),
+    createdAt: f.str('createdAt'),
+    updatedAt: f.str('updatedAt'),
+    claimExpiresAt: f.optStr('claimExpiresAt'),
+    attempts: f.optInt('attempts'),
+    chainTx: f.optStr('chainTx'),
+    nonce: f.optInt('nonce'),
+    txHash: f.optStr('txHash'),
+    sendAlone: f.flag('sendAlone'),
+    blockNumber: f.optInt('blockNumber'),
+    error: f.optStr('error'),
+    claimedBy: f.optStr('claimedBy'),
+    refundAccount: f.optStr('refundAccount'),
   };
 }
 
@@ -72,7 +97,6 @@ export const payoutsRepo = {
             ...keys.payout(p.unit),
             type: 'Payout',
             ...p,
-            amount: p.amount.toString(),
             GSI1PK: keys.payoutsByStatus(p.status),
             GSI1SK: statusSortKey(p, p.createdAt),
           },
@@ -85,7 +109,7 @@ export const payoutsRepo = {
 
   async get(unit: string): Promise<Payout | undefined> {
     const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.payout(unit), ConsistentRead: true }));
-    return out.Item ? fromItem(out.Item) : undefined;
+    return out.Item ? payoutFrom(out.Item) : undefined;
   },
 
   /** The update of a transition, usable alone (`transition`) or inside a transaction. */
@@ -129,7 +153,7 @@ export const payoutsRepo = {
     const update = item.Update!;
     try {
       const out = await ddb().send(new UpdateCommand({ ...update, ReturnValues: 'ALL_NEW' } as never));
-      return fromItem((out as { Attributes: Record<string, unknown> }).Attributes);
+      return payoutFrom((out as { Attributes: Record<string, unknown> }).Attributes);
     } catch (err) {
       if (isConditionFailed(err)) {
         throw onConditionFailed!(unmarshallRaw((err as { Item?: Record<string, unknown> }).Item));
@@ -165,7 +189,7 @@ export const payoutsRepo = {
   },
 
   async getMany(units: string[]): Promise<Payout[]> {
-    return (await batchGet(units.map((u) => keys.payout(u)))).map(fromItem);
+    return (await batchGet(units.map((u) => keys.payout(u)))).map(payoutFrom);
   },
 
   /** Payouts in a status whose index key (creation or expiry time) is at or before `until`, oldest first. */
@@ -179,6 +203,6 @@ export const payoutsRepo = {
         Limit: limit,
       }),
     );
-    return (out.Items ?? []).map(fromItem);
+    return (out.Items ?? []).map(payoutFrom);
   },
 };

@@ -23,7 +23,7 @@
  * Every candidate is recorded before it is broadcast, so a crash at any line leaves nothing we cannot find.
  */
 import { chainConfig } from '../config/index.js';
-import { accountIds, type Network } from '../db/keys.js';
+import { accountIds, NETWORKS, type Network } from '../db/keys.js';
 import { chainRepo, chainTxId, ChainTxChangedError, NonceTakenError, type Candidate, type ChainLeg, type ChainTx, type ChainWallet } from '../chain/repository.js';
 import { PayoutStateError, payoutsRepo, type Payout } from './repository.js';
 import { ContentionError } from '../db/errors.js';
@@ -79,7 +79,7 @@ export async function sendPayouts(units: string[], options: EngineOptions = {}):
   for (const p of inFlight.values()) await followUp(p.network, p.nonce!);
   const ready = payouts.filter((p) => p.status === 'PENDING');
   const summary = { transactions: 0, payouts: 0 };
-  for (const network of ['main', 'test'] as const) {
+  for (const network of NETWORKS) {
     const mine = ready.filter((p) => p.network === network);
     if (!mine.length) continue;
     const sender = (options.sender ?? chainSender)(network);

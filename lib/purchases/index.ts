@@ -138,7 +138,7 @@ export async function newPurchase(network: Network, partner: Partner, input: New
     customer: input.customer,
     merchant: input.merchant,
     currency: purchase.currency,
-    currencyAmount: purchase.amountMinor.toString(),
+    currencyAmount: purchase.amountMinor,
     createdAt,
   };
   const payout: Payout = {

@@ -2,8 +2,10 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, tableName } from '../db/client.js';
 import { AlreadyExistsError } from '../db/errors.js';
-import { keys, type Network } from '../db/keys.js';
+import { fields, type StoredItem } from '../db/item.js';
+import { keys, NETWORKS, type Network } from '../db/keys.js';
 import type { GuardedItem } from '../db/transact.js';
+import { PAYOUT_KINDS, type PayoutKind } from '../payouts/repository.js';
 
 export interface Order {
   network: Network;
@@ -14,13 +16,37 @@ export interface Order {
   unit: string;
   cashbackAmount: bigint;
   breakdown: { base: bigint; partner: bigint; match: bigint };
-  payoutKind: 'chain' | 'textcoin';
+  payoutKind: PayoutKind;
   destination: string;
   customer: string;
   merchant?: string;
   currency: string;
-  currencyAmount: string;
+  /** The purchase amount in the currency's minor units. */
+  currencyAmount: bigint;
   createdAt: string;
+}
+
+/** Orders written before amounts were numbers hold them as decimal strings: `money` reads both. */
+function orderFrom(i: StoredItem): Order {
+  const what = `Order ${i.orderId}`;
+  const f = fields(i, what);
+  const breakdown = f.map('breakdown');
+  return {
+    network: f.oneOf('network', NETWORKS),
+    partner: f.str('partner'),
+    orderId: f.str('orderId'),
+    fingerprint: f.str('fingerprint'),
+    unit: f.str('unit'),
+    cashbackAmount: f.money('cashbackAmount'),
+    breakdown: { base: breakdown.money('base'), partner: breakdown.money('partner'), match: breakdown.money('match') },
+    payoutKind: f.oneOf('payoutKind', PAYOUT_KINDS),
+    destination: f.str('destination'),
+    customer: f.str('customer'),
+    merchant: f.optStr('merchant'),
+    currency: f.str('currency'),
+    currencyAmount: f.money('currencyAmount'),
+    createdAt: f.str('createdAt'),
+  };
 }
 
 export class OrderExistsError extends AlreadyExistsError {
@@ -37,12 +63,6 @@ export const ordersRepo = {
             ...keys.order(order.network, order.partner, order.orderId),
             type: 'Order',
             ...order,
-            cashbackAmount: order.cashbackAmount.toString(),
-            breakdown: {
-              base: order.breakdown.base.toString(),
-              partner: order.breakdown.partner.toString(),
-              match: order.breakdown.match.toString(),
-            },
             updatedAt: order.createdAt,
           },
           ConditionExpression: 'attribute_not_exists(PK)',
@@ -56,13 +76,6 @@ export const ordersRepo = {
     const out = await ddb().send(
       new GetCommand({ TableName: tableName(), Key: keys.order(network, partner, orderId), ConsistentRead: true }),
     );
-    const i = out.Item;
-    if (!i) return undefined;
-    const b = i.breakdown as Record<string, string>;
-    return {
-      ...(i as unknown as Order),
-      cashbackAmount: BigInt(String(i.cashbackAmount)),
-      breakdown: { base: BigInt(b.base!), partner: BigInt(b.partner!), match: BigInt(b.match!) },
-    };
+    return out.Item ? orderFrom(out.Item) : undefined;
   },
 };

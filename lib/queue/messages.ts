@@ -1,6 +1,7 @@
 /** Every message that crosses a queue, typed with zod. Producers and workers share these schemas. */
 import * as z from 'zod/mini';
 import { QUEUE_ENV, type QueueName } from '../config/uses.js';
+import { NETWORKS } from '../db/keys.js';
 
 export const chainTransferMessage = z.object({
   type: z.literal('chain-transfer'),
@@ -10,7 +11,7 @@ export const chainTransferMessage = z.object({
 
 export const chainConfirmMessage = z.object({
   type: z.literal('chain-confirm'),
-  network: z.enum(['main', 'test']),
+  network: z.enum(NETWORKS),
   /** The nonce whose settlement this check follows; it re-schedules itself until that nonce is final. Absent: one pass. */
   nonce: z.optional(z.int().check(z.nonnegative())),
 });

@@ -3,11 +3,18 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { resetConfig } from '../../lib/config/index.js';
 import { dispatchOutboxRecords } from '../../lib/outbox/index.js';
 import { resetSqs } from '../../lib/queue/publisher.js';
 
 const sqsMock = mockClient(SQSClient);
 const record = (seq: string, eventName: string, image: Record<string, unknown>) => ({ eventName, dynamodb: { SequenceNumber: seq, NewImage: marshall(image) } });
+const at = '2026-01-01T00:00:00.000Z';
+/** Whole items, as the repositories write them (the outbox reads images with their mappers). */
+const payout = (unit: string, kind: string, status = 'PENDING') =>
+  ({ type: 'Payout', unit, network: 'main', kind, status, destination: 'x', amount: 10n ** 18n, account: `main:textcoin:${unit}`, source: 'test', createdAt: at, updatedAt: at });
+const claim = (uuid: string, status: string) =>
+  ({ type: 'Claim', uuid, provider: 'p', providerId: 'id', amount: 5, status, claimExpiresAt: at, createdAt: at, updatedAt: at });
 
 describe('outbox (table stream)', () => {
   beforeEach(() => {
@@ -20,12 +27,12 @@ describe('outbox (table stream)', () => {
     sqsMock.on(SendMessageCommand).resolves({});
     const event = {
       Records: [
-        record('1', 'INSERT', { type: 'Payout', status: 'PENDING', kind: 'chain', unit: 'u1' }),
+        record('1', 'INSERT', payout('u1', 'chain')),
         record('2', 'INSERT', { type: 'Order', unit: 'x' }),
-        record('3', 'MODIFY', { type: 'Payout', status: 'PENDING', kind: 'chain', unit: 'u0' }),
-        record('4', 'INSERT', { type: 'Payout', status: 'PENDING', kind: 'textcoin', unit: 'u2' }),
-        record('5', 'MODIFY', { type: 'Claim', status: 'SUBMITTED', uuid: 'c1' }),
-        record('6', 'MODIFY', { type: 'Claim', status: 'PAYING', uuid: 'c1' }),
+        record('3', 'MODIFY', payout('u0', 'chain')),
+        record('4', 'INSERT', payout('u2', 'textcoin')),
+        record('5', 'MODIFY', claim('c1', 'SUBMITTED')),
+        record('6', 'MODIFY', claim('c1', 'PAYING')),
       ],
     } as unknown as DynamoDBStreamEvent;
     expect(await dispatchOutboxRecords(event)).toEqual({ batchItemFailures: [] });
@@ -37,10 +44,30 @@ describe('outbox (table stream)', () => {
     ]);
   });
 
+  it('maps a new pending coin transfer (numbers arrive as text) into one moderation mail per moderator', async () => {
+    process.env.MODERATORS = 'm1@example.com, m2@example.com';
+    resetConfig();
+    try {
+      sqsMock.on(SendMessageCommand).resolves({});
+      const transfer = { type: 'CoinTransfer', uuid: 't1', user: 'urn:u', address: '0xA', coins: 25n * 10n ** 17n, fee: 10n ** 16n, status: 'pending', hash: null, ts: at };
+      const event = { Records: [record('9', 'INSERT', transfer)] } as unknown as DynamoDBStreamEvent;
+      expect(await dispatchOutboxRecords(event)).toEqual({ batchItemFailures: [] });
+      const mails = sqsMock.commandCalls(SendMessageCommand).map((c) => JSON.parse(c.args[0].input.MessageBody!));
+      expect(mails.map((m) => [m.to, m.subject])).toEqual([
+        ['m1@example.com', 'Transfer to approve: 2.5 coins to 0xA'],
+        ['m2@example.com', 'Transfer to approve: 2.5 coins to 0xA'],
+      ]);
+      expect(mails[0].text).toContain('(fee 0.01)');
+    } finally {
+      delete process.env.MODERATORS;
+      resetConfig();
+    }
+  });
+
   it('reports the first failed record so the stream resumes from it', async () => {
     sqsMock.on(SendMessageCommand).rejectsOnce(new Error('throttled')).resolves({});
     const event = {
-      Records: [record('7', 'INSERT', { type: 'Payout', status: 'PENDING', kind: 'chain', unit: 'a' }), record('8', 'INSERT', { type: 'Payout', status: 'PENDING', kind: 'chain', unit: 'b' })],
+      Records: [record('7', 'INSERT', payout('a', 'chain')), record('8', 'INSERT', payout('b', 'chain'))],
     } as unknown as DynamoDBStreamEvent;
     expect(await dispatchOutboxRecords(event)).toEqual({ batchItemFailures: [{ itemIdentifier: '7' }] });
   });

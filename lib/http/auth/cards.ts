@@ -1,6 +1,6 @@
 /** Cashback cards: the app (X-App-Id + X-Api-Key with a scope) and, for member actions, the member's token. */
 import { authenticateApp, verifyMemberToken, type AppCaller } from '../../cards/auth.js';
-import type { Scope } from '../../cards/repository.js';
+import type { Scope } from '../../cards/repository/apps.js';
 import { header } from '../body.js';
 import type { AuthScheme } from '../route.js';
 

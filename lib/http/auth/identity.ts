@@ -1,5 +1,5 @@
 /** Payments service: the session's identity ticket (`authenticateit_identity_ticket`, ES256, from the identity service). */
-import { requireParticipant, requireTicket } from '../../identity/index.js';
+import { requireParticipant, requireSystemRole, requireTicket } from '../../identity/index.js';
 import type { TicketClaims } from '../../identity/tickets.js';
 import { header } from '../body.js';
 import type { AuthScheme } from '../route.js';
@@ -15,6 +15,14 @@ export const identityTicket: AuthScheme<TicketClaims> = {
   security: [{ identityTicket: [] }],
   securitySchemes: schemes,
   authenticate: (req) => requireTicket(header(req.headers, TICKET_HEADER)),
+};
+
+/** An identity ticket with the `system` role (moderators, the platform's operators). */
+export const systemRole: AuthScheme<TicketClaims> = {
+  kind: 'systemRole',
+  security: [{ identityTicket: [] }],
+  securitySchemes: schemes,
+  authenticate: (req) => requireSystemRole(requireTicket(header(req.headers, TICKET_HEADER))),
 };
 
 export interface ParticipantCaller {
