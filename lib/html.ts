@@ -3,6 +3,12 @@ export function escapeHtml(value: unknown): string {
   return String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
+/** The plain page for a failure of a browser route: a title from the status and the message. */
+export function errorPage(err: { status: number; message: string }): { status: number; html: string } {
+  const title = err.status === 410 ? 'Link expired' : err.status === 404 ? 'Not found' : 'Cannot continue';
+  return { status: err.status, html: page(title, `<h1>${escapeHtml(title)}</h1><p class="error">${escapeHtml(err.message)}</p>`) };
+}
+
 export function page(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

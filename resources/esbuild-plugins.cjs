@@ -21,12 +21,12 @@ const ROOT = join(__dirname, '..');
 /** Route contract fields read only by the OpenAPI document (lib/docs/openapi.ts), never by the wrapper (routeHandler). */
 const DOCS_ONLY = new Set(['summary', 'description', 'response', 'requestExample', 'responseExample', 'errors', 'headers']);
 /**
- * Kept: what routeHandler reads (family, auth, params, query, body, emptyFieldsAbsent, uses, htmlErrors,
- * errorPage), and the route's identity and success shape (method, path, html, produces, status), a few bytes
+ * Kept: what routeHandler reads (family, auth, params, query, body, emptyFieldsAbsent, uses, htmlErrors),
+ * and the route's identity and success shape (method, path, html, produces, status), a few bytes
  * each. test/unit/lambda-bundle-docs.test.ts checks that the two lists cover RouteContract and that the
  * wrapper reads no docs-only field.
  */
-const RUNTIME = new Set(['method', 'path', 'family', 'auth', 'params', 'query', 'body', 'emptyFieldsAbsent', 'uses', 'htmlErrors', 'errorPage', 'html', 'produces', 'status']);
+const RUNTIME = new Set(['method', 'path', 'family', 'auth', 'params', 'query', 'body', 'emptyFieldsAbsent', 'uses', 'htmlErrors', 'html', 'produces', 'status']);
 
 /** The generator reads what is stripped: a Lambda that imports it would serve an empty document. */
 const GENERATOR = join(ROOT, 'lib', 'docs', 'openapi.ts');

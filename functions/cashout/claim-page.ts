@@ -2,9 +2,9 @@
 import { getClaim } from '../../lib/cashout/claims.js';
 import { claimMessagePage, claimPage } from '../../lib/cashout/pages.js';
 import { claimPathSchema } from '../../lib/cashout/schema.js';
-import { isFailure } from '../../lib/errors.js';
 import { cashoutFamily } from '../../lib/http/families.js';
 import { defineRoute, publicRoute, routeHandler } from '../../lib/http/route.js';
+import { errorPage } from '../../lib/html.js';
 
 export const route = defineRoute({
   method: 'GET',
@@ -14,16 +14,15 @@ export const route = defineRoute({
   summary: 'The hosted claim page for the customer',
   params: claimPathSchema,
   html: true,
-  htmlErrors: 'always',
+  htmlErrors: {
+    when: 'always',
+    page: (err) =>
+      err.code === 'claim_not_found'
+        ? { status: 404, html: claimMessagePage('Claim not found', 'This cash-out link is not valid. Check the link in the app you came from.') }
+        : errorPage(err),
+  },
   errors: { 400: 'Invalid uuid', 404: 'Unknown claim' },
   uses: ['cashout'],
 });
 
-export const handler = routeHandler(route, async ({ params }) => {
-  try {
-    return { html: claimPage(await getClaim(params.uuid)) };
-  } catch (err) {
-    if (isFailure(err, 'claim_not_found')) return { status: 404, html: claimMessagePage('Claim not found', 'This cash-out link is not valid. Check the link in the app you came from.') };
-    throw err;
-  }
-});
+export const handler = routeHandler(route, async ({ params }) => ({ html: claimPage(await getClaim(params.uuid)) }));

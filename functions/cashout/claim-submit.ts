@@ -4,6 +4,7 @@ import { claimMessagePage, claimPage } from '../../lib/cashout/pages.js';
 import { claimPathSchema, claimStatusResponseSchema, claimSubmitSchema } from '../../lib/cashout/schema.js';
 import { cashoutFamily } from '../../lib/http/families.js';
 import { defineRoute, publicRoute, routeHandler } from '../../lib/http/route.js';
+import { errorPage } from '../../lib/html.js';
 
 export const route = defineRoute({
   method: 'POST',
@@ -19,12 +20,18 @@ export const route = defineRoute({
   response: claimStatusResponseSchema,
   status: 202,
   errors: { 400: 'Invalid card field', 404: 'Unknown claim', 409: 'duplicate_claim', 410: 'claim_expired' },
-  htmlErrors: 'forms',
-  // A form with a mistake (a typo failing the Luhn check) gets the claim page back with the message.
-  errorPage: async (err, { path }) => {
-    if (err.status === 400) return { status: 400, html: claimPage(await getClaim(path.uuid ?? ''), err.message) };
-    if (err.code === 'duplicate_claim') return { status: 409, html: claimPage(await getClaim(path.uuid ?? '')) };
-    return { status: err.status, html: claimMessagePage(err.status === 410 ? 'Claim expired' : 'Cannot cash out', err.message) };
+  htmlErrors: {
+    when: 'forms',
+    // A form with a mistake (a typo failing the Luhn check) gets the claim page back with the message.
+    page: async (err, { path }) => {
+      try {
+        if (err.status === 400) return { status: 400, html: claimPage(await getClaim(path.uuid ?? ''), err.message) };
+        if (err.code === 'duplicate_claim') return { status: 409, html: claimPage(await getClaim(path.uuid ?? '')) };
+      } catch {
+        return errorPage(err); // no such claim: say what went wrong
+      }
+      return { status: err.status, html: claimMessagePage(err.status === 410 ? 'Claim expired' : 'Cannot cash out', err.message) };
+    },
   },
   uses: ['cashout', 'cardVault'],
 });

@@ -3,6 +3,7 @@ import { decide } from '../../lib/coins/moderation.js';
 import { decisionPathSchema } from '../../lib/coins/schema.js';
 import { paymentsFamily } from '../../lib/http/families.js';
 import { defineRoute, routeHandler, signedLink } from '../../lib/http/route.js';
+import { errorPage } from '../../lib/html.js';
 
 export const route = defineRoute({
   method: 'POST',
@@ -12,7 +13,7 @@ export const route = defineRoute({
   summary: 'Moderator decision: approve or reject (the first decision wins; later clicks see who decided and when)',
   params: decisionPathSchema,
   html: true,
-  htmlErrors: 'always',
+  htmlErrors: { when: 'always', page: errorPage },
   errors: { 400: 'Not a moderator link (the decision is approve or reject)', 404: 'Tampered or unknown link', 410: 'Expired link' },
   uses: ['links'],
 });

@@ -6,6 +6,7 @@ import { confirmationPage } from '../../lib/coins/moderation.js';
 import { decisionPathSchema } from '../../lib/coins/schema.js';
 import { paymentsFamily } from '../../lib/http/families.js';
 import { defineRoute, routeHandler, signedLink } from '../../lib/http/route.js';
+import { errorPage } from '../../lib/html.js';
 
 export const route = defineRoute({
   method: 'GET',
@@ -15,7 +16,7 @@ export const route = defineRoute({
   summary: 'Moderator link: a confirmation page to approve or reject (a GET decides nothing: mail scanners prefetch links)',
   params: decisionPathSchema,
   html: true,
-  htmlErrors: 'always',
+  htmlErrors: { when: 'always', page: errorPage },
   errors: { 400: 'Not a moderator link (the decision is approve or reject)', 404: 'Tampered or unknown link', 410: 'Expired link' },
   uses: ['links'],
 });

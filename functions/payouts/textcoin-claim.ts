@@ -18,8 +18,7 @@ export const route = defineRoute({
   requestExample: { address: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8' },
   response: textcoinClaimResponseSchema,
   errors: { 400: 'Invalid address', 404: 'Unknown or tampered link', 409: 'Already claimed', 410: 'Expired' },
-  htmlErrors: 'forms',
-  errorPage: (err) => ({ status: err.status, html: messagePage('Claim failed', err.message) }),
+  htmlErrors: { when: 'forms', page: (err) => ({ status: err.status, html: messagePage('Claim failed', err.message) }) },
   uses: ['links'],
 });
 

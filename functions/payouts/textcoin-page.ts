@@ -13,8 +13,7 @@ export const route = defineRoute({
   summary: 'Claim page for cashback sent to an email address',
   params: textcoinPathSchema,
   html: true,
-  htmlErrors: 'always',
-  errorPage: (err) => ({ status: err.status, html: messagePage('Claim link', err.message) }),
+  htmlErrors: { when: 'always', page: (err) => ({ status: err.status, html: messagePage('Claim link', err.message) }) },
   errors: { 400: 'Invalid code', 404: 'Unknown or tampered link' },
   uses: ['links'],
 });

@@ -3,7 +3,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import { ddb, tableName } from '../db/client.js';
 import { AlreadyExistsError, isConditionFailed, setFields } from '../db/errors.js';
 import { fields, StoredItemError, type Fields, type StoredItem } from '../db/item.js';
-import { keys } from '../db/keys.js';
+import * as keys from '../db/keys.js';
 import { putNew, transactWrite } from '../db/transact.js';
 import type { Envelope } from '../security/card-vault.js';
 

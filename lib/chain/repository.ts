@@ -12,7 +12,8 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import { ddb, tableName } from '../db/client.js';
 import { ConditionFailedError, isConditionFailed, setFields } from '../db/errors.js';
 import { fields, type StoredItem } from '../db/item.js';
-import { keys, NETWORKS, type Network } from '../db/keys.js';
+import * as keys from '../db/keys.js';
+import { NETWORKS, type Network } from '../db/keys.js';
 import type { GuardedItem } from '../db/transact.js';
 
 /** The values of `Network` (db/keys.ts), to read it back from items. */

@@ -2,7 +2,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, tableName } from './client.js';
 import { fields } from './item.js';
-import { keys } from './keys.js';
+import * as keys from './keys.js';
 
 export const countersRepo = {
   /** Next integer of a named sequence (ids the cards API shows as integers). Gaps are possible, reuse is not. */

@@ -1,5 +1,6 @@
 /**
- * Every key of the single table is built here and nowhere else.
+ * Every key of the single table is built here and nowhere else (import it as a namespace,
+ * `import * as keys from '.../db/keys.js'`, so each bundle keeps only the builders it calls).
  * Prefixes are upper case with '#'; ids that sort by time are ULIDs.
  */
 export const NETWORKS = ['main', 'test'] as const;
@@ -8,70 +9,68 @@ export type Network = (typeof NETWORKS)[number];
 /** Integer ids in sort keys: zero-padded so they sort as numbers. */
 const sortable = (id: number) => String(id).padStart(12, '0');
 
-export const keys = {
-  partner: (name: string) => ({ PK: `PARTNER#${name}`, SK: 'PROFILE' }),
-  order: (network: Network, partner: string, orderId: string) => ({
-    PK: `ORDER#${network}#${partner}#${orderId}`,
-    SK: 'ORDER',
-  }),
-  account: (accountId: string) => ({ PK: `ACCOUNT#${accountId}`, SK: 'BALANCE' }),
-  posting: (accountId: string, entryUlid: string) => ({ PK: `ACCOUNT#${accountId}`, SK: `POSTING#${entryUlid}` }),
-  postingPrefix: 'POSTING#',
-  entry: (idempotencyKey: string) => ({ PK: `ENTRY#${idempotencyKey}`, SK: 'ENTRY' }),
-  entriesByDay: (day: string) => `ENTRIES#${day}`,
-  rates: () => ({ PK: 'CONFIG#RATES', SK: 'CONFIG' }),
-  payout: (unit: string) => ({ PK: `PAYOUT#${unit}`, SK: 'PAYOUT' }),
-  payoutsByStatus: (status: string) => `PAYOUTS#${status}`,
-  /** A sender wallet's nonce allocator (next nonce, lowest unsettled nonce) on one network. */
-  chainWallet: (network: Network, address: string) => ({ PK: `CHAINWALLET#${network}`, SK: `WALLET#${address}` }),
-  /** One nonce of a sender wallet: the transaction(s) signed for it. Sorted by nonce within the wallet. */
-  chainTx: (network: Network, address: string, nonce: number) => ({ PK: `CHAINTX#${network}#${address}`, SK: `NONCE#${sortable(nonce)}` }),
-  textcoin: (id: string) => ({ PK: `TEXTCOIN#${id}`, SK: 'TEXTCOIN' }),
-  textcoinsByStatus: (status: string) => `TEXTCOINS#${status}`,
-  counter: (name: string) => ({ PK: `COUNTER#${name}`, SK: 'COUNTER' }),
-  app: (appId: string) => ({ PK: `APP#${appId}`, SK: 'APP' }),
-  card: (cardId: number) => ({ PK: `CARD#${cardId}`, SK: 'CARD' }),
-  /** GSI1: an app's cards, by id. */
-  cardsOfApp: (appId: string) => `APP#${appId}#CARDS`,
-  cardInApp: (appId: string, cardId: number) => ({ GSI1PK: keys.cardsOfApp(appId), GSI1SK: sortable(cardId) }),
-  member: (memberId: number) => ({ PK: `MEMBER#${memberId}`, SK: 'MEMBER' }),
-  /** Uniqueness of a member's email or phone within one app. */
-  memberContact: (appId: string, kind: 'email' | 'phone', value: string) => ({ PK: `MEMBERCONTACT#${appId}#${kind}#${value}`, SK: 'CONTACT' }),
-  /** A member's standing on one card: counters that must move with every transaction. */
-  cardMember: (cardId: number, memberId: number) => ({ PK: `CARDMEMBER#${cardId}#${memberId}`, SK: 'SUMMARY' }),
-  /** A card transaction, in its member's history (sorted by zero-padded id, newest last). */
-  cardTx: (cardId: number, memberId: number, txId: number) => ({ PK: `CARDMEMBER#${cardId}#${memberId}`, SK: `TX#${sortable(txId)}` }),
-  cardTxPrefix: 'TX#',
-  /** `reference` idempotency of earn/redeem/refund on one card. */
-  cardReference: (cardId: number, kind: string, reference: string) => ({ PK: `CARDREF#${cardId}#${kind}#${reference}`, SK: 'REF' }),
-  otp: (appId: string, memberId: number) => ({ PK: `OTP#${appId}#${memberId}`, SK: 'OTP' }),
-  cashoutProvider: (name: string) => ({ PK: `CASHOUT#${name}`, SK: 'PROVIDER' }),
-  /** API key id -> provider (Bearer keys are `co_<keyId>_<secret>`). */
-  cashoutKey: (keyId: string) => ({ PK: `CASHOUTKEY#${keyId}`, SK: 'KEY' }),
-  claim: (uuid: string) => ({ PK: `CLAIM#${uuid}`, SK: 'CLAIM' }),
-  /** A provider's own claim id -> the claim (generate is idempotent on it). */
-  claimByProviderId: (provider: string, id: string) => ({ PK: `CLAIMID#${provider}#${id}`, SK: 'CLAIMID' }),
-  /** GSI1: a provider's claims, newest first by creation time. */
-  claimsOfProvider: (provider: string) => `CASHOUT#${provider}#CLAIMS`,
-  /** A user's registered Ethereum address (checksummed). */
-  userAddress: (user: string, address: string) => ({ PK: `USER#${user}`, SK: `ETHADDR#${address}` }),
-  userAddressPrefix: 'ETHADDR#',
-  coinTransfer: (uuid: string) => ({ PK: `COINTRANSFER#${uuid}`, SK: 'TRANSFER' }),
-  /** GSI1: a user's transfers and deposits, newest first by time. */
-  coinHistory: (user: string) => `USER#${user}#COINS`,
-  userDeposit: (user: string) => ({ PK: `USER#${user}`, SK: 'DEPOSIT' }),
-  /** Deposit address -> its user (the scanner's lookup). */
-  depositAddress: (address: string) => ({ PK: `DEPOSITADDR#${address}`, SK: 'DEPOSIT' }),
-  /** One credited deposit (a Transfer event), unique per transaction hash and log index. */
-  deposit: (txHash: string, logIndex: number) => ({ PK: `DEPOSIT#${txHash}#${logIndex}`, SK: 'DEPOSIT' }),
-  depositScanCursor: () => ({ PK: 'CONFIG#DEPOSITSCAN', SK: 'CONFIG' }),
-  participant: (participant: string) => ({ PK: `PARTICIPANT#${participant}`, SK: 'ETHEREUM' }),
-  webhookDelivery: (id: string) => ({ PK: `WEBHOOK#${id}`, SK: 'DELIVERY' }),
-  /** GSI1: a provider's webhook deliveries, newest first by creation time. */
-  webhooksOfProvider: (provider: string) => `CASHOUT#${provider}#WEBHOOKS`,
-  /** The local sandbox card gateway's own record of a payment (it answers status queries from it). */
-  sandboxPayment: (reference: string) => ({ PK: `SANDBOXPAY#${reference}`, SK: 'PAYMENT' }),
-} as const;
+export const partner = (name: string) => ({ PK: `PARTNER#${name}`, SK: 'PROFILE' });
+export const order = (network: Network, partner: string, orderId: string) => ({
+  PK: `ORDER#${network}#${partner}#${orderId}`,
+  SK: 'ORDER',
+});
+export const account = (accountId: string) => ({ PK: `ACCOUNT#${accountId}`, SK: 'BALANCE' });
+export const posting = (accountId: string, entryUlid: string) => ({ PK: `ACCOUNT#${accountId}`, SK: `POSTING#${entryUlid}` });
+export const postingPrefix = 'POSTING#';
+export const entry = (idempotencyKey: string) => ({ PK: `ENTRY#${idempotencyKey}`, SK: 'ENTRY' });
+export const entriesByDay = (day: string) => `ENTRIES#${day}`;
+export const rates = () => ({ PK: 'CONFIG#RATES', SK: 'CONFIG' });
+export const payout = (unit: string) => ({ PK: `PAYOUT#${unit}`, SK: 'PAYOUT' });
+export const payoutsByStatus = (status: string) => `PAYOUTS#${status}`;
+/** A sender wallet's nonce allocator (next nonce, lowest unsettled nonce) on one network. */
+export const chainWallet = (network: Network, address: string) => ({ PK: `CHAINWALLET#${network}`, SK: `WALLET#${address}` });
+/** One nonce of a sender wallet: the transaction(s) signed for it. Sorted by nonce within the wallet. */
+export const chainTx = (network: Network, address: string, nonce: number) => ({ PK: `CHAINTX#${network}#${address}`, SK: `NONCE#${sortable(nonce)}` });
+export const textcoin = (id: string) => ({ PK: `TEXTCOIN#${id}`, SK: 'TEXTCOIN' });
+export const textcoinsByStatus = (status: string) => `TEXTCOINS#${status}`;
+export const counter = (name: string) => ({ PK: `COUNTER#${name}`, SK: 'COUNTER' });
+export const app = (appId: string) => ({ PK: `APP#${appId}`, SK: 'APP' });
+export const card = (cardId: number) => ({ PK: `CARD#${cardId}`, SK: 'CARD' });
+/** GSI1: an app's cards, by id. */
+export const cardsOfApp = (appId: string) => `APP#${appId}#CARDS`;
+export const cardInApp = (appId: string, cardId: number) => ({ GSI1PK: cardsOfApp(appId), GSI1SK: sortable(cardId) });
+export const member = (memberId: number) => ({ PK: `MEMBER#${memberId}`, SK: 'MEMBER' });
+/** Uniqueness of a member's email or phone within one app. */
+export const memberContact = (appId: string, kind: 'email' | 'phone', value: string) => ({ PK: `MEMBERCONTACT#${appId}#${kind}#${value}`, SK: 'CONTACT' });
+/** A member's standing on one card: counters that must move with every transaction. */
+export const cardMember = (cardId: number, memberId: number) => ({ PK: `CARDMEMBER#${cardId}#${memberId}`, SK: 'SUMMARY' });
+/** A card transaction, in its member's history (sorted by zero-padded id, newest last). */
+export const cardTx = (cardId: number, memberId: number, txId: number) => ({ PK: `CARDMEMBER#${cardId}#${memberId}`, SK: `TX#${sortable(txId)}` });
+export const cardTxPrefix = 'TX#';
+/** `reference` idempotency of earn/redeem/refund on one card. */
+export const cardReference = (cardId: number, kind: string, reference: string) => ({ PK: `CARDREF#${cardId}#${kind}#${reference}`, SK: 'REF' });
+export const otp = (appId: string, memberId: number) => ({ PK: `OTP#${appId}#${memberId}`, SK: 'OTP' });
+export const cashoutProvider = (name: string) => ({ PK: `CASHOUT#${name}`, SK: 'PROVIDER' });
+/** API key id -> provider (Bearer keys are `co_<keyId>_<secret>`). */
+export const cashoutKey = (keyId: string) => ({ PK: `CASHOUTKEY#${keyId}`, SK: 'KEY' });
+export const claim = (uuid: string) => ({ PK: `CLAIM#${uuid}`, SK: 'CLAIM' });
+/** A provider's own claim id -> the claim (generate is idempotent on it). */
+export const claimByProviderId = (provider: string, id: string) => ({ PK: `CLAIMID#${provider}#${id}`, SK: 'CLAIMID' });
+/** GSI1: a provider's claims, newest first by creation time. */
+export const claimsOfProvider = (provider: string) => `CASHOUT#${provider}#CLAIMS`;
+/** A user's registered Ethereum address (checksummed). */
+export const userAddress = (user: string, address: string) => ({ PK: `USER#${user}`, SK: `ETHADDR#${address}` });
+export const userAddressPrefix = 'ETHADDR#';
+export const coinTransfer = (uuid: string) => ({ PK: `COINTRANSFER#${uuid}`, SK: 'TRANSFER' });
+/** GSI1: a user's transfers and deposits, newest first by time. */
+export const coinHistory = (user: string) => `USER#${user}#COINS`;
+export const userDeposit = (user: string) => ({ PK: `USER#${user}`, SK: 'DEPOSIT' });
+/** Deposit address -> its user (the scanner's lookup). */
+export const depositAddress = (address: string) => ({ PK: `DEPOSITADDR#${address}`, SK: 'DEPOSIT' });
+/** One credited deposit (a Transfer event), unique per transaction hash and log index. */
+export const deposit = (txHash: string, logIndex: number) => ({ PK: `DEPOSIT#${txHash}#${logIndex}`, SK: 'DEPOSIT' });
+export const depositScanCursor = () => ({ PK: 'CONFIG#DEPOSITSCAN', SK: 'CONFIG' });
+export const participant = (participant: string) => ({ PK: `PARTICIPANT#${participant}`, SK: 'ETHEREUM' });
+export const webhookDelivery = (id: string) => ({ PK: `WEBHOOK#${id}`, SK: 'DELIVERY' });
+/** GSI1: a provider's webhook deliveries, newest first by creation time. */
+export const webhooksOfProvider = (provider: string) => `CASHOUT#${provider}#WEBHOOKS`;
+/** The local sandbox card gateway's own record of a payment (it answers status queries from it). */
+export const sandboxPayment = (reference: string) => ({ PK: `SANDBOXPAY#${reference}`, SK: 'PAYMENT' });
 
 /** Ledger account ids: `<network>:<kind>:<id>`. */
 export const accountIds = {

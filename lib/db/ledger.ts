@@ -4,7 +4,7 @@ import { monotonicFactory } from 'ulid';
 import { batchGet, ddb, tableName } from './client.js';
 import { AlreadyExistsError, InsufficientFundsError } from './errors.js';
 import { fields, type StoredItem } from './item.js';
-import { keys } from './keys.js';
+import * as keys from './keys.js';
 import type { GuardedItem } from './transact.js';
 
 const ulid = monotonicFactory();

@@ -69,7 +69,7 @@ function operation({ name, route: r }: DocumentedRoute) {
   const bodyErrors = r.body ? { 413: WRAPPER_ERRORS[413]!, 415: WRAPPER_ERRORS[415]! } : {};
   for (const [status, description] of Object.entries({ ...bodyErrors, 500: WRAPPER_ERRORS[500]!, 503: WRAPPER_ERRORS[503]!, ...r.errors })) {
     responses[status] =
-      r.htmlErrors === 'always'
+      r.htmlErrors?.when === 'always'
         ? { description, content: { 'text/html': { schema: { type: 'string' } } } }
         : { description, content: { 'application/json': { schema: { $ref: `#/components/schemas/${errorSchemaName(r.family)}` } } } };
   }

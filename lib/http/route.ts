@@ -12,7 +12,6 @@ import { declaredRunner, type Use } from '../config/uses.js';
 import { header, withoutEmptyFields } from './body.js';
 import { ApiError, badRequest } from './errors.js';
 import { httpHandler, toApiError, type ApiFamily, type HttpRequest, type HttpResult } from './handler.js';
-import { page, escapeHtml } from '../html.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -68,11 +67,10 @@ export interface RouteContract<Params = unknown, Query = unknown, Body = unknown
   uses: readonly Use[];
   /**
    * Failures answered as an HTML page (browser routes): 'always', or 'forms' for routes that answer JSON to
-   * API clients and pages to browser form posts.
+   * API clients and pages to browser form posts; `page` renders one (lib/html.ts `errorPage` is the plain
+   * one). JSON routes never bundle page rendering.
    */
-  htmlErrors?: 'always' | 'forms';
-  /** The page for a failure when `htmlErrors` applies; a generic page otherwise (or when this one fails). */
-  errorPage?: (err: ApiError, request: { path: Record<string, string | undefined> }) => Promise<HttpResult> | HttpResult;
+  htmlErrors?: { when: 'always' | 'forms'; page: (err: ApiError, request: { path: Record<string, string | undefined> }) => Promise<HttpResult> | HttpResult };
 }
 
 export interface RouteInput<Params, Query, Body, Caller> {
@@ -105,11 +103,6 @@ export function defineRoute<P = Record<string, never>, Q = Record<string, never>
 
 const isForm = (req: HttpRequest) => (header(req.headers, 'content-type') ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded');
 
-function errorPage(err: ApiError): HttpResult {
-  const title = err.status === 410 ? 'Link expired' : err.status === 404 ? 'Not found' : 'Cannot continue';
-  return { status: err.status, html: page(title, `<h1>${escapeHtml(title)}</h1><p class="error">${escapeHtml(err.message)}</p>`) };
-}
-
 /** The Lambda handler of a contract. */
 /* @__NO_SIDE_EFFECTS__ */
 export function routeHandler<P, Q, B, C, R>(contract: RouteContract<P, Q, B, C, R>, handle: (input: RouteInput<P, Q, B, C>) => Promise<Reply<NoInfer<R>>>) {
@@ -125,17 +118,11 @@ export function routeHandler<P, Q, B, C, R>(contract: RouteContract<P, Q, B, C, 
       const body = (contract.body ? parseInput(family, contract.body, raw) : {}) as B;
       return await handle({ params, query, body, caller, headers: req.headers, fromForm });
     } catch (err) {
-      const asPage = contract.htmlErrors === 'always' || (contract.htmlErrors === 'forms' && fromForm);
+      const pages = contract.htmlErrors;
+      if (!pages || (pages.when === 'forms' && !fromForm)) throw err;
       const answer = toApiError(family, err);
-      if (!asPage || answer.status >= 500) throw err;
-      if (contract.errorPage) {
-        try {
-          return await contract.errorPage(answer, { path: req.path });
-        } catch {
-          // e.g. the page needs the record the error is about: the generic page says what went wrong
-        }
-      }
-      return errorPage(answer);
+      if (answer.status >= 500) throw err;
+      return await pages.page(answer, { path: req.path });
     }
   }));
   return wrapped as (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;

@@ -11,7 +11,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, tableName } from '../db/client.js';
 import { isConditionFailed } from '../db/errors.js';
 import { fields } from '../db/item.js';
-import { keys } from '../db/keys.js';
+import * as keys from '../db/keys.js';
 import { GatewayTimeoutError, type CardGateway, type GatewayResult } from './gateway.js';
 
 export const SANDBOX_CARDS = {

@@ -10,7 +10,8 @@ import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGet, ddb, tableName, unmarshallRaw } from '../db/client.js';
 import { ConditionFailedError, isConditionFailed, setFields } from '../db/errors.js';
 import { fields, type StoredItem } from '../db/item.js';
-import { keys, NETWORKS, type Network } from '../db/keys.js';
+import * as keys from '../db/keys.js';
+import { NETWORKS, type Network } from '../db/keys.js';
 import type { GuardedItem } from '../db/transact.js';
 
 export const PAYOUT_STATUSES = ['PENDING', 'SENDING', 'CONFIRMED', 'FAILED', 'MAILED', 'CLAIMED', 'RECLAIMED'] as const;

@@ -3,7 +3,8 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, tableName } from '../db/client.js';
 import { AlreadyExistsError } from '../db/errors.js';
 import { fields, type StoredItem } from '../db/item.js';
-import { keys, NETWORKS, type Network } from '../db/keys.js';
+import * as keys from '../db/keys.js';
+import { NETWORKS, type Network } from '../db/keys.js';
 import type { GuardedItem } from '../db/transact.js';
 import { PAYOUT_KINDS, type PayoutKind } from '../payouts/repository.js';
 

@@ -2,7 +2,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, tableName } from '../db/client.js';
 import { fields, type StoredItem } from '../db/item.js';
-import { keys } from '../db/keys.js';
+import * as keys from '../db/keys.js';
 
 export type Rates = Record<string, string>;
 

@@ -2,7 +2,7 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { ddb, tableName } from '../../lib/db/client.js';
-import { keys } from '../../lib/db/keys.js';
+import * as keys from '../../lib/db/keys.js';
 import { stack, uniq } from '../fixtures/stack.js';
 
 const PAN = '4111111111111111';

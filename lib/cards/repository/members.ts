@@ -3,7 +3,7 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, tableName } from '../../db/client.js';
 import { AlreadyExistsError, isConditionFailed } from '../../db/errors.js';
 import { fields, type StoredItem } from '../../db/item.js';
-import { keys } from '../../db/keys.js';
+import * as keys from '../../db/keys.js';
 import { putNew, type GuardedItem } from '../../db/transact.js';
 
 export interface Member {

@@ -6,7 +6,7 @@ import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, tableName } from '../../db/client.js';
 import { AlreadyExistsError, isConditionFailed } from '../../db/errors.js';
 import { fields } from '../../db/item.js';
-import { keys } from '../../db/keys.js';
+import * as keys from '../../db/keys.js';
 
 const OTP_CHANNELS = ['email', 'phone'] as const;
 

@@ -7,7 +7,7 @@ import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, tableName } from '../../db/client.js';
 import { AlreadyExistsError, ConditionFailedError } from '../../db/errors.js';
 import { fields, type StoredItem } from '../../db/item.js';
-import { keys } from '../../db/keys.js';
+import * as keys from '../../db/keys.js';
 import { putNew, type GuardedItem } from '../../db/transact.js';
 
 const CARD_TX_TYPES = ['earning', 'redemption', 'refund'] as const;
