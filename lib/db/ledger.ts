@@ -7,7 +7,9 @@ import { fields, type StoredItem } from './item.js';
 import * as keys from './keys.js';
 import type { GuardedItem } from './transact.js';
 
-const ulid = monotonicFactory();
+/** Entry ids: ULIDs, monotonic within a process. Made at first use, so bundles that never post leave the library out. */
+let ulid: ReturnType<typeof monotonicFactory> | undefined;
+const entryId = (at: number) => (ulid ??= monotonicFactory())(at);
 
 export interface Posting {
   account: string;
@@ -71,7 +73,7 @@ export const ledgerRepo = {
   entryWriteItems(entry: LedgerEntry, now = new Date()): GuardedItem[] {
     const table = tableName();
     const at = now.toISOString();
-    const id = ulid(now.getTime());
+    const id = entryId(now.getTime());
     const items: GuardedItem[] = [
       {
         item: {
