@@ -1,4 +1,29 @@
 /** Minimal server-rendered pages: escaped text, inline CSS, no external assets, usable on a phone. */
+import { createHash } from 'node:crypto';
+
+/**
+ * The security headers of a page. Inline scripts run only by the hash of their known text (an injected script
+ * never does); pages are never framed, cached or named in a Referer (their URLs carry claim codes and
+ * moderation links).
+ */
+export function pageHeaders(inlineScripts: readonly string[] = []): Record<string, string> {
+  const hashes = inlineScripts.map((s) => `'sha256-${createHash('sha256').update(s).digest('base64')}'`);
+  return {
+    'content-security-policy': [
+      "default-src 'none'",
+      "style-src 'unsafe-inline'",
+      `script-src ${hashes.length ? hashes.join(' ') : "'none'"}`,
+      "connect-src 'self'",
+      "form-action 'self'",
+      "frame-ancestors 'none'",
+      "base-uri 'none'",
+    ].join('; '),
+    'cache-control': 'no-store',
+    'referrer-policy': 'no-referrer',
+    'x-content-type-options': 'nosniff',
+  };
+}
+
 export function escapeHtml(value: unknown): string {
   return String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }

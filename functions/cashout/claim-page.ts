@@ -1,6 +1,6 @@
 /** GET /cashout/claim/{uuid}: the page a customer opens to enter their card, then watch the payment. */
 import { getClaim } from '../../lib/cashout/claims.js';
-import { claimMessagePage, claimPage } from '../../lib/cashout/pages.js';
+import { CLAIM_PAGE_HEADERS, claimMessagePage, claimPage } from '../../lib/cashout/pages.js';
 import { claimPathSchema } from '../../lib/cashout/schema.js';
 import { cashoutFamily } from '../../lib/http/families.js';
 import { defineRoute, publicRoute, routeHandler } from '../../lib/http/route.js';
@@ -25,4 +25,4 @@ export const route = defineRoute({
   uses: ['cashout'],
 });
 
-export const handler = routeHandler(route, async ({ params }) => ({ html: claimPage(await getClaim(params.uuid)) }));
+export const handler = routeHandler(route, async ({ params }) => ({ html: claimPage(await getClaim(params.uuid)), headers: CLAIM_PAGE_HEADERS }));

@@ -1,6 +1,6 @@
 /** POST /cashout/claim/{uuid}: the customer's card (form from the claim page, or JSON); forms get the page back. */
 import { claimStatusView, getClaim, submitClaim } from '../../lib/cashout/claims.js';
-import { claimMessagePage, claimPage } from '../../lib/cashout/pages.js';
+import { CLAIM_PAGE_HEADERS, claimMessagePage, claimPage } from '../../lib/cashout/pages.js';
 import { claimPathSchema, claimStatusResponseSchema, claimSubmitSchema } from '../../lib/cashout/schema.js';
 import { cashoutFamily } from '../../lib/http/families.js';
 import { defineRoute, publicRoute, routeHandler } from '../../lib/http/route.js';
@@ -25,8 +25,8 @@ export const route = defineRoute({
     // A form with a mistake (a typo failing the Luhn check) gets the claim page back with the message.
     page: async (err, { path }) => {
       try {
-        if (err.status === 400) return { status: 400, html: claimPage(await getClaim(path.uuid ?? ''), err.message) };
-        if (err.code === 'duplicate_claim') return { status: 409, html: claimPage(await getClaim(path.uuid ?? '')) };
+        if (err.status === 400) return { status: 400, html: claimPage(await getClaim(path.uuid ?? ''), err.message), headers: CLAIM_PAGE_HEADERS };
+        if (err.code === 'duplicate_claim') return { status: 409, html: claimPage(await getClaim(path.uuid ?? '')), headers: CLAIM_PAGE_HEADERS };
       } catch {
         return errorPage(err); // no such claim: say what went wrong
       }

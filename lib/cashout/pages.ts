@@ -1,5 +1,5 @@
 /** The hosted claim page: provider, amount, a card form, then live progress until paid or failed. */
-import { escapeHtml, page } from '../html.js';
+import { escapeHtml, page, pageHeaders } from '../html.js';
 import type { Claim } from './repository.js';
 import { publicStatus } from './claims.js';
 
@@ -18,16 +18,21 @@ export function claimMessagePage(title: string, message: string, status = 'error
   return page(title, `<h1>${escapeHtml(title)}</h1><p class="${status}">${escapeHtml(message)}</p>`);
 }
 
-/** Polls the status endpoint (same origin, inline script: the CSP allows nothing external). */
-function progress(c: Claim): string {
-  return `<p id="status" data-status="${escapeHtml(publicStatus(c))}">${escapeHtml(statusText(publicStatus(c)))}</p>
-<script>
+/** Polls the status endpoint (same origin). Its text is fixed: the page's CSP allows it by its hash. */
+const PROGRESS_SCRIPT = `
 (function(){var el=document.getElementById('status');var done={paid:1,failed:1,expired:1};
 var text=${JSON.stringify(STATUS_TEXT)};
 function poll(){fetch(location.pathname.replace(/\\/$/,'')+'/status',{cache:'no-store'}).then(function(r){return r.json()}).then(function(s){
 el.dataset.status=s.status;el.textContent=text[s.status]+(s.status==='failed'&&s.response?' ('+s.response+')':'');if(!done[s.status])setTimeout(poll,1000);}).catch(function(){setTimeout(poll,2000);});}
 if(!done[el.dataset.status])setTimeout(poll,500);})();
-</script>`;
+`;
+
+/** The claim page's headers: its one inline script allowed by hash. */
+export const CLAIM_PAGE_HEADERS = pageHeaders([PROGRESS_SCRIPT]);
+
+function progress(c: Claim): string {
+  return `<p id="status" data-status="${escapeHtml(publicStatus(c))}">${escapeHtml(statusText(publicStatus(c)))}</p>
+<script>${PROGRESS_SCRIPT}</script>`;
 }
 
 const statusText = (s: string) => STATUS_TEXT[s]!;

@@ -35,9 +35,11 @@ export const userAddressesRepo = {
   },
 
   async remove(user: string, addresses: string[]): Promise<void> {
-    for (let i = 0; i < addresses.length; i += 25) {
+    // A batch may not name one key twice: the same address given twice (in any letter case) is removed once.
+    const unique = [...new Set(addresses)];
+    for (let i = 0; i < unique.length; i += 25) {
       await ddb().send(
-        new BatchWriteCommand({ RequestItems: { [tableName()]: addresses.slice(i, i + 25).map((a) => ({ DeleteRequest: { Key: keys.userAddress(user, a) } })) } }),
+        new BatchWriteCommand({ RequestItems: { [tableName()]: unique.slice(i, i + 25).map((a) => ({ DeleteRequest: { Key: keys.userAddress(user, a) } })) } }),
       );
     }
   },

@@ -14,6 +14,7 @@ import { parseBody } from './body.js';
 import type { Answer } from './error-tables.js';
 import { ApiError } from './errors.js';
 import { stringify } from '../json.js';
+import { pageHeaders } from '../html.js';
 
 export interface ApiFamily {
   name: string;
@@ -74,12 +75,7 @@ export function render(result: HttpResult): APIGatewayProxyStructuredResultV2 {
   if (result.html !== undefined) {
     return {
       statusCode: result.status ?? 200,
-      headers: {
-        'content-type': 'text/html; charset=utf-8',
-        'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; form-action 'self'",
-        'x-content-type-options': 'nosniff',
-        ...result.headers,
-      },
+      headers: { 'content-type': 'text/html; charset=utf-8', ...pageHeaders(), ...result.headers },
       body: result.html,
     };
   }

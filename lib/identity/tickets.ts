@@ -43,6 +43,8 @@ export function issueTicket(privateKeyPem: string, claims: { sub: string; partic
 
 const keys = new Map<string, KeyObject>();
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 /** The ticket's claims when its signature, algorithm, shape and expiry hold; TicketError otherwise. */
 export function verifyTicket(publicKeyPem: string, ticket: string, now = Date.now()): TicketClaims {
   const parts = ticket.split('.');
@@ -56,6 +58,8 @@ export function verifyTicket(publicKeyPem: string, ticket: string, now = Date.no
   } catch {
     throw new TicketError('malformed ticket');
   }
+  // Valid JSON is not yet an object: `null` or `1` would fail on the first property read.
+  if (!isObject(header) || !isObject(claims)) throw new TicketError('malformed ticket');
   if (header.alg !== 'ES256') throw new TicketError('unsupported ticket algorithm');
   let key = keys.get(publicKeyPem);
   if (!key) keys.set(publicKeyPem, (key = createPublicKey(publicKeyPem)));
