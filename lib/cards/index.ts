@@ -7,10 +7,14 @@
  * - `reference` makes each operation idempotent per card and type: the same reference returns the first
  *   transaction; the same reference with other parameters is a 409.
  * - Refund rule: with a named earning (transaction_id or original_reference) the cashback due is
- *   floor(earned x refunded-so-far / purchase) minus what earlier refunds took (so rounding remainders
- *   carry); without one it is floor(refund x card percentage), capped by what the member earned on the
- *   card and has not had refunded. `cashback_to_deduct` overrides the amount but never the cap. When the
- *   balance cannot cover what is due, the balance is deducted and `balance_warning` says what was not.
+ *   floor(earned x refunded-so-far / purchase) minus what earlier refunds of it took (so rounding remainders
+ *   carry), never below 0 (an explicit deduction may have taken more ahead) nor above what is left of the
+ *   earning; without one it is floor(refund x card percentage). Either way it is capped by what the member
+ *   earned on the card and has not had refunded. `cashback_to_deduct` overrides the amount but never a cap
+ *   (above one it is refused). When the balance cannot cover what is due, the balance is deducted and
+ *   `balance_warning` says what was not.
+ * - Earn creates a member it does not find (from email/phone) in the earning's own transaction: a failed
+ *   earning leaves no member behind.
  */
 import { createHash } from 'node:crypto';
 import { countersRepo } from '../db/counters.js';
@@ -26,6 +30,7 @@ import { cardsConfig } from '../config/index.js';
 import { AmountFormatError, formatAmount, percentNumber, percentOf, toJsonAmount, toMinor } from './money.js';
 import { pinHash, type AppCaller } from './auth.js';
 import type { EarnInput, HistoryQuery, RedeemInput, RefundInput } from './schema.js';
+import type { JsonNumber } from '../ledger/money.js';
 import { equalsConstantTime } from '../security/secrets.js';
 import { ttlCache } from '../cache.js';
 
@@ -62,24 +67,19 @@ export async function requireMember(caller: AppCaller, sel: MemberSelector): Pro
   return member;
 }
 
-/** Earn creates the member from email/phone when there is none (a member_id must exist). */
-export async function findOrCreateMember(caller: AppCaller, sel: MemberSelector, name?: string): Promise<Member> {
+/**
+ * Earn's member: the one selected, or a new one from email/phone (a member_id must exist) with the items
+ * that create it, for the earning's transaction to write.
+ */
+async function earningMember(caller: AppCaller, sel: MemberSelector, name?: string): Promise<{ member: Member; creates: GuardedItem[] }> {
   const existing = await findMember(caller, sel);
-  if (existing) return existing;
+  if (existing) return { member: existing, creates: [] };
   if (sel.member_id !== undefined) throw fail('member_not_found', `member ${sel.member_id} not found`);
-  const now = new Date().toISOString();
-  const member: Member = { id: await countersRepo.next('member'), appId: caller.appId, email: sel.email, phone: sel.phone, name, pinFailures: 0, createdAt: now };
-  try {
-    await transactWrite(membersRepo.newItems(member));
-    return member;
-  } catch (err) {
-    // A concurrent earn created this member first: use that one.
-    if (err instanceof ContactTakenError) return requireMember(caller, sel);
-    throw err;
-  }
+  const member: Member = { id: await countersRepo.next('member'), appId: caller.appId, email: sel.email, phone: sel.phone, name, pinFailures: 0, createdAt: new Date().toISOString() };
+  return { member, creates: membersRepo.newItems(member) };
 }
 
-function minor(field: string, value: number | string, card: Card): bigint {
+function minor(field: string, value: number | string | JsonNumber, card: Card): bigint {
   let v: bigint;
   try {
     v = toMinor(value, card.currency);
@@ -90,6 +90,8 @@ function minor(field: string, value: number | string, card: Card): bigint {
   if (v <= 0n) throw fail('invalid_amount', `${field} must be at least ${fmt(1n, card)}`);
   return v;
 }
+
+const clamp = (v: bigint, min: bigint, max: bigint) => (v < min ? min : v > max ? max : v);
 
 const fmt = (v: bigint, card: Card) => `${formatAmount(v, card.currency)} ${card.currency}`;
 
@@ -128,7 +130,19 @@ async function commit(card: Card, tx: CardTx, items: GuardedItem[], print: strin
 export async function earn(caller: AppCaller, input: EarnInput) {
   const card = await requireCard(caller, input.card_id);
   const purchase = minor('purchase_amount', input.purchase_amount, card);
-  const member = await findOrCreateMember(caller, input, input.member_name);
+  for (let attempt = 1; ; attempt++) {
+    const { member, creates } = await earningMember(caller, input, input.member_name);
+    try {
+      return await earnAs(card, member, creates, purchase, input);
+    } catch (err) {
+      // A concurrent earn created this member first: earn as that one.
+      if (!(err instanceof ContactTakenError) || attempt >= MAX_ATTEMPTS) throw err;
+    }
+  }
+}
+
+/** One earning of `member`; `creates` (a new member's items) go first in its transaction, so a taken contact is what fails. */
+async function earnAs(card: Card, member: Member, creates: GuardedItem[], purchase: bigint, input: EarnInput) {
   const print = fingerprint({ member: member.id, purchase: purchase.toString(), metadata: input.metadata ?? null });
   const now = new Date().toISOString();
 
@@ -152,6 +166,7 @@ export async function earn(caller: AppCaller, input: EarnInput) {
       purchase < card.minAmount
         ? `purchase_amount is below the card's cashback_min_amount (${fmt(card.minAmount, card)}): no cashback earned`
         : 'the cashback on this amount rounds down to zero';
+    if (creates.length) await transactWrite(creates);
     return view(undefined, await getBalance(accountIds.cardMember(card.id, member.id)), reason);
   }
 
@@ -170,6 +185,7 @@ export async function earn(caller: AppCaller, input: EarnInput) {
     createdAt: now,
   };
   const items = [
+    ...creates,
     ...cardTxRepo.newItems(tx, cashback),
     ...entryItems({
       idempotencyKey: `card-tx:${tx.id}`,
@@ -305,7 +321,7 @@ export async function refund(caller: AppCaller, input: RefundInput) {
   const txId = await countersRepo.next('cardtx');
   const account = accountIds.cardMember(card.id, member.id);
   for (let attempt = 1; ; attempt++) {
-    const earning = await namedEarning(card, member, input);
+    const [earning, { refundable }] = await Promise.all([namedEarning(card, member, input), cardTxRepo.summary(card.id, member.id)]);
     let due: bigint;
     if (earning) {
       const purchase = earning.purchaseAmount ?? 0n;
@@ -313,17 +329,21 @@ export async function refund(caller: AppCaller, input: RefundInput) {
       if (refundedBefore + refundAmount > purchase) {
         throw fail('refund_exceeds_purchase', `refund_amount exceeds what is left of the purchase (${fmt(purchase - refundedBefore, card)})`);
       }
-      const remaining = earning.amount - (earning.cashbackRefunded ?? 0n);
-      due = explicit ?? (earning.amount * (refundedBefore + refundAmount)) / purchase - (earning.cashbackRefunded ?? 0n);
-      if (due > remaining) throw fail('deduction_exceeds_earning', `cashback_to_deduct exceeds the cashback left on that earning (${fmt(remaining, card)})`);
-    } else {
-      const { refundable } = await cardTxRepo.summary(card.id, member.id);
-      if (explicit !== undefined && explicit > refundable) {
-        throw fail('deduction_exceeds_earnings', `cashback_to_deduct exceeds the cashback earned and not yet refunded (${fmt(refundable, card)})`);
+      const consumed = earning.cashbackRefunded ?? 0n;
+      const remaining = earning.amount - consumed;
+      if (explicit !== undefined && explicit > remaining) {
+        throw fail('deduction_exceeds_earning', `cashback_to_deduct exceeds the cashback left on that earning (${fmt(remaining, card)})`);
       }
+      // Proportional: what the purchase refunded so far earned, less what earlier refunds took (an explicit one may have taken more).
+      due = explicit ?? clamp((earning.amount * (refundedBefore + refundAmount)) / purchase - consumed, 0n, remaining);
+    } else {
       due = explicit ?? percentOf(refundAmount, card.cashbackPercentage);
-      if (due > refundable) due = refundable;
     }
+    if (explicit !== undefined && explicit > refundable) {
+      throw fail('deduction_exceeds_earnings', `cashback_to_deduct exceeds the cashback earned and not yet refunded (${fmt(refundable, card)})`);
+    }
+    // Refunds that name no earning consume the member's refundable cashback without consuming an earning.
+    if (due > refundable) due = refundable;
     const balance = await getBalance(account);
     const deducted = due < balance ? due : balance;
     const tx: CardTx = {

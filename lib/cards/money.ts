@@ -4,17 +4,16 @@
  * Cashback is floored to the minor unit (the platform's one rounding rule).
  */
 import { exactNumber } from '../json.js';
-import { AmountFormatError, formatFixed, numberToDecimalText, parseFraction, parseUnits } from '../ledger/money.js';
+import { AmountFormatError, amountText, formatFixed, parseFraction, parseUnits, type JsonNumber } from '../ledger/money.js';
 
 /** Currencies whose minor unit is not 1/100. */
 const EXPONENTS: Record<string, number> = { TND: 3, KWD: 3, BHD: 3, OMR: 3, JOD: 3, LYD: 3, IQD: 3, JPY: 0, KRW: 0, CLP: 0, VND: 0, ISK: 0, XOF: 0, XAF: 0 };
 
 export const currencyDecimals = (currency: string) => EXPONENTS[currency] ?? 2;
 
-/** A request amount (JSON number or decimal string) in minor units; rejects more decimals than the currency has. */
-export function toMinor(value: number | string, currency: string): bigint {
-  const text = typeof value === 'number' ? numberToDecimalText(value) : value.trim();
-  return parseUnits(text, currencyDecimals(currency));
+/** A request amount (JSON number, exact or as its text, or decimal string) in minor units; rejects more decimals than the currency has. */
+export function toMinor(value: number | string | JsonNumber, currency: string): bigint {
+  return parseUnits(amountText(value), currencyDecimals(currency));
 }
 
 /** "12.50" for 1250n USD, "1.250" for 1250n TND. */

@@ -1,5 +1,7 @@
 /** Requests and responses of the cashback cards API, also the source of their OpenAPI schemas. */
 import * as z from 'zod/mini';
+import { amountTextOf, JsonNumber } from '../ledger/money.js';
+import { METADATA_LIMITS, metadataProblem } from './metadata.js';
 
 /**
  * Top-level schemas are built in `schema(() => ...)` so that a bundle keeps only those it uses. esbuild takes
@@ -27,13 +29,49 @@ export const id = (field: string, description: string) =>
     .check(z.refine((v) => typeof v === 'number' && Number.isSafeInteger(v) && v > 0, `${field} must be a positive integer`))
     .register(z.globalRegistry, { description, type: 'integer' }) as unknown as z.ZodMiniType<number, number | string>;
 
+/**
+ * The largest card amount, in major units of the card currency: 10^12 (10^15 minor units for 3-decimal
+ * currencies), so every sum and product the ledger and the refund rule make stays far inside DynamoDB's
+ * 38 significant digits.
+ */
+export const MAX_CARD_AMOUNT = 1_000_000_000_000;
+const MAX_CARD_AMOUNT_WHOLE = BigInt(MAX_CARD_AMOUNT);
+
+type AmountInput = number | string | JsonNumber;
+
+/** A positive amount: a finite JSON number (JsonNumber: one a float cannot hold, kept as its text) or a DECIMAL string. */
+const positive = (v: AmountInput) =>
+  typeof v === 'string' ? DECIMAL.test(v.trim()) && Number(v) > 0 : typeof v === 'number' ? Number.isFinite(v) && v > 0 : Number(v.text) > 0;
+
+/** Whether a positive amount is at most MAX_CARD_AMOUNT: exactly, or by its float when its text is too long to expand (1e400). */
+function withinMax(v: AmountInput): boolean {
+  const text = amountTextOf(v);
+  if (text === undefined || !/^\d+(\.\d+)?$/.test(text)) return Number(typeof v === 'object' ? v.text : v) <= MAX_CARD_AMOUNT;
+  const [whole = '', frac = ''] = text.split('.');
+  const w = BigInt(whole);
+  return w < MAX_CARD_AMOUNT_WHOLE || (w === MAX_CARD_AMOUNT_WHOLE && !/[1-9]/.test(frac));
+}
+
 const amount = (field: string, description: string) =>
   z
-    .union([z.number(), z.string()], { error: required(field, 'a number') })
+    .custom<AmountInput>((v) => typeof v === 'number' || typeof v === 'string' || v instanceof JsonNumber, { error: required(field, 'a number') })
     .check(
-      z.refine((v) => (typeof v === 'number' ? Number.isFinite(v) && v > 0 : DECIMAL.test(v.trim()) && Number(v) > 0), `${field} must be a positive number`),
+      z.refine(positive, { error: `${field} must be a positive number`, abort: true }),
+      z.refine(withinMax, `${field} must be at most ${MAX_CARD_AMOUNT}`),
     )
-    .register(z.globalRegistry, { description, type: 'number' });
+    .register(z.globalRegistry, { description: `${description} At most ${MAX_CARD_AMOUNT} (10^12), with at most the currency's decimals; a JSON number is read exactly as written.`, type: ['number', 'string'], maximum: MAX_CARD_AMOUNT });
+
+const metadata = schema(() => z
+  .record(z.string(), z.unknown(), { error: 'metadata must be an object' })
+  .check(
+    z.superRefine((v, ctx) => {
+      const problem = metadataProblem(v);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem, input: v });
+    }),
+  )
+  .register(z.globalRegistry, {
+    description: `Your data about the purchase, kept as sent: a JSON object of at most ${METADATA_LIMITS.bytes} bytes, ${METADATA_LIMITS.depth} levels deep, ${METADATA_LIMITS.keys} keys of 1 to ${METADATA_LIMITS.keyLength} characters.`,
+  }));
 
 const text = (field: string, max: number, description: string) =>
   z
@@ -71,7 +109,7 @@ export const earnSchema = schema(() => z
     member_name: z.optional(text('member_name', 128, 'Name for member auto-creation.')),
     purchase_amount: amount('purchase_amount', 'Purchase amount in the card currency.'),
     reference,
-    metadata: z.optional(z.record(z.string(), z.unknown(), { error: 'metadata must be an object' })),
+    metadata: z.optional(metadata),
   })
   .check(oneMember));
 

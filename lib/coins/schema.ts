@@ -5,6 +5,7 @@
  */
 import { getAddress } from 'ethers';
 import * as z from 'zod/mini';
+import { amountTextOf, JsonNumber } from '../ledger/money.js';
 
 /**
  * Top-level schemas are built in `schema(() => ...)` so that a bundle keeps only those it uses. esbuild takes
@@ -53,22 +54,38 @@ export const ethAddress = (opts: { field?: string; description?: string; require
     .register(z.globalRegistry, { description: opts.description ?? 'An Ethereum address (0x + 40 hex digits; mixed case must be EIP-55 checksummed).' });
 };
 
-/** A whole number of the token's smallest unit: a decimal string (a JSON integer is accepted when it is exact). */
+/**
+ * The most coins (or fee) one transfer request may name: 10^30 of the smallest unit (10^12 whole tokens), so
+ * coins + fee and every balance summed from them stay far inside DynamoDB's 38 significant digits.
+ */
+export const MAX_COINS = 10n ** 30n;
+
+/**
+ * A whole number of the token's smallest unit, at most MAX_COINS: a decimal string, or a JSON integer read
+ * exactly as written (the body parser keeps the text of one beyond a float's precision).
+ */
 const coinsAmount = (field: string, description: string) => {
   const message = `${field} must be a whole number of the token's smallest unit, as a decimal string`;
   return z
     .pipe(
-      z.union([z.number(), z.string()], { error: message }),
+      z.custom<number | string | JsonNumber>((v) => typeof v === 'number' || typeof v === 'string' || v instanceof JsonNumber, { error: message }),
       z.transform((value, ctx): bigint => {
-        const text = typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value;
-        if (typeof text !== 'string' || !COINS.test(text)) {
+        const text = typeof value === 'string' ? value : amountTextOf(value);
+        if (text === undefined || !COINS.test(text)) {
           ctx.issues.push({ code: 'custom', message, input: value });
+          return z.NEVER;
+        }
+        if (BigInt(text) > MAX_COINS) {
+          ctx.issues.push({ code: 'custom', message: `${field} must be at most ${MAX_COINS} (10^12 whole tokens)`, input: value });
           return z.NEVER;
         }
         return BigInt(text);
       }),
     )
-    .register(z.globalRegistry, { description, anyOf: [{ type: 'string', pattern: COINS.source }, { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER }] }) as unknown as z.ZodMiniType<bigint, string | number>;
+    .register(z.globalRegistry, {
+      description: `${description} At most ${MAX_COINS} (10^12 whole tokens).`,
+      anyOf: [{ type: 'string', pattern: COINS.source }, { type: 'integer', minimum: 0, maximum: Number(MAX_COINS) }],
+    }) as unknown as z.ZodMiniType<bigint, string | number | JsonNumber>;
 };
 
 // --- Requests ----------------------------------------------------------------------------------------

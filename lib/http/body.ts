@@ -1,4 +1,8 @@
-/** Request bodies: JSON or form-urlencoded (real POS clients post forms), bounded in size. */
+/**
+ * Request bodies: JSON or form-urlencoded (real POS clients post forms), bounded in size. JSON numbers are
+ * never rounded: one a float cannot hold exactly reaches the schemas as a `JsonNumber` with its source text.
+ */
+import { DuplicateKeyError, parseJson } from '../json.js';
 import { ApiError, badRequest } from './errors.js';
 
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -27,9 +31,9 @@ export function parseBody(req: RawRequest, maxBytes = MAX_BODY_BYTES): Record<st
   if (type === 'application/json' || type.endsWith('+json') || (!type && looksJson) || type === 'text/plain') {
     let parsed: unknown;
     try {
-      parsed = JSON.parse(text);
-    } catch {
-      throw badRequest('malformed JSON body');
+      parsed = parseJson(text);
+    } catch (err) {
+      throw err instanceof DuplicateKeyError ? duplicate(err.key) : badRequest('malformed JSON body');
     }
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw badRequest('the JSON body must be an object');
     return parsed as Record<string, unknown>;
@@ -37,10 +41,12 @@ export function parseBody(req: RawRequest, maxBytes = MAX_BODY_BYTES): Record<st
   throw new ApiError(415, 'unsupported_media_type', `unsupported content type ${type}: send application/json or application/x-www-form-urlencoded`);
 }
 
+const duplicate = (key: string) => badRequest(`parameter ${key} is given more than once`);
+
 function parseForm(text: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of new URLSearchParams(text)) {
-    if (k in out) throw badRequest(`parameter ${k} is given more than once`);
+    if (k in out) throw duplicate(k);
     out[k] = v;
   }
   return out;

@@ -40,12 +40,63 @@ export function parseFraction(text: string): Fraction {
 
 export const minFraction = (a: Fraction, b: Fraction): Fraction => (a.num * b.den <= b.num * a.den ? a : b);
 
-/** Decimal text of a JS number without exponent notation (JSON clients send numbers). */
+/**
+ * A JSON number that a float cannot hold exactly (1e-30, 12345678901234567890, 0.1000000000000000001),
+ * kept as its source text: what the request body parser (lib/json.ts `parseJson`) gives for those. Amount
+ * schemas read it with `amountText`; every other schema refuses it (it is neither a number nor a string).
+ */
+export class JsonNumber {
+  constructor(readonly text: string) {}
+  toString(): string {
+    return this.text;
+  }
+}
+
+/** The longest plain decimal text `exactDecimalText` writes out: a JSON number like 1e999999999 is not expanded. */
+const MAX_DECIMAL_TEXT = 400;
+
+/**
+ * The plain decimal text of a JSON number's text, exactly: "1.50e2" -> "150", "1e-7" -> "0.0000001",
+ * "-0.0" -> "0", "007" -> "7". Undefined when it is not a number or would be longer than 400 characters.
+ */
+export function exactDecimalText(numberText: string): string | undefined {
+  const m = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(numberText.trim());
+  if (!m) return undefined;
+  const frac = m[3] ?? '';
+  const digits = (m[2]! + frac).replace(/^0+/, '');
+  if (!digits) return '0';
+  // The value is 0.<digits> x 10^point, once the leading zeros are dropped.
+  const point = m[2]!.length + Number(m[4] ?? 0) - ((m[2]! + frac).length - digits.length);
+  if (Math.max(point, 0) + Math.max(digits.length - point, 0) + 2 > MAX_DECIMAL_TEXT) return undefined;
+  const whole = point > 0 ? digits.slice(0, point).padEnd(point, '0') : '0';
+  const fraction = (point >= 0 ? digits.slice(point) : '0'.repeat(-point) + digits).replace(/0+$/, '');
+  return `${m[1]}${whole}${fraction ? '.' + fraction : ''}`;
+}
+
+/** Decimal text of a JS number without exponent notation: exactly the digits `String(n)` gives (JSON clients send numbers). */
 export function numberToDecimalText(n: number): string {
   if (!Number.isFinite(n)) throw new AmountFormatError('is not a finite number');
-  const text = String(n);
-  if (!/e/i.test(text)) return text;
-  return n.toFixed(20).replace(/\.?0+$/, '');
+  const text = exactDecimalText(String(n));
+  if (text === undefined) throw new AmountFormatError('is not a finite number');
+  return text;
+}
+
+/**
+ * The exact decimal text of a request amount: a decimal string (trimmed), a JS number (its shortest
+ * round-trip digits, see numberToDecimalText) or a JSON number the body parser kept as its source text
+ * (`JsonNumber`). Never through a float. Undefined when it is none of these (or not finite).
+ */
+export function amountTextOf(value: unknown): string | undefined {
+  if (typeof value === 'string') return value.trim();
+  if (typeof value === 'number') return Number.isFinite(value) ? exactDecimalText(String(value)) : undefined;
+  return value instanceof JsonNumber ? exactDecimalText(value.text) : undefined;
+}
+
+/** amountTextOf, or AmountFormatError. */
+export function amountText(value: unknown): string {
+  const text = amountTextOf(value);
+  if (text === undefined) throw new AmountFormatError('is not a decimal number');
+  return text;
 }
 
 /** 1250n with 2 decimals -> "12.50": always exactly `decimals` places (how fiat amounts are shown). */

@@ -9,6 +9,13 @@
  */
 import { minFraction, TOKEN_DECIMALS, type Fraction } from '../ledger/money.js';
 
+/**
+ * The largest cashback of one purchase: 10^30 token units (10^12 tokens), 31 digits, so every amount the
+ * ledger writes for it (each part, the fund and deposit debits, the customer's credit) and balances summed
+ * from millions of them stay far inside DynamoDB's 38 significant digits. Larger is refused (400).
+ */
+export const MAX_CASHBACK_UNITS = 10n ** 30n;
+
 export interface CashbackParts {
   base: bigint;
   partner: bigint;

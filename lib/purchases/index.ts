@@ -15,13 +15,13 @@ import { DuplicateEntryError } from '../db/ledger.js';
 import { transactWrite } from '../db/transact.js';
 import { fail } from './failures.js';
 import { compactPostings, entryItems, richestShard, shardFor } from '../ledger/index.js';
-import { AmountFormatError, numberToDecimalText, parseFraction, parseUnits } from '../ledger/money.js';
+import { AmountFormatError, amountText, parseFraction, parseUnits } from '../ledger/money.js';
 import { authenticatePartner } from '../partners/index.js';
 import type { Partner } from '../partners/repository.js';
 import { tokenPrice } from '../rates/index.js';
 import { sha256Base64, sha256Hex } from '../security/secrets.js';
-import { computeCashback } from './cashback.js';
-import { CURRENCY_DECIMALS, type Currency, type NewPurchaseInput } from './schema.js';
+import { computeCashback, MAX_CASHBACK_UNITS } from './cashback.js';
+import { CURRENCY_DECIMALS, MAX_CURRENCY_AMOUNT, type Currency, type NewPurchaseInput } from './schema.js';
 
 
 export interface PurchaseResult {
@@ -37,13 +37,10 @@ export interface PurchaseOutcome extends PurchaseResult {
 
 const TEXTCOIN_DAY_MS = 24 * 60 * 60 * 1000;
 
-function decimalText(v: number | string): string {
-  return typeof v === 'number' ? numberToDecimalText(v) : v.trim();
-}
-
-function amountIn(field: string, value: number | string, decimals: number, currency?: string): bigint {
+/** An amount in units of 10^-decimals, from its exact decimal text (never through a float). */
+function amountIn(field: string, value: unknown, decimals: number, currency?: string): bigint {
   try {
-    return parseUnits(decimalText(value), decimals);
+    return parseUnits(amountText(value), decimals);
   } catch (err) {
     if (err instanceof AmountFormatError) throw fail(field === 'currency_amount' ? 'invalid_amount' : 'invalid_percentage', `${field} ${err.message}${currency ? ` for ${currency}` : ''}`);
     throw err;
@@ -57,9 +54,9 @@ export function normalisePurchase(network: Network, input: NewPurchaseInput) {
   if (input.purchase_unit && currency !== 'GBYTE') throw fail('purchase_unit_not_allowed', 'purchase_unit is only allowed when currency is GBYTE');
   const amountMinor = amountIn('currency_amount', input.currency_amount, CURRENCY_DECIMALS[currency], currency);
   if (amountMinor <= 0n) throw fail('invalid_amount', 'currency_amount must be positive');
-  const partnerPercentText = input.partner_cashback_percentage === undefined ? '0' : decimalText(input.partner_cashback_percentage);
+  if (amountMinor > parseUnits(MAX_CURRENCY_AMOUNT, CURRENCY_DECIMALS[currency])) throw fail('invalid_amount', `currency_amount must be at most ${MAX_CURRENCY_AMOUNT}`);
   // Percentages carry at most 4 decimals (basis points of a basis point).
-  const partnerPercentUnits = amountIn('partner_cashback_percentage', partnerPercentText, 4);
+  const partnerPercentUnits = amountIn('partner_cashback_percentage', input.partner_cashback_percentage ?? '0', 4);
   if (partnerPercentUnits > parseUnits(cfg.MAX_PARTNER_PERCENT, 4)) {
     throw fail('invalid_percentage', `partner_cashback_percentage must be from 0 to ${cfg.MAX_PARTNER_PERCENT}`);
   }
@@ -118,6 +115,7 @@ export async function newPurchase(network: Network, partner: Partner, input: New
     matchCapPercent: parseFraction(cfg.MATCH_CAP_PERCENT),
   });
   if (parts.total <= 0n) throw fail('cashback_too_small', 'currency_amount is too small to earn any cashback');
+  if (parts.total > MAX_CASHBACK_UNITS) throw fail('invalid_amount', `currency_amount is too large: the cashback would be more than ${MAX_CASHBACK_UNITS} token units (10^12 tokens)`);
 
   const now = new Date();
   const createdAt = now.toISOString();

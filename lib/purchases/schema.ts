@@ -1,5 +1,6 @@
 /** The /new_purchase request as the partner API defines it; also the source of its OpenAPI schema. */
 import * as z from 'zod/mini';
+import { amountTextOf, JsonNumber, parseFraction } from '../ledger/money.js';
 
 /**
  * Top-level schemas are built in `schema(() => ...)` so that a bundle keeps only those it uses. esbuild takes
@@ -18,7 +19,8 @@ export const CURRENCY_DECIMALS: Record<Currency, number> = { USD: 2, EUR: 2, RUR
 
 const ETH_ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]{2,}$/;
-const DECIMAL = /^\d{1,30}(\.\d{1,30})?$/;
+/** The decimal text of an amount (its size is bounded by the maximum, its decimals by the currency). */
+const DECIMAL = /^\d+(\.\d+)?$/;
 
 const text = (field: string, max: number, description: string) =>
   z
@@ -26,13 +28,29 @@ const text = (field: string, max: number, description: string) =>
     .check(z.trim(), z.minLength(1, `${field} is required`), z.maxLength(max, `${field} must be at most ${max} characters`))
     .register(z.globalRegistry, { description });
 
-const decimal = (field: string, description: string) =>
+/**
+ * The largest currency_amount, in any currency: 10^12. With the largest percentages (20% GBYTE base + 50% partner
+ * + 10% match) and a token price of at least 1 in the currency, the cashback stays below 10^30 token units
+ * (lib/purchases/cashback.ts MAX_CASHBACK_UNITS caps it for any price): far inside DynamoDB's 38 digits.
+ */
+export const MAX_CURRENCY_AMOUNT = '1000000000000';
+
+/** A non-negative decimal: a JSON number (kept exact by the body parser), or a decimal string (forms). */
+const decimal = (field: string, description: string, max?: string) =>
   z
-    .union([z.number(), z.string()], { error: (i) => (i.input === undefined ? `${field} is required` : `${field} must be a number`) })
+    .custom<number | string | JsonNumber>((v) => typeof v === 'number' || typeof v === 'string' || v instanceof JsonNumber, {
+      error: (i) => (i.input === undefined ? `${field} is required` : `${field} must be a number`),
+    })
     .check(
-      z.refine((v) => (typeof v === 'number' ? Number.isFinite(v) && v >= 0 : DECIMAL.test(v.trim())), `${field} must be a non-negative decimal number`),
+      z.refine((v) => DECIMAL.test(amountTextOf(v) ?? ''), { error: `${field} must be a non-negative decimal number`, abort: true }),
+      z.refine((v) => max === undefined || atMost(amountTextOf(v)!, max), `${field} must be at most ${max}`),
     )
-    .register(z.globalRegistry, { description });
+    .register(z.globalRegistry, { description, type: ['number', 'string'], ...(max === undefined ? {} : { maximum: Number(max) }) });
+
+const atMost = (text: string, max: string) => {
+  const v = parseFraction(text);
+  return v.num <= BigInt(max) * v.den;
+};
 
 /** Checked first: an unauthenticated caller learns nothing about the other fields. */
 export const partnerCredentialsSchema = schema(() => z.object({
@@ -53,9 +71,17 @@ export const newPurchaseSchema = schema(() => z.object({
     .string({ error: (i) => (i.input === undefined ? 'currency is required' : 'currency must be a string') })
     .check(z.refine((v) => (CURRENCIES as readonly string[]).includes(v), `currency must be one of ${CURRENCIES.join(', ')}`))
     .register(z.globalRegistry, { description: 'Currency of the purchase.', enum: [...CURRENCIES] }),
-  currency_amount: decimal('currency_amount', 'Amount of the purchase in `currency`.'),
+  currency_amount: decimal(
+    'currency_amount',
+    `Amount of the purchase in \`currency\`, at most ${MAX_CURRENCY_AMOUNT} (10^12) and at most the currency's decimals (USD, EUR, RUR 2, BTC 8, GBYTE 9). A JSON number is read exactly as written, never rounded; more decimals are refused. A purchase whose cashback would exceed 10^30 token units (10^12 tokens) is refused.`,
+    MAX_CURRENCY_AMOUNT,
+  ),
   partner_cashback_percentage: z.optional(
-    decimal('partner_cashback_percentage', 'Extra percentage paid from the partner deposit and matched from the distribution fund. Default 0.'),
+    decimal(
+      'partner_cashback_percentage',
+      "Extra percentage paid from the partner deposit and matched from the distribution fund: from 0 to the deployment's MAX_PARTNER_PERCENT (50 unless configured), at most 4 decimals. Default 0.",
+      '100',
+    ),
   ),
   purchase_unit: z.optional(
     z
@@ -77,7 +103,7 @@ export const newPurchaseResponseSchema = schema(() => z.object({
   result: z.literal('ok'),
   cashback_amount: bigInteger().register(z.globalRegistry, {
     type: 'integer',
-    description: 'Cashback in the smallest unit of the cashback token (18 decimals), written as an exact JSON integer.',
+    description: 'Cashback in the smallest unit of the cashback token (18 decimals), written as an exact JSON integer; at most 10^30 (10^12 tokens).',
   }),
   unit: z.string().register(z.globalRegistry, { description: 'Id of the payout (base64 hash).' }),
 }));

@@ -96,6 +96,29 @@ describe('POST /new_purchase end to end', () => {
     expect(oversized.body.result).toBe('error');
   });
 
+  it('reads JSON amounts exactly: more decimals than allowed are refused rather than rounded', async () => {
+    const raw = (fields: string) => JSON.stringify(purchase()).replace(/,"currency_amount":.*\}$/, `,${fields}}`);
+    const cases: [string, string][] = [
+      // JSON.parse made these 10 USD and 0%, and paid them.
+      ['"currency_amount":10.000000000000000000001,"partner_cashback_percentage":0', 'currency_amount has more than 2 decimal places for USD'],
+      ['"currency_amount":10,"partner_cashback_percentage":1e-30', 'partner_cashback_percentage has more than 4 decimal places'],
+    ];
+    for (const [fields, error] of cases) expect(await postJson('/new_purchase', raw(fields)), fields).toMatchObject({ status: 400, body: { result: 'error', error } });
+    // A number written with an exponent or trailing zeros is the same amount as its plain text.
+    const exponent = await postJson('/new_purchase', raw('"currency_amount":2.550e1,"partner_cashback_percentage":200e-2'));
+    expect(exponent.status).toBe(200);
+    expect(rawInteger(exponent.text, 'cashback_amount')).toBe(3_570_000_000_000_000_000n);
+  });
+
+  it('answers an absurd amount with a 400, never a 500', async () => {
+    for (const currency_amount of ['999999999999999999999999999999', 999999999999999999999999999999, 1e300, '1000000000000.01']) {
+      const res = await postJson('/new_purchase', purchase({ currency_amount }));
+      expect(res, String(currency_amount)).toMatchObject({ status: 400, body: { result: 'error', error: 'currency_amount must be at most 1000000000000' } });
+    }
+    const form = await postForm('/test/new_purchase', purchase({ currency_amount: '999999999999999999999999999999' }));
+    expect(form).toMatchObject({ status: 400, body: { result: 'error', error: 'currency_amount must be at most 1000000000000' } });
+  });
+
   it('serves the testnet on /test/new_purchase from its own deposits', async () => {
     await fundDistribution('test', tokens('1000'), uniq('e2e-testnet'));
     const noTestDeposit = await postForm('/test/new_purchase', purchase());

@@ -2,6 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { accountIds } from '../../lib/db/keys.js';
 import { getBalance } from '../../lib/ledger/index.js';
+import { membersRepo } from '../../lib/cards/repository/members.js';
+import { cardTxRepo } from '../../lib/cards/repository/transactions.js';
+import { metadataText } from '../../lib/cards/metadata.js';
 import { newCardApp, uniqEmail, type CardsClient } from '../fixtures/cards.js';
 import { uniq } from '../fixtures/stack.js';
 
@@ -71,6 +74,65 @@ describe('earn', () => {
     expect(balance.text).toContain('"cashback_balance":60.01');
     const history = await c.call('GET', `/cashback/history?card_id=${c.cardId}&member_id=${memberId}&limit=1`);
     expect(history.body.data.pagination.total).toBe(101);
+  });
+});
+
+describe('earn metadata and amount bounds', () => {
+  it('metadata beyond its bounds is a 400 naming the field, and no member is created', async () => {
+    const c = await newCardApp();
+    let deep: Record<string, unknown> = { leaf: 1 };
+    for (let i = 0; i < 40; i++) deep = { d: deep };
+    const cases: [unknown, RegExp][] = [
+      [{ '': 'empty key' }, /^metadata keys must be 1 to 64 characters/],
+      [deep, /^metadata must nest at most 5 levels/],
+      [{ big: 'x'.repeat(3000) }, /^metadata must be at most 2048 bytes/],
+    ];
+    for (const [metadata, message] of cases) {
+      const email = uniqEmail();
+      const res = await c.call('POST', '/cashback/earn', { card_id: c.cardId, email, purchase_amount: 100, metadata });
+      expect(res.status, String(message)).toBe(400);
+      expect(res.body).toMatchObject({ success: false, error: { code: 'bad_request', details: [{ field: 'metadata' }] } });
+      expect(res.body.error.message).toMatch(message);
+      expect(await membersRepo.idByContact(c.appId, 'email', email)).toBeUndefined();
+    }
+  });
+
+  it('metadata numbers DynamoDB cannot hold are kept as sent, and the answer is unchanged', async () => {
+    const c = await newCardApp();
+    const email = uniqEmail();
+    const metadata = '{"huge":1e308,"tiny":1e-200,"digits":123456789012345678901234567890123456789012,"nested":{"a":[1,"x",null]}}';
+    const body = `{"card_id":${c.cardId},"email":"${email}","purchase_amount":100,"reference":"M-1","metadata":${metadata}}`;
+    const res = await c.call('POST', '/cashback/earn', body);
+    expect(res.status, res.text).toBe(200);
+    expect(res.text).toContain('"purchase_amount":100.00,"cashback_percentage":5,"cashback_earned":5.00,"new_balance":5.00');
+    const tx = await cardTxRepo.get(c.cardId, res.body.data.member_id, res.body.data.transaction_id);
+    expect(metadataText(tx!.metadata!)).toBe(metadata); // exactly as sent
+    // A replay with the same metadata is the same earning.
+    const again = await c.call('POST', '/cashback/earn', body);
+    expect(again.body.data.transaction_id).toBe(res.body.data.transaction_id);
+  });
+
+  it('amounts above 10^12 major units are a 400 on every card route', async () => {
+    const c = await newCardApp({ minAmount: '0', maxAmount: null });
+    const top = await c.call('POST', '/cashback/earn', { card_id: c.cardId, email: uniqEmail(), purchase_amount: 1e12 });
+    expect(top.status, top.text).toBe(200);
+    expect(top.text).toContain('"purchase_amount":1000000000000.00,"cashback_percentage":5,"cashback_earned":50000000000.00');
+    const memberId = top.body.data.member_id;
+    const token = { 'x-member-token': c.memberToken(memberId) };
+    const cases: [string, unknown, Record<string, string>, RegExp][] = [
+      ['/cashback/earn', { card_id: c.cardId, email: uniqEmail(), purchase_amount: 1e20 }, {}, /^purchase_amount must be at most 1000000000000/],
+      ['/cashback/earn', { card_id: c.cardId, email: uniqEmail(), purchase_amount: '1000000000000.01' }, {}, /^purchase_amount must be at most/],
+      ['/cashback/redeem', { card_id: c.cardId, amount: 1e13 }, token, /^amount must be at most 1000000000000/],
+      ['/cashback/refund', { card_id: c.cardId, member_id: memberId, refund_amount: 1e15 }, {}, /^refund_amount must be at most/],
+      ['/cashback/refund', { card_id: c.cardId, member_id: memberId, refund_amount: 5, cashback_to_deduct: 2e12 }, {}, /^cashback_to_deduct must be at most/],
+    ];
+    for (const [path, body, headers, message] of cases) {
+      const res = await c.call('POST', path, body, headers);
+      expect(res.status, `${path} ${res.text}`).toBe(400);
+      expect(res.body.error).toMatchObject({ code: 'bad_request' });
+      expect(res.body.error.message).toMatch(message);
+    }
+    expect(await getBalance(accountIds.cardMember(c.cardId, memberId))).toBe(5_000_000_000_000n);
   });
 });
 

@@ -129,6 +129,38 @@ describe('transfer requests', () => {
       expect(res.body.error_id).toBe(id);
     }
   });
+
+  it('refuses more than 10^30 coins or fee with payments-bad_<field>, never a 500', async () => {
+    const sub = user();
+    const me = ticket(sub);
+    await credit(sub, 10n ** 18n);
+    const tooMany = (field: string) => `${field} must be at most 1000000000000000000000000000000 (10^12 whole tokens)`;
+    const cases: [Record<string, unknown>, string][] = [
+      [{ address: A, coins: '9'.repeat(39), fee }, 'coins'],
+      [{ address: A, coins: '9'.repeat(40), fee }, 'coins'],
+      [{ address: A, coins: '1000000000000000000000000000001', fee }, 'coins'],
+      [{ address: A, coins: '1', fee: '9'.repeat(40) }, 'fee'],
+    ];
+    for (const [body, field] of cases) {
+      const res = await call('POST', '/payments-service/user/ethereum/transfer', me, body);
+      expect(res, String(body[field])).toEqual({ status: 400, body: { error: tooMany(field), error_data: null, error_id: `payments-bad_${field}`, error_object: null } });
+    }
+  });
+
+  it('takes coins as a JSON integer beyond a float exactly', async () => {
+    const sub = user();
+    const me = ticket(sub);
+    await credit(sub, 3_000_000_000_000_000_001n);
+    // JSON.parse reads 2000000000000000001 as 2000000000000000000: the body is sent as raw text.
+    const res = await fetch(`${stack().apiUrl}/payments-service/user/ethereum/transfer`, {
+      method: 'POST',
+      headers: { authenticateit_identity_ticket: me, 'content-type': 'application/json' },
+      body: `{"address":"${A}","coins":2000000000000000001,"fee":"${fee}"}`,
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ coins: '2000000000000000001', fee, status: 'pending' });
+    expect((await call('GET', '/payments-service/user/ethereum/balance', me)).body.account_coins).toBe('0');
+  });
 });
 
 describe('deposits', () => {

@@ -85,4 +85,19 @@ describe('newPurchase against DynamoDB Local', () => {
     const credits = (await listPostings(accountIds.customer('main', req.address))).filter((p) => p.kind === 'cashback');
     expect(credits.map((c) => c.amount)).toEqual([10n * TOKEN]);
   });
+
+  it('refuses an absurd amount with a 400, writing nothing (DynamoDB numbers hold 38 digits)', async () => {
+    const huge = input({ currency_amount: '999999999999999999999999999999', partner_cashback_percentage: 0 });
+    const err = await answerOf(partnerCashbackFamily, newPurchase('main', partner, huge));
+    expect({ status: err.status, message: err.message }).toEqual({ status: 400, message: 'currency_amount must be at most 1000000000000' });
+    expect(await ordersRepo.get('main', partner.name, huge.order_id)).toBeUndefined();
+    // Within the amount's maximum, but a cheap token (0.000015 BTC) makes the cashback more than 10^30 units.
+    const cheapToken = input({ currency: 'BTC', currency_amount: '1000000000000', partner_cashback_percentage: 0 });
+    const capped = await answerOf(partnerCashbackFamily, newPurchase('main', partner, cheapToken));
+    expect({ status: capped.status, message: capped.message }).toEqual({
+      status: 400,
+      message: 'currency_amount is too large: the cashback would be more than 1000000000000000000000000000000 token units (10^12 tokens)',
+    });
+    expect(await ordersRepo.get('main', partner.name, cheapToken.order_id)).toBeUndefined();
+  });
 });

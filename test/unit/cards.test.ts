@@ -5,6 +5,9 @@ import { handler as listCards } from '../../functions/cards/list-cards.js';
 import { handler as history } from '../../functions/cards/history.js';
 import { issueMemberToken, verifyMemberToken } from '../../lib/cards/auth.js';
 import { formatAmount, percentOf, toMinor } from '../../lib/cards/money.js';
+import { earnSchema, redeemSchema, refundSchema } from '../../lib/cards/schema.js';
+import { metadataFromText, metadataText } from '../../lib/cards/metadata.js';
+import { parseJson } from '../../lib/json.js';
 import { stringify } from '../../lib/json.js';
 import { toJsonAmount } from '../../lib/cards/money.js';
 import { hashSecret } from '../../lib/security/secrets.js';
@@ -65,5 +68,51 @@ describe('cards handlers: authentication and envelope', () => {
     const res = await call(history, '/api/v1/cashback/cashback/history', { 'x-app-id': 'app', 'x-api-key': KEY });
     expect(res.status).toBe(400);
     expect(res.body.error).toMatchObject({ code: 'bad_request', message: 'card_id is required' });
+  });
+});
+
+describe('card request bounds', () => {
+  const earnBody = { card_id: 1, email: 'a@example.com', purchase_amount: 10 };
+  const messageOf = (result: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }) =>
+    result.success ? undefined : result.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+
+  it('refuses metadata DynamoDB could not store or that is unbounded, naming the field', () => {
+    let deep: Record<string, unknown> = { leaf: 1 };
+    for (let i = 0; i < 40; i++) deep = { d: deep };
+    const refused: [unknown, RegExp][] = [
+      [{ '': 'empty key' }, /^metadata: metadata keys must be 1 to 64 characters/],
+      [{ a: { '': 1 } }, /^metadata: metadata keys must be 1 to 64 characters/],
+      [{ ['k'.repeat(65)]: 1 }, /^metadata: metadata keys must be 1 to 64 characters/],
+      [deep, /^metadata: metadata must nest at most 5 levels/],
+      [{ a: { b: { c: { d: { e: {} } } } } }, /^metadata: metadata must nest at most 5 levels/],
+      [{ a: [[[[[1]]]]] }, /^metadata: metadata must nest at most 5 levels/],
+      [{ big: 'x'.repeat(2100) }, /^metadata: metadata must be at most 2048 bytes of JSON/],
+      [Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, i])), /^metadata: metadata must have at most 50 keys/],
+    ];
+    for (const [metadata, message] of refused) expect(messageOf(earnSchema.safeParse({ ...earnBody, metadata })), String(message)).toMatch(message);
+    // Any JSON value otherwise, numbers DynamoDB cannot hold included: stored as the JSON text sent.
+    const kept = { huge: 1e308, tiny: 1e-200, digits: 123456789012345678901234567890123456789012, nested: { a: { b: { c: [1, 'x', null, true] } } }, 'ü-ß': 'ok' };
+    expect(earnSchema.safeParse({ ...earnBody, metadata: kept })).toMatchObject({ success: true, data: { metadata: kept } });
+    // As the body parser hands it on (numbers a float cannot hold as their text), and back from its stored text.
+    const sent = '{"huge":1e308,"tiny":1e-200,"digits":123456789012345678901234567890123456789012,"n":{"a":[1.5,"x",null]}}';
+    const parsed = earnSchema.safeParse({ ...earnBody, metadata: parseJson(sent) });
+    expect(parsed.success).toBe(true);
+    expect(metadataText(parsed.data!.metadata!)).toBe(sent);
+    expect(metadataText(metadataFromText(sent))).toBe(sent);
+  });
+
+  it('card amounts are at most 10^12 major units, exactly', () => {
+    const accepted = [1e12, '1000000000000', '1000000000000.00', '999999999999.999999', 0.01];
+    const refused = [1e12 + 0.01, 1e13, 1e20, 1e308, '1000000000000.01', '1000000000001', '999999999999999'];
+    for (const v of accepted) expect(earnSchema.safeParse({ ...earnBody, purchase_amount: v }).success, String(v)).toBe(true);
+    for (const v of refused) expect(messageOf(earnSchema.safeParse({ ...earnBody, purchase_amount: v })), String(v)).toMatch(/^purchase_amount: purchase_amount must be at most 1000000000000/);
+    // JSON numbers a float cannot hold (the body parser keeps their text) are compared exactly.
+    for (const text of ['1000000000000.0000000001', '1e400', '100000000000000000000000000000000000000000']) {
+      expect(messageOf(earnSchema.safeParse(parseJson(`{"card_id":1,"member_id":2,"purchase_amount":${text}}`))), text).toMatch(/^purchase_amount: purchase_amount must be at most 1000000000000/);
+    }
+    expect(earnSchema.safeParse(parseJson('{"card_id":1,"member_id":2,"purchase_amount":999999999999.9999999999}')).success).toBe(true);
+    expect(messageOf(redeemSchema.safeParse({ card_id: 1, amount: 1e15 }))).toMatch(/^amount: amount must be at most 1000000000000/);
+    expect(messageOf(refundSchema.safeParse({ card_id: 1, member_id: 2, refund_amount: '2000000000000' }))).toMatch(/refund_amount must be at most 1000000000000/);
+    expect(messageOf(refundSchema.safeParse({ card_id: 1, member_id: 2, refund_amount: 5, cashback_to_deduct: 1e14 }))).toMatch(/cashback_to_deduct must be at most 1000000000000/);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatUnits, minFraction, numberToDecimalText, parseFraction, parseUnits } from '../../lib/ledger/money.js';
+import { AmountFormatError, amountText, exactDecimalText, formatUnits, JsonNumber, minFraction, numberToDecimalText, parseFraction, parseUnits } from '../../lib/ledger/money.js';
 
 describe('money', () => {
   it('parses decimals exactly into minor units', () => {
@@ -27,6 +27,25 @@ describe('money', () => {
     expect(numberToDecimalText(25.5)).toBe('25.5');
     expect(numberToDecimalText(1e-7)).toBe('0.0000001');
     expect(() => numberToDecimalText(Number.NaN)).toThrow();
+  });
+
+  it('writes a JSON number out exactly, never through a float', () => {
+    expect(numberToDecimalText(1e-30)).toBe(`0.${'0'.repeat(29)}1`); // was "0": toFixed(20) dropped it
+    expect(numberToDecimalText(1e21)).toBe('1000000000000000000000');
+    expect(numberToDecimalText(-0)).toBe('0');
+    expect(exactDecimalText('1.50e2')).toBe('150');
+    expect(exactDecimalText('12.3400e-2')).toBe('0.1234');
+    expect(exactDecimalText('-5E-1')).toBe('-0.5');
+    expect(exactDecimalText('0e999')).toBe('0');
+    expect(exactDecimalText('12345678901234567890123')).toBe('12345678901234567890123');
+    expect(exactDecimalText('1e999999999')).toBeUndefined(); // never expanded
+    expect(exactDecimalText('1e-999999999')).toBeUndefined();
+    expect(exactDecimalText('1.2.3')).toBeUndefined();
+    expect(amountText(new JsonNumber('1.000000000000000000001'))).toBe('1.000000000000000000001');
+    expect(amountText(' 2.50 ')).toBe('2.50');
+    expect(amountText(0.1)).toBe('0.1');
+    expect(() => amountText({ text: '1' })).toThrow(AmountFormatError);
+    expect(() => amountText(Number.POSITIVE_INFINITY)).toThrow(AmountFormatError);
   });
 
   it('compares fractions', () => {

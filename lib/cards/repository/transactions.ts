@@ -6,9 +6,10 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, tableName } from '../../db/client.js';
 import { AlreadyExistsError, ConditionFailedError } from '../../db/errors.js';
-import { fields, type StoredItem } from '../../db/item.js';
+import { fields, type Fields, type StoredItem } from '../../db/item.js';
 import * as keys from '../../db/keys.js';
 import { putNew, type GuardedItem } from '../../db/transact.js';
+import { metadataFromText, metadataText } from '../metadata.js';
 
 const CARD_TX_TYPES = ['earning', 'redemption', 'refund'] as const;
 export type CardTxType = (typeof CARD_TX_TYPES)[number];
@@ -49,6 +50,12 @@ export class CardReferenceExistsError extends AlreadyExistsError {
   override name = 'CardReferenceExistsError';
 }
 
+/** Earn metadata is stored as its JSON text (`metadataJson`, see ../metadata.ts); items written before hold a map (`metadata`). */
+function metadataOf(f: Fields): Record<string, unknown> | undefined {
+  const text = f.optStr('metadataJson');
+  return text === undefined ? f.optMap('metadata') : metadataFromText(text);
+}
+
 function txFromItem(item: StoredItem, what: string): CardTx {
   const f = fields(item, what);
   return {
@@ -67,7 +74,7 @@ function txFromItem(item: StoredItem, what: string): CardTx {
     cashbackDue: f.optMoney('cashbackDue'),
     balanceWarning: f.optStr('balanceWarning'),
     newBalance: f.optMoney('newBalance'),
-    metadata: f.optMap('metadata'),
+    metadata: metadataOf(f),
     skippedReason: f.optStr('skippedReason'),
     createdAt: f.str('createdAt'),
   };
@@ -78,7 +85,18 @@ export const cardTxRepo = {
   /** The transaction record, its reference guard (when given) and the member summary update. */
   newItems(tx: CardTx, refundableDelta: bigint): GuardedItem[] {
     const items: GuardedItem[] = [
-      { item: putNew({ ...keys.cardTx(tx.cardId, tx.memberId, tx.id), ...tx, type: 'CardTx', txType: tx.type, newBalance: undefined, updatedAt: tx.createdAt }) },
+      {
+        item: putNew({
+          ...keys.cardTx(tx.cardId, tx.memberId, tx.id),
+          ...tx,
+          type: 'CardTx',
+          txType: tx.type,
+          newBalance: undefined,
+          metadata: undefined,
+          metadataJson: tx.metadata === undefined ? undefined : metadataText(tx.metadata),
+          updatedAt: tx.createdAt,
+        }),
+      },
     ];
     if (tx.reference) {
       items.push({
@@ -109,18 +127,26 @@ export const cardTxRepo = {
     return items;
   },
 
-  /** Refunds consume an earning's cashback under optimistic concurrency on what was consumed before. */
+  /**
+   * Refunds consume an earning's cashback under optimistic concurrency on what was consumed before. The
+   * totals only grow, and never past the earning's cashback and purchase (also checked by the condition).
+   */
   consumeEarningItem(earning: CardTx, cashback: bigint, purchase: bigint, now: string): GuardedItem {
+    const c = (earning.cashbackRefunded ?? 0n) + cashback;
+    const p = (earning.purchaseRefunded ?? 0n) + purchase;
+    if (cashback < 0n || purchase < 0n || c > earning.amount || p > (earning.purchaseAmount ?? 0n)) {
+      throw new RangeError(`earning ${earning.id}: cannot consume ${cashback} cashback and ${purchase} purchase of what is left`);
+    }
     return {
       item: {
         Update: {
           TableName: tableName(),
           Key: keys.cardTx(earning.cardId, earning.memberId, earning.id),
           UpdateExpression: 'SET cashbackRefunded = :c, purchaseRefunded = :p, updatedAt = :now',
-          ConditionExpression: 'cashbackRefunded = :seenC AND purchaseRefunded = :seenP',
+          ConditionExpression: 'cashbackRefunded = :seenC AND purchaseRefunded = :seenP AND amount >= :c AND purchaseAmount >= :p',
           ExpressionAttributeValues: {
-            ':c': (earning.cashbackRefunded ?? 0n) + cashback,
-            ':p': (earning.purchaseRefunded ?? 0n) + purchase,
+            ':c': c,
+            ':p': p,
             ':seenC': earning.cashbackRefunded ?? 0n,
             ':seenP': earning.purchaseRefunded ?? 0n,
             ':now': now,
