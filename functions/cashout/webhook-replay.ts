@@ -11,10 +11,14 @@ export const route = defineRoute({
   family: cashoutFamily,
   auth: providerKey,
   summary: 'Send a webhook again (same webhook-id and body)',
+  description:
+    'Rate-limited: at most one replay of a delivery every 10 seconds, and at most 20 replays per provider per minute; ' +
+    'over either limit the answer is 429 `replay_rate_limited` and nothing is sent. The webhook goes to your registered ' +
+    'endpoint under the usual delivery rules (public addresses only, https on port 443, redirects are not followed).',
   params: webhookPathSchema,
   response: webhookReplayResponseSchema,
   status: 202,
-  errors: { 400: 'Invalid id', 401: 'Missing or invalid API key', 404: 'Unknown delivery' },
+  errors: { 400: 'Invalid id', 401: 'Missing or invalid API key', 404: 'Unknown delivery', 429: 'Replay rate limit reached (replay_rate_limited)' },
   uses: ['cashout', 'queue:webhookDeliveries'],
 });
 

@@ -11,6 +11,7 @@ export type CashoutFailure =
   | 'api_key_required'
   | 'invalid_api_key'
   | 'other_provider'
-  | 'webhook_not_found';
+  | 'webhook_not_found'
+  | 'replay_rate_limited';
 
 export const fail = failWith<CashoutFailure>();

@@ -8,6 +8,7 @@ import { coreConfig } from '../config/index.js';
 import { cashoutProvidersRepo, ProviderExistsError, type CashoutProvider } from './repository.js';
 import { fail } from './failures.js';
 import { open, seal } from '../security/card-vault.js';
+import { staticRefusal } from '../security/outbound.js';
 import { hashSecret, secretMatchesHash } from '../security/secrets.js';
 import type { ProfileInput, RegisterInput } from './schema.js';
 
@@ -20,9 +21,13 @@ function newApiKey(): { apiKey: string; keyId: string } {
   return { keyId, apiKey: `co_${keyId}_${randomBytes(32).toString('base64url')}` };
 }
 
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+const LOOPBACK_NAMES = new Set(['localhost']);
 
-/** An https URL; plain http only to loopback and only in the local stage (the demo receiver). */
+/**
+ * An https URL on port 443 that is not an IP literal in a private, loopback, link-local or reserved range; plain
+ * http (any port) only to loopback and only in the local stage (the demo receiver). Names are checked again
+ * at every delivery, when they are resolved (lib/security/outbound.ts).
+ */
 export function checkEndpoint(endpoint: string): string {
   let url: URL;
   try {
@@ -30,11 +35,8 @@ export function checkEndpoint(endpoint: string): string {
   } catch {
     throw fail('invalid_endpoint', 'endpoint must be an absolute URL');
   }
-  const local = coreConfig().STAGE === 'local' && LOOPBACK.has(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) {
-    throw fail('invalid_endpoint', 'endpoint must be an https URL (http is accepted only for loopback in the local stage)');
-  }
-  if (url.username || url.password) throw fail('invalid_endpoint', 'endpoint must not contain credentials');
+  const problem = staticRefusal(url, coreConfig().STAGE === 'local', LOOPBACK_NAMES);
+  if (problem) throw fail('invalid_endpoint', problem);
   return url.toString();
 }
 

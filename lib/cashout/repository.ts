@@ -1,7 +1,7 @@
 /** Cash-out providers: profile with encrypted card data and webhook secrets, API key lookup. */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, tableName } from '../db/client.js';
-import { AlreadyExistsError, isConditionFailed, setFields } from '../db/errors.js';
+import { AlreadyExistsError, ConditionFailedError, isConditionFailed, setFields } from '../db/errors.js';
 import { fields, StoredItemError, type Fields, type StoredItem } from '../db/item.js';
 import * as keys from '../db/keys.js';
 import { putNew, transactWrite } from '../db/transact.js';
@@ -357,16 +357,44 @@ export const webhooksRepo = {
     }
   },
 
-  async reopen(id: string, now: string): Promise<void> {
-    await ddb().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: keys.webhookDelivery(id),
-        UpdateExpression: 'SET #status = :p, nextAttemptAt = :now, updatedAt = :now',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':p': 'PENDING', ':now': now },
-      }),
-    );
+  /**
+   * Reopens a delivery for a replay, atomically with both rate limits: the delivery's own `lastReplayAt` must be
+   * at or before `notAfter` (one replay per interval per delivery) and the provider's replays in this UTC minute
+   * must stay within `perMinute` (a counter item that expires by TTL). False when either limit is reached.
+   */
+  async reopenForReplay(d: WebhookDelivery, now: Date, notAfter: string, perMinute: number): Promise<boolean> {
+    const iso = now.toISOString();
+    try {
+      await transactWrite([
+        {
+          item: {
+            Update: {
+              TableName: tableName(),
+              Key: keys.webhookReplayBudget(d.provider, iso.slice(0, 16)),
+              UpdateExpression: 'ADD n :one SET expiresAt = if_not_exists(expiresAt, :ttl)',
+              ConditionExpression: 'attribute_not_exists(n) OR n < :max',
+              ExpressionAttributeValues: { ':one': 1, ':max': perMinute, ':ttl': Math.floor(now.getTime() / 1000) + 180 },
+            },
+          },
+        },
+        {
+          item: {
+            Update: {
+              TableName: tableName(),
+              Key: keys.webhookDelivery(d.id),
+              UpdateExpression: 'SET #status = :p, nextAttemptAt = :now, updatedAt = :now, lastReplayAt = :now',
+              ConditionExpression: 'attribute_exists(PK) AND provider = :provider AND (attribute_not_exists(lastReplayAt) OR lastReplayAt <= :notAfter)',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':p': 'PENDING', ':now': iso, ':provider': d.provider, ':notAfter': notAfter },
+            },
+          },
+        },
+      ]);
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionFailedError) return false;
+      throw err;
+    }
   },
 
   async listByProvider(provider: string, limit: number): Promise<WebhookDelivery[]> {

@@ -69,6 +69,8 @@ export const participant = (participant: string) => ({ PK: `PARTICIPANT#${partic
 export const webhookDelivery = (id: string) => ({ PK: `WEBHOOK#${id}`, SK: 'DELIVERY' });
 /** GSI1: a provider's webhook deliveries, newest first by creation time. */
 export const webhooksOfProvider = (provider: string) => `CASHOUT#${provider}#WEBHOOKS`;
+/** A provider's webhook replays in one UTC minute (`YYYY-MM-DDTHH:MM`): the per-provider replay rate limit. */
+export const webhookReplayBudget = (provider: string, minute: string) => ({ PK: `CASHOUTREPLAYS#${provider}`, SK: `MINUTE#${minute}` });
 /** The local sandbox card gateway's own record of a payment (it answers status queries from it). */
 export const sandboxPayment = (reference: string) => ({ PK: `SANDBOXPAY#${reference}`, SK: 'PAYMENT' });
 

@@ -68,6 +68,7 @@ export const cashoutErrors: ErrorTable<CashoutFailure> = {
   duplicate_claim: 409,
   claim_expired: 410,
   webhook_not_found: 404,
+  replay_rate_limited: 429,
 };
 
 /** The payments envelope's `error_id` is `payments-<code>`. */

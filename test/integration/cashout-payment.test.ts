@@ -2,11 +2,15 @@
  * Cash-out payments and webhooks against the stack: the worker's state machine with the sandbox gateway,
  * exactly once through crashes and timeouts, and Standard Webhooks deliveries to a real HTTP receiver.
  */
+import { createServer } from 'node:http';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ddb, tableName } from '../../lib/db/client.js';
+import * as keys from '../../lib/db/keys.js';
 import { generateClaim, submitClaim } from '../../lib/cashout/claims.js';
 import { processClaimPayment } from '../../lib/cashout/payment.js';
 import { registerProvider, updateProfile } from '../../lib/cashout/providers.js';
-import { attemptWebhook, verifyWebhook } from '../../lib/cashout/webhooks.js';
+import { attemptWebhook, listWebhooks, REPLAYS_PER_PROVIDER_PER_MINUTE, verifyWebhook } from '../../lib/cashout/webhooks.js';
 import { claimsRepo, cashoutProvidersRepo, webhooksRepo } from '../../lib/cashout/repository.js';
 import { GatewayTimeoutError, type CardGateway } from '../../lib/payments/gateway.js';
 import { SANDBOX_CARDS, sandboxGateway } from '../../lib/payments/sandbox.js';
@@ -74,6 +78,28 @@ describe('cash-out payment worker (stack queues and workers)', () => {
     expect((await fetch(`${stack().apiUrl}/cashout/webhooks/msg_unknown/replay`, { method: 'POST', headers: auth })).status).toBe(404);
   });
 
+  it('replays are rate-limited per delivery and per provider: 429 replay_rate_limited', async () => {
+    const { uuid, apiKey, provider } = await submitted();
+    await waitFor('the webhook', async () => received.find((r) => bodyOf(r).uuid === uuid));
+    const auth = { authorization: `Bearer ${apiKey}` };
+    const id = `msg_${uuid.replace(/-/g, '')}`;
+    const replay = () => fetch(`${stack().apiUrl}/cashout/webhooks/${id}/replay`, { method: 'POST', headers: auth });
+    // the provider's budget for this minute (and the next, should the minute turn) is used up
+    const now = Date.now();
+    const minutes = [now, now + 60_000].map((t) => new Date(t).toISOString().slice(0, 16));
+    for (const m of minutes) await ddb().send(new PutCommand({ TableName: tableName(), Item: { ...keys.webhookReplayBudget(provider.name, m), n: REPLAYS_PER_PROVIDER_PER_MINUTE } }));
+    const overProvider = await replay();
+    expect(overProvider.status).toBe(429);
+    expect(((await overProvider.json()) as { code: string }).code).toBe('replay_rate_limited');
+    for (const m of minutes) await ddb().send(new DeleteCommand({ TableName: tableName(), Key: keys.webhookReplayBudget(provider.name, m) }));
+    // one replay per delivery per 10 s
+    expect((await replay()).status).toBe(202);
+    const again = await replay();
+    expect(again.status).toBe(429);
+    expect(await again.json()).toMatchObject({ code: 'replay_rate_limited' });
+    await waitFor('the replayed webhook', async () => received.filter((r) => r.headers['webhook-id'] === id).length === 2);
+  });
+
   it('a declined card fails the claim and says why in the webhook', async () => {
     const { uuid } = await submitted(SANDBOX_CARDS.insufficientFunds);
     const hook = await waitFor('the webhook', async () => received.find((r) => bodyOf(r).uuid === uuid));
@@ -136,5 +162,42 @@ describe('exactly once (in-process, on a table the stack workers do not watch)',
     expect(new Set(mine.map((r) => r.body)).size).toBe(1);
     const d = (await webhooksRepo.get(id))!;
     expect(d.attempts.map((a) => a.status)).toEqual([500, 503, 200]);
+  });
+
+  it('a redirecting endpoint is a failed attempt (the 302 is recorded) and the redirect target is never hit', async () => {
+    let stolen = 0;
+    const target = createServer((req, res) => (stolen++, req.resume(), res.end()));
+    await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
+    const redirector = createServer((req, res) => {
+      req.resume();
+      res.writeHead(302, { location: `http://127.0.0.1:${(target.address() as { port: number }).port}/stolen` }).end();
+    });
+    await new Promise<void>((r) => redirector.listen(0, '127.0.0.1', r));
+    try {
+      const { uuid, provider } = await submitted();
+      await updateProfile(provider, { endpoint: `http://127.0.0.1:${(redirector.address() as { port: number }).port}/hooks`, rotate_webhook_secret: false });
+      await processClaimPayment(uuid, sandboxGateway);
+      const id = `msg_${uuid.replace(/-/g, '')}`;
+      expect(await attemptWebhook(id, new Date().toISOString())).toBe('PENDING');
+      expect(stolen).toBe(0);
+      expect((await webhooksRepo.get(id))!.attempts.map((a) => a.status)).toEqual([302]);
+    } finally {
+      await Promise.all([target, redirector].map((s) => new Promise((r) => s.close(r))));
+    }
+  });
+
+  it('an endpoint on a non-public address is refused with a short reason, no status and no timing, also in GET /cashout/webhooks', async () => {
+    const { uuid, provider } = await submitted();
+    // stored before the registration check existed (registration refuses it now)
+    await ddb().send(new UpdateCommand({ TableName: tableName(), Key: keys.cashoutProvider(provider.name), UpdateExpression: 'SET endpoint = :e', ExpressionAttributeValues: { ':e': 'https://169.254.169.254/latest/meta-data' } }));
+    await processClaimPayment(uuid, sandboxGateway);
+    const id = `msg_${uuid.replace(/-/g, '')}`;
+    expect(await attemptWebhook(id, new Date().toISOString())).toBe('PENDING');
+    const [attempt] = (await webhooksRepo.get(id))!.attempts;
+    expect(attempt).toMatchObject({ ms: 0, error: expect.stringMatching(/^endpoint refused: /) });
+    expect(attempt!.status).toBeUndefined();
+    // (this table is not the stack's, so the list is read in-process: the same function GET /cashout/webhooks answers with)
+    const mine = (await listWebhooks(provider.name)).webhooks.find((w) => w.id === id)!;
+    expect(mine.last_attempt).toEqual({ at: attempt!.at, ms: 0, error: attempt!.error });
   });
 });

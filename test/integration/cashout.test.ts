@@ -131,6 +131,27 @@ describe('claims', () => {
     expect((await call('GET', `/cashout/claim/${uuid}/status`)).body.status).toBe('expired');
   });
 
+  it('refuses endpoints on non-public IP literals and on ports other than 443', async () => {
+    const endpoints = [
+      'https://169.254.169.254/latest/meta-data',
+      'https://10.0.0.1/hooks',
+      'https://192.168.1.10/hooks',
+      'https://[fd00::1]/hooks',
+      'https://[::ffff:169.254.169.254]/hooks',
+      'https://100.64.0.1/hooks',
+      'https://provider.example:8443/hooks',
+    ];
+    for (const endpoint of endpoints) {
+      const res = await call('POST', '/cashout/register', registration({ endpoint }));
+      expect(res.status, endpoint).toBe(400);
+      expect(res.body.code, endpoint).toBe('invalid_endpoint');
+    }
+    const p = await provider();
+    const upd = await call('PUT', '/cashout/profile', { endpoint: 'https://169.254.169.254/latest' }, p.auth);
+    expect(upd.status).toBe(400);
+    expect(upd.body.code).toBe('invalid_endpoint');
+  });
+
   it('PUT /cashout/profile rotates the webhook secret and refuses bad fields', async () => {
     const p = await provider();
     const rotated = await call('PUT', '/cashout/profile', { endpoint: 'https://provider.example/v2' }, p.auth);
