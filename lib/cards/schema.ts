@@ -1,6 +1,6 @@
 /** Requests and responses of the cashback cards API, also the source of their OpenAPI schemas. */
 import * as z from 'zod/mini';
-import { amountTextOf, JsonNumber } from '../ledger/money.js';
+import { amountTextOf, decimalAtMost, isAmountInput, MAX_FIAT_AMOUNT, type AmountInput } from '../ledger/money.js';
 import { METADATA_LIMITS, metadataProblem } from './metadata.js';
 
 /**
@@ -29,15 +29,8 @@ export const id = (field: string, description: string) =>
     .check(z.refine((v) => typeof v === 'number' && Number.isSafeInteger(v) && v > 0, `${field} must be a positive integer`))
     .register(z.globalRegistry, { description, type: 'integer' }) as unknown as z.ZodMiniType<number, number | string>;
 
-/**
- * The largest card amount, in major units of the card currency: 10^12 (10^15 minor units for 3-decimal
- * currencies), so every sum and product the ledger and the refund rule make stays far inside DynamoDB's
- * 38 significant digits.
- */
-export const MAX_CARD_AMOUNT = 1_000_000_000_000;
-const MAX_CARD_AMOUNT_WHOLE = BigInt(MAX_CARD_AMOUNT);
-
-type AmountInput = number | string | JsonNumber;
+/** The largest card amount, in major units of the card currency (the platform's fiat maximum, 10^12). */
+export const MAX_CARD_AMOUNT = Number(MAX_FIAT_AMOUNT);
 
 /** A positive amount: a finite JSON number (JsonNumber: one a float cannot hold, kept as its text) or a DECIMAL string. */
 const positive = (v: AmountInput) =>
@@ -46,15 +39,12 @@ const positive = (v: AmountInput) =>
 /** Whether a positive amount is at most MAX_CARD_AMOUNT: exactly, or by its float when its text is too long to expand (1e400). */
 function withinMax(v: AmountInput): boolean {
   const text = amountTextOf(v);
-  if (text === undefined || !/^\d+(\.\d+)?$/.test(text)) return Number(typeof v === 'object' ? v.text : v) <= MAX_CARD_AMOUNT;
-  const [whole = '', frac = ''] = text.split('.');
-  const w = BigInt(whole);
-  return w < MAX_CARD_AMOUNT_WHOLE || (w === MAX_CARD_AMOUNT_WHOLE && !/[1-9]/.test(frac));
+  return text !== undefined && /^\d+(\.\d+)?$/.test(text) ? decimalAtMost(text, MAX_FIAT_AMOUNT) : Number(typeof v === 'object' ? v.text : v) <= MAX_CARD_AMOUNT;
 }
 
 const amount = (field: string, description: string) =>
   z
-    .custom<AmountInput>((v) => typeof v === 'number' || typeof v === 'string' || v instanceof JsonNumber, { error: required(field, 'a number') })
+    .custom<AmountInput>(isAmountInput, { error: required(field, 'a number') })
     .check(
       z.refine(positive, { error: `${field} must be a positive number`, abort: true }),
       z.refine(withinMax, `${field} must be at most ${MAX_CARD_AMOUNT}`),

@@ -5,7 +5,7 @@
  */
 import { getAddress } from 'ethers';
 import * as z from 'zod/mini';
-import { amountTextOf, JsonNumber } from '../ledger/money.js';
+import { amountTextOf, isAmountInput, type AmountInput } from '../ledger/money.js';
 
 /**
  * Top-level schemas are built in `schema(() => ...)` so that a bundle keeps only those it uses. esbuild takes
@@ -68,7 +68,7 @@ const coinsAmount = (field: string, description: string) => {
   const message = `${field} must be a whole number of the token's smallest unit, as a decimal string`;
   return z
     .pipe(
-      z.custom<number | string | JsonNumber>((v) => typeof v === 'number' || typeof v === 'string' || v instanceof JsonNumber, { error: message }),
+      z.custom<AmountInput>(isAmountInput, { error: message }),
       z.transform((value, ctx): bigint => {
         const text = typeof value === 'string' ? value : amountTextOf(value);
         if (text === undefined || !COINS.test(text)) {
@@ -85,7 +85,7 @@ const coinsAmount = (field: string, description: string) => {
     .register(z.globalRegistry, {
       description: `${description} At most ${MAX_COINS} (10^12 whole tokens).`,
       anyOf: [{ type: 'string', pattern: COINS.source }, { type: 'integer', minimum: 0, maximum: Number(MAX_COINS) }],
-    }) as unknown as z.ZodMiniType<bigint, string | number | JsonNumber>;
+    }) as unknown as z.ZodMiniType<bigint, AmountInput>;
 };
 
 // --- Requests ----------------------------------------------------------------------------------------

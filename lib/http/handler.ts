@@ -63,6 +63,9 @@ export function toApiError(family: ApiFamily, err: unknown): ApiError {
   return new ApiError(500, 'internal', 'internal error');
 }
 
+/** A page's headers unless its route gives its own (a page with inline scripts allows them by hash). */
+const PAGE_HEADERS = pageHeaders();
+
 export function render(result: HttpResult): APIGatewayProxyStructuredResultV2 {
   if (result.file) {
     return {
@@ -75,7 +78,7 @@ export function render(result: HttpResult): APIGatewayProxyStructuredResultV2 {
   if (result.html !== undefined) {
     return {
       statusCode: result.status ?? 200,
-      headers: { 'content-type': 'text/html; charset=utf-8', ...pageHeaders(), ...result.headers },
+      headers: { 'content-type': 'text/html; charset=utf-8', ...PAGE_HEADERS, ...result.headers },
       body: result.html,
     };
   }

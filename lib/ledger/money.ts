@@ -92,6 +92,23 @@ export function amountTextOf(value: unknown): string | undefined {
   return value instanceof JsonNumber ? exactDecimalText(value.text) : undefined;
 }
 
+/** What a request amount may be: a JSON number (a JsonNumber when a float cannot hold it) or a decimal string (forms). */
+export type AmountInput = number | string | JsonNumber;
+export const isAmountInput = (v: unknown): v is AmountInput => typeof v === 'number' || typeof v === 'string' || v instanceof JsonNumber;
+
+/**
+ * The largest fiat amount a request may carry, in major units: 10^12. Its minor units (at most 10^21 for
+ * 9-decimal currencies) keep every sum and product the ledger makes far inside DynamoDB's 38 digits.
+ */
+export const MAX_FIAT_AMOUNT = '1000000000000';
+
+/** Whether a plain decimal text is at most `max` (a decimal text), compared exactly. */
+export function decimalAtMost(text: string, max: string): boolean {
+  const v = parseFraction(text);
+  const m = parseFraction(max);
+  return v.num * m.den <= m.num * v.den;
+}
+
 /** amountTextOf, or AmountFormatError. */
 export function amountText(value: unknown): string {
   const text = amountTextOf(value);

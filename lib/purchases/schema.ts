@@ -1,6 +1,6 @@
 /** The /new_purchase request as the partner API defines it; also the source of its OpenAPI schema. */
 import * as z from 'zod/mini';
-import { amountTextOf, JsonNumber, parseFraction } from '../ledger/money.js';
+import { amountTextOf, decimalAtMost, isAmountInput, MAX_FIAT_AMOUNT, type AmountInput } from '../ledger/money.js';
 
 /**
  * Top-level schemas are built in `schema(() => ...)` so that a bundle keeps only those it uses. esbuild takes
@@ -33,24 +33,19 @@ const text = (field: string, max: number, description: string) =>
  * + 10% match) and a token price of at least 1 in the currency, the cashback stays below 10^30 token units
  * (lib/purchases/cashback.ts MAX_CASHBACK_UNITS caps it for any price): far inside DynamoDB's 38 digits.
  */
-export const MAX_CURRENCY_AMOUNT = '1000000000000';
+export const MAX_CURRENCY_AMOUNT = MAX_FIAT_AMOUNT;
 
 /** A non-negative decimal: a JSON number (kept exact by the body parser), or a decimal string (forms). */
 const decimal = (field: string, description: string, max?: string) =>
   z
-    .custom<number | string | JsonNumber>((v) => typeof v === 'number' || typeof v === 'string' || v instanceof JsonNumber, {
+    .custom<AmountInput>(isAmountInput, {
       error: (i) => (i.input === undefined ? `${field} is required` : `${field} must be a number`),
     })
     .check(
       z.refine((v) => DECIMAL.test(amountTextOf(v) ?? ''), { error: `${field} must be a non-negative decimal number`, abort: true }),
-      z.refine((v) => max === undefined || atMost(amountTextOf(v)!, max), `${field} must be at most ${max}`),
+      z.refine((v) => max === undefined || decimalAtMost(amountTextOf(v)!, max), `${field} must be at most ${max}`),
     )
     .register(z.globalRegistry, { description, type: ['number', 'string'], ...(max === undefined ? {} : { maximum: Number(max) }) });
-
-const atMost = (text: string, max: string) => {
-  const v = parseFraction(text);
-  return v.num <= BigInt(max) * v.den;
-};
 
 /** Checked first: an unauthenticated caller learns nothing about the other fields. */
 export const partnerCredentialsSchema = schema(() => z.object({
