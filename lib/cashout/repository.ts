@@ -5,6 +5,7 @@ import { AlreadyExistsError, ConditionFailedError, isConditionFailed, setFields 
 import { fields, StoredItemError, type Fields, type StoredItem } from '../db/item.js';
 import * as keys from '../db/keys.js';
 import { putNew, transactWrite } from '../db/transact.js';
+import { budgetTake, budgetWindow } from '../db/counters.js';
 import type { Envelope } from '../security/card-vault.js';
 
 export interface CashoutProvider {
@@ -366,17 +367,7 @@ export const webhooksRepo = {
     const iso = now.toISOString();
     try {
       await transactWrite([
-        {
-          item: {
-            Update: {
-              TableName: tableName(),
-              Key: keys.webhookReplayBudget(d.provider, iso.slice(0, 16)),
-              UpdateExpression: 'ADD n :one SET expiresAt = if_not_exists(expiresAt, :ttl)',
-              ConditionExpression: 'attribute_not_exists(n) OR n < :max',
-              ExpressionAttributeValues: { ':one': 1, ':max': perMinute, ':ttl': Math.floor(now.getTime() / 1000) + 180 },
-            },
-          },
-        },
+        { item: budgetTake({ key: keys.webhookReplayBudget(d.provider, budgetWindow(now, 'minute')), add: 1, max: perMinute, expiresAt: Math.floor(now.getTime() / 1000) + 180 }) },
         {
           item: {
             Update: {

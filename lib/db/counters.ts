@@ -20,3 +20,38 @@ export const countersRepo = {
     return fields(out.Attributes ?? {}, `Counter ${name}`).int('value');
   },
 };
+
+/**
+ * A fixed-window budget: a counter item per key and window that only grows while it stays within `max`
+ * (`n + add <= max`), and expires by TTL after its window. Rate limits (OTP sends, webhook replays) and
+ * amount limits (a partner's daily cashback) are budgets; put `budgetTake(...)` in the transaction that
+ * does the limited thing so the budget is spent exactly when the thing happens.
+ */
+export interface Budget {
+  key: { PK: string; SK: string };
+  /** What this use spends (1 for a rate limit, an amount for a money limit). */
+  add: number | bigint;
+  max: number | bigint;
+  /** When the window's counter may be deleted (epoch seconds): the window's end plus a margin. */
+  expiresAt: number;
+}
+
+/** A transaction item taking `add` from a budget; its condition fails when the budget cannot cover it. */
+export function budgetTake(b: Budget) {
+  const add = BigInt(b.add);
+  const room = BigInt(b.max) - add;
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: b.key,
+      UpdateExpression: 'ADD n :add SET expiresAt = if_not_exists(expiresAt, :ttl), #type = :type',
+      // A use larger than the whole budget fails even on a fresh window (room < 0 fails both branches).
+      ConditionExpression: '(attribute_not_exists(n) AND :zero <= :room) OR n <= :room',
+      ExpressionAttributeNames: { '#type': 'type' },
+      ExpressionAttributeValues: { ':add': add, ':room': room, ':zero': 0n, ':ttl': b.expiresAt, ':type': 'Budget' },
+    },
+  };
+}
+
+/** A budget's window start: the UTC hour (`2026-11-23T23`), day (`2026-11-23`) or minute of `now`. */
+export const budgetWindow = (now: Date, size: 'minute' | 'hour' | 'day') => now.toISOString().slice(0, size === 'day' ? 10 : size === 'hour' ? 13 : 16);
