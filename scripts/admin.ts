@@ -5,6 +5,8 @@
  *   npm run admin -- partner rotate-key --name NAME
  *   npm run admin -- partner deposit --name NAME --amount TOKENS [--network main|test] [--ref REF]
  *   npm run admin -- partner balance --name NAME [--network main|test]
+ *   npm run admin -- partner limits set NAME [--per-purchase TOKENS|default] [--per-day TOKENS|default]
+ *   npm run admin -- partner limits get NAME      (limits on the distribution fund, and what it took today)
  *   npm run admin -- fund add --amount TOKENS [--network main|test] [--ref REF]
  *   npm run admin -- fund balance [--network main|test]
  *   npm run admin -- rates set USD=1 EUR=0.92 ...      (price of one token in each currency)
@@ -30,6 +32,7 @@ if (!process.env.TABLE_NAME && existsSync(envFile)) Object.assign(process.env, J
 
 const { depositPartnerFunds, fundBalance, fundDistribution, partnerBalance, tokens } = await import('../lib/admin/index.js');
 const { createPartner, rotatePartnerKey } = await import('../lib/partners/index.js');
+const { describeFundLimits, setFundLimits } = await import('../lib/partners/limits.js');
 const { setRates } = await import('../lib/rates/index.js');
 const { ratesRepo } = await import('../lib/rates/repository.js');
 const { formatUnits, TOKEN_DECIMALS } = await import('../lib/ledger/money.js');
@@ -83,6 +86,23 @@ async function run(): Promise<unknown> {
     }
     case 'partner balance':
       return { network, partner: need('name'), balance: amountOut(await partnerBalance(network, need('name'))) };
+    case 'partner limits': {
+      const [verb, name = flags.name] = positional;
+      if ((verb !== 'set' && verb !== 'get') || !name) throw new Error('usage: partner limits set|get NAME [--per-purchase TOKENS|default] [--per-day TOKENS|default]');
+      const limit = (flag: string) => (flags[flag] === undefined ? undefined : flags[flag] === 'default' ? null : tokens(flags[flag]));
+      if (verb === 'set') await setFundLimits(name, { maxFundPerPurchase: limit('per-purchase'), maxFundPerDay: limit('per-day') });
+      const d = await describeFundLimits(name);
+      const { cashbackConfig } = await import('../lib/config/index.js');
+      return {
+        partner: d.partner,
+        perPurchase: { ...amountOut(d.limits.perPurchase), source: d.overridden.perPurchase ? 'partner' : 'default' },
+        perDay: { ...amountOut(d.limits.perDay), source: d.overridden.perDay ? 'partner' : 'default' },
+        alertPercent: d.limits.alertPercent,
+        day: d.day,
+        takenToday: d.takenToday.map((t) => ({ network: t.network, ...amountOut(t.taken) })),
+        note: `warm functions cache partner records for PARTNER_CACHE_SECONDS (${cashbackConfig().PARTNER_CACHE_SECONDS} s): a change applies to purchases within that time`,
+      };
+    }
     case 'fund add': {
       const r = await fundDistribution(network, tokens(need('amount')), flags.ref ?? randomUUID());
       return { network, ...r, amount: amountOut(r.amount), balance: amountOut(await fundBalance(network)) };
@@ -127,10 +147,12 @@ async function run(): Promise<unknown> {
     case 'ticket issue': {
       const secretsFile = join(import.meta.dirname, '../.local/secrets.json');
       if (!existsSync(secretsFile)) throw new Error('no .local/secrets.json: run npm start once first');
-      const { issueTicket } = await import('../lib/identity/tickets.js');
-      const { identityPrivateKey } = JSON.parse(readFileSync(secretsFile, 'utf8')) as { identityPrivateKey: string };
+      const { issueTicket, keyIdOf } = await import('../lib/identity/tickets.js');
+      const secrets = JSON.parse(readFileSync(secretsFile, 'utf8')) as { identityPrivateKey: string; identityPublicKey: string; identityKeyId?: string };
+      // A data directory from before key ids gets its kid on the next start; until then it is derived the same way.
+      const kid = secrets.identityKeyId ?? keyIdOf(secrets.identityPublicKey);
       return {
-        ticket: issueTicket(identityPrivateKey, {
+        ticket: await issueTicket({ privateKey: secrets.identityPrivateKey, kid }, {
           sub: need('user'),
           ...(flags.participant ? { participant: flags.participant } : {}),
           roles: flags.roles ? flags.roles.split(',') : [],

@@ -21,7 +21,9 @@ export function newPurchaseRoute(path: string, network: Network) {
     auth: partnerKey,
     summary: `Request cashback for a purchase (${NETWORK_LABEL[network]})`,
     description:
-      'Obyte-compatible. Send JSON or application/x-www-form-urlencoded. An order_id pays at most once: repeating the same request returns the first answer; reusing the order_id with other parameters is a 409.',
+      'Obyte-compatible. Send JSON or application/x-www-form-urlencoded. An order_id pays at most once: repeating the same request returns the first answer; reusing the order_id with other parameters is a 409. ' +
+      'What a purchase takes from the shared distribution fund (base + match) is limited per partner: per purchase (422 above it) and per UTC day (429 once the day\'s takes would pass it; it resets at 00:00 UTC). ' +
+      'The defaults are the deployment\'s PARTNER_MAX_FUND_PER_PURCHASE and PARTNER_MAX_FUND_PER_DAY (1,000 and 10,000 tokens unless configured); the operator may set other limits for a partner. A refused purchase writes nothing; a repeat of a paid order is answered as before, whatever the limits.',
     body: newPurchaseSchema,
     emptyFieldsAbsent: true,
     requestExample: {
@@ -43,7 +45,8 @@ export function newPurchaseRoute(path: string, network: Network) {
       409: 'order_id already used with different parameters',
       413: 'Body larger than 16 KiB',
       415: 'Unsupported content type',
-      422: 'Insufficient partner deposit, distribution fund exhausted, or amount too small',
+      422: 'Insufficient partner deposit, distribution fund exhausted, amount too small, or the fund take (base + match) over the partner\'s limit per purchase',
+      429: 'The partner\'s daily limit on the distribution fund would be passed (resets at 00:00 UTC)',
       503: 'No rate for the currency, or too much contention: retry',
     },
     uses: ['cashback'],

@@ -33,23 +33,35 @@ export async function authenticateApp(appId: string | undefined, apiKey: string 
 }
 
 // Member tokens: base64url(JSON payload) + "." + base64url(HMAC-SHA256), scoped to one app and member.
+// Tokens are issued only by an OTP verification, so `iat` is when the member last proved the OTP (setting a PIN needs a recent one).
 interface MemberClaims {
   typ: 'member';
   app: string;
   mid: number;
+  iat?: number;
   exp: number;
+}
+
+export interface VerifiedMember {
+  memberId: number;
+  /** When the token was issued (epoch ms): the OTP verification that issued it; undefined for tokens issued without `iat`. */
+  issuedAt?: number;
 }
 
 const sign = (payload: string) => createHmac('sha256', cardsConfig().MEMBER_TOKEN_SECRET).update(`member-token.${payload}`).digest('base64url');
 
 export function issueMemberToken(appId: string, memberId: number, now = Date.now()): { token: string; expiresAt: string } {
-  const exp = Math.floor(now / 1000) + Number(cardsConfig().MEMBER_TOKEN_TTL_SECONDS);
-  const payload = Buffer.from(JSON.stringify({ typ: 'member', app: appId, mid: memberId, exp } satisfies MemberClaims)).toString('base64url');
+  const iat = Math.floor(now / 1000);
+  const exp = iat + Number(cardsConfig().MEMBER_TOKEN_TTL_SECONDS);
+  const payload = Buffer.from(JSON.stringify({ typ: 'member', app: appId, mid: memberId, iat, exp } satisfies MemberClaims)).toString('base64url');
   return { token: `${payload}.${sign(payload)}`, expiresAt: new Date(exp * 1000).toISOString() };
 }
 
 /** The member id of a valid X-Member-Token for this app. */
-export function verifyMemberToken(token: string | undefined, appId: string, now = Date.now()): number {
+export const verifyMemberToken = (token: string | undefined, appId: string, now = Date.now()): number => verifyMember(token, appId, now).memberId;
+
+/** The member of a valid X-Member-Token for this app, and when the token was issued. */
+export function verifyMember(token: string | undefined, appId: string, now = Date.now()): VerifiedMember {
   if (!token) throw fail('member_auth_required', 'X-Member-Token header is required: verify the member with an OTP first');
   const [payload, signature, extra] = token.split('.');
   if (!payload || !signature || extra !== undefined || !equalsConstantTime(signature, sign(payload))) throw fail('invalid_member_token', 'invalid member token');
@@ -61,7 +73,7 @@ export function verifyMemberToken(token: string | undefined, appId: string, now 
   }
   if (claims.typ !== 'member' || claims.app !== appId) throw fail('invalid_member_token', 'this member token belongs to another app');
   if (claims.exp * 1000 <= now) throw fail('member_token_expired', 'the member token has expired: verify the member again');
-  return claims.mid;
+  return { memberId: claims.mid, issuedAt: typeof claims.iat === 'number' ? claims.iat * 1000 : undefined };
 }
 
 /** PINs are short, so their hash is keyed (HMAC with a server secret) and bound to the member; lockout stops guessing. */

@@ -24,6 +24,7 @@ export type CardsFailure =
   | 'invalid_pin'
   | 'pin_redemption_disabled'
   | 'pin_not_set'
+  | 'pin_proof_required'
   | 'insufficient_balance'
   // refunds
   | 'refund_exceeds_purchase'

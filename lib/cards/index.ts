@@ -21,7 +21,7 @@ import { countersRepo } from '../db/counters.js';
 import { accountIds } from '../db/keys.js';
 import { ConditionFailedError, InsufficientFundsError } from '../db/errors.js';
 import { cardsRepo, type Card } from './repository/cards.js';
-import { ContactTakenError, membersRepo, type Member } from './repository/members.js';
+import { ContactTakenError, membersRepo, PinLockedError, type Member, type PinTry } from './repository/members.js';
 import { CardReferenceExistsError, cardTxRepo, type CardTx, type CardTxType } from './repository/transactions.js';
 import { transactWrite, type GuardedItem } from '../db/transact.js';
 import { fail } from './failures.js';
@@ -200,27 +200,43 @@ async function earnAs(card: Card, member: Member, creates: GuardedItem[], purcha
   return view(done.tx, done.tx.newBalance ?? 0n);
 }
 
-async function checkPin(card: Card, member: Member, pin: string | undefined): Promise<void> {
+const lockedFailure = (until: string, message = `the PIN is locked after repeated wrong PINs until ${until}`, details: Record<string, unknown> = {}) =>
+  fail('pin_locked', message, { locked_until: until, ...details });
+
+/**
+ * Checks the member's PIN. A try is taken first, by one conditional update (refused while locked; the last
+ * try sets the lock), then the PIN is compared; a right PIN forgives the tries (not a lock another try set
+ * meanwhile). So parallel guesses get at most PIN_MAX_FAILURES comparisons. Returns the hash that matched.
+ */
+async function verifyPin(member: Member, pin: string): Promise<string> {
+  if (!member.pinHash) throw fail('pin_not_set', 'the member has not set a PIN: set one with POST /api/v1/cashback/members/pin');
+  const cfg = cardsConfig();
+  const max = Number(cfg.PIN_MAX_FAILURES);
   const now = new Date();
-  if (member.pinLockedUntil && member.pinLockedUntil > now.toISOString()) {
-    throw fail('pin_locked', `redemption is locked after repeated wrong PINs until ${member.pinLockedUntil}`, { locked_until: member.pinLockedUntil });
+  const lockUntil = new Date(now.getTime() + Number(cfg.PIN_LOCK_SECONDS) * 1000).toISOString();
+  let taken: PinTry;
+  try {
+    taken = await membersRepo.takePinTry(member.id, member, max, lockUntil, now.toISOString());
+  } catch (err) {
+    if (err instanceof PinLockedError) throw lockedFailure(err.lockedUntil);
+    throw err;
   }
+  if (taken.pinHash && equalsConstantTime(pinHash(member.id, pin), taken.pinHash)) {
+    await membersRepo.clearPinFailures(member.id, taken, now.toISOString());
+    return taken.pinHash;
+  }
+  if (taken.lockedUntil) throw lockedFailure(taken.lockedUntil, `wrong PIN; the PIN is locked until ${taken.lockedUntil}`, { tries_left: 0 });
+  throw fail('invalid_pin', `wrong PIN (${max - taken.failures} tries left before the PIN locks)`, { tries_left: max - taken.failures });
+}
+
+async function checkPin(card: Card, member: Member, pin: string | undefined): Promise<void> {
+  if (member.pinLockedUntil && member.pinLockedUntil > new Date().toISOString()) throw lockedFailure(member.pinLockedUntil);
   if (pin === undefined) {
     if (card.pinRequired) throw fail('pin_required', 'this card requires the member PIN to redeem');
     return;
   }
   if (!card.allowsPinRedemption) throw fail('pin_redemption_disabled', 'this card does not allow PIN redemption');
-  if (!member.pinHash) throw fail('pin_not_set', 'the member has not set a PIN: set one with POST /api/v1/cashback/members/pin');
-  if (equalsConstantTime(pinHash(member.id, pin), member.pinHash)) {
-    if (member.pinFailures > 0) await membersRepo.clearPinFailures(member.id, now.toISOString());
-    return;
-  }
-  const cfg = cardsConfig();
-  const max = Number(cfg.PIN_MAX_FAILURES);
-  const lockUntil = new Date(now.getTime() + Number(cfg.PIN_LOCK_SECONDS) * 1000).toISOString();
-  const failures = await membersRepo.recordPinFailure(member.id, max, lockUntil, now.toISOString());
-  if (failures >= max) throw fail('pin_locked', `wrong PIN; redemption is locked until ${lockUntil}`, { locked_until: lockUntil });
-  throw fail('invalid_pin', `wrong PIN (${max - failures} tries left before redemption locks)`, { tries_left: max - failures });
+  await verifyPin(member, pin);
 }
 
 export async function redeem(caller: AppCaller, memberId: number, input: RedeemInput) {
@@ -444,8 +460,26 @@ export async function listCards(caller: AppCaller) {
   return { cards: cards.map(cardView), total: cards.length };
 }
 
-export async function setMemberPin(caller: AppCaller, memberId: number, pin: string) {
+/**
+ * Sets or replaces the member's PIN, with proof beyond the member token: the current PIN (a wrong one counts
+ * as a PIN failure; refused while locked), or a member token issued by an OTP verification at most
+ * PIN_CHANGE_FRESH_SECONDS ago. Never lifts a lock nor forgives failures: a new PIN is not a new guess budget.
+ */
+export async function setMemberPin(caller: AppCaller, memberId: number, input: { pin: string; current_pin?: string }, tokenIssuedAt?: number) {
   const member = await requireMember(caller, { member_id: memberId });
-  await membersRepo.setPin(member.id, pinHash(member.id, pin), new Date().toISOString());
+  const newHash = pinHash(member.id, input.pin);
+  if (input.current_pin !== undefined) {
+    const current = await verifyPin(member, input.current_pin);
+    if (!(await membersRepo.setPin(member.id, newHash, new Date().toISOString(), current))) {
+      throw fail('invalid_pin', 'the PIN was changed by another request meanwhile: send the current one');
+    }
+  } else {
+    const fresh = Number(cardsConfig().PIN_CHANGE_FRESH_SECONDS);
+    if (tokenIssuedAt === undefined || Date.now() - tokenIssuedAt > fresh * 1000) {
+      const how = member.pinHash ? 'send current_pin, or verify the member by OTP again' : 'verify the member by OTP again';
+      throw fail('pin_proof_required', `setting the PIN needs a member token from an OTP verification at most ${fresh} seconds old: ${how}`, { fresh_seconds: fresh });
+    }
+    await membersRepo.setPin(member.id, newHash, new Date().toISOString());
+  }
   return { member_id: member.id, pin_set: true as const };
 }

@@ -152,8 +152,20 @@ export const otpVerifySchema = schema(() => z
   .object({ ...contact.shape, code: z.string({ error: required('code', 'a string') }).check(z.regex(/^\d{6}$/, 'code must be the 6 digits received')) })
   .check(z.refine((v) => (v.email === undefined) !== (v.phone === undefined), { message: 'exactly one of email or phone is required', path: ['email'] })));
 
+const pinText = (field: string, description: string) =>
+  z
+    .string({ error: required(field, 'a string') })
+    .check(z.regex(/^\d{4,8}$/, `${field} must be 4 to 8 digits`))
+    .register(z.globalRegistry, { description });
+
 export const setPinSchema = schema(() => z.object({
-  pin: z.string({ error: required('pin', 'a string') }).check(z.regex(/^\d{4,8}$/, 'pin must be 4 to 8 digits')),
+  pin: pinText('pin', 'The new PIN, 4 to 8 digits.'),
+  current_pin: z.optional(
+    pinText(
+      'current_pin',
+      'The member\'s current PIN, to replace it without a fresh OTP verification. A wrong one counts as a wrong PIN (the PIN locks after PIN_MAX_FAILURES); refused while the PIN is locked. Not needed with a member token issued at most PIN_CHANGE_FRESH_SECONDS (300) ago.',
+    ),
+  ),
 }));
 
 export const cardPathSchema = schema(() => z.object({ id: id('id', 'Card ID.') }));

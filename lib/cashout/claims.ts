@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { cashoutConfig } from '../config/index.js';
 import { ClaimIdExistsError, ClaimStateError, claimsRepo, type Claim, type CashoutProvider } from './repository.js';
 import { fail } from './failures.js';
-import { seal } from '../security/card-vault.js';
+import { cashoutClaimCard, seal } from '../security/card-vault.js';
 import type { ClaimSubmitInput } from './schema.js';
 
 export type PublicClaimStatus = 'pending' | 'submitted' | 'paying' | 'paid' | 'failed' | 'expired';
@@ -72,7 +72,7 @@ export async function submitClaim(uuid: string, input: ClaimSubmitInput): Promis
       'PENDING',
       'SUBMITTED',
       {
-        customer: { pan: await seal(input.pan), panLast4: input.pan.slice(-4), expDate: input.expDate, name: input.name, mobile: input.mobile },
+        customer: { pan: await seal(input.pan, cashoutClaimCard(uuid)), panLast4: input.pan.slice(-4), expDate: input.expDate, name: input.name, mobile: input.mobile },
         submittedAt: now.toISOString(),
         paymentReference: `co-${uuid}`,
       },

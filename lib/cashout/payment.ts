@@ -4,12 +4,14 @@
  * PAYING is written before the gateway is called. A delivery that finds a claim PAYING (the previous one
  * crashed or timed out) first asks the gateway for our reference: a known outcome is recorded, and only a
  * reference the gateway never saw is paid (the gateway is idempotent on it too). Every attempt is recorded.
+ * Card data that does not open for this claim and its provider (an envelope copied from another record, or
+ * altered) fails the claim before the gateway is called: nothing is paid with it.
  */
 import { ClaimStateError, claimsRepo, type Claim } from './repository.js';
 import { cashoutProvidersRepo } from './repository.js';
 import { log } from '../log/index.js';
-import { getGateway, type CardGateway, type GatewayResult } from '../payments/gateway.js';
-import { open } from '../security/card-vault.js';
+import { getGateway, type CardGateway, type GatewayResult, type PaymentRequest } from '../payments/gateway.js';
+import { cashoutClaimCard, cashoutProviderField, open, VaultOpenError } from '../security/card-vault.js';
 import { enqueueWebhook } from './webhooks.js';
 
 export interface PaymentHooks {
@@ -42,15 +44,21 @@ export async function processClaimPayment(uuid: string, gateway?: CardGateway, h
 
   const provider = await cashoutProvidersRepo.get(claim.provider);
   if (!provider || !claim.customer) throw new Error(`claim ${uuid} lacks its provider or card`);
+  let cards: Pick<PaymentRequest, 'from' | 'to'>;
+  try {
+    cards = {
+      from: { pan: await open(provider.pan, cashoutProviderField(provider.name, 'pan')), expDate: provider.expDate, ipin: await open(provider.ipin, cashoutProviderField(provider.name, 'ipin')) },
+      to: { pan: await open(claim.customer.pan, cashoutClaimCard(claim.uuid)), expDate: claim.customer.expDate },
+    };
+  } catch (err) {
+    if (!(err instanceof VaultOpenError)) throw err;
+    log.error('cash-out claim not paid: its card data does not open', { uuid, provider: provider.name, reason: err.message });
+    return settle(claim, 'FAILED', { resultCode: CARD_DATA_UNREADABLE.code, resultResponse: CARD_DATA_UNREADABLE.response });
+  }
   const at = new Date().toISOString();
   let result: GatewayResult;
   try {
-    result = await gw.pay({
-      reference,
-      from: { pan: await open(provider.pan), expDate: provider.expDate, ipin: await open(provider.ipin) },
-      to: { pan: await open(claim.customer.pan), expDate: claim.customer.expDate },
-      amount: claim.amount,
-    });
+    result = await gw.pay({ reference, ...cards, amount: claim.amount });
   } catch (err) {
     await claimsRepo.appendAttempt(uuid, { at, outcome: 'unknown', response: (err as Error).message });
     throw err; // redelivered later; the status query then decides
@@ -62,15 +70,22 @@ async function finish(claim: Claim, result: GatewayResult, hooks: PaymentHooks):
   await hooks.afterGatewayCall?.();
   const at = new Date().toISOString();
   await claimsRepo.appendAttempt(claim.uuid, { at, outcome: result.approved ? 'approved' : 'declined', code: result.code, response: result.response, gatewayReference: result.gatewayReference });
-  const to = result.approved ? 'PAID' : 'FAILED';
+  return settle(claim, result.approved ? 'PAID' : 'FAILED', { resultCode: result.code, resultResponse: result.response, ...(result.approved ? { paidAt: at } : {}) });
+}
+
+/** The claim's result code and answer when its card data does not open (the gateway was not called). */
+export const CARD_DATA_UNREADABLE = { code: -2, response: 'Not paid: the stored card data does not open for this claim' } as const;
+
+/** PAYING -> PAID | FAILED once, and the provider's webhook. */
+async function settle(claim: Claim, to: 'PAID' | 'FAILED', fields: Partial<Claim>): Promise<Claim['status']> {
   let done: Claim;
   try {
-    done = await claimsRepo.transition(claim.uuid, 'PAYING', to, { resultCode: result.code, resultResponse: result.response, ...(result.approved ? { paidAt: at } : {}) });
+    done = await claimsRepo.transition(claim.uuid, 'PAYING', to, fields);
   } catch (err) {
     if (!(err instanceof ClaimStateError)) throw err;
     done = (await claimsRepo.get(claim.uuid))!; // a concurrent delivery recorded it
   }
-  log.info('cash-out claim settled', { uuid: claim.uuid, status: done.status, code: result.code });
+  log.info('cash-out claim settled', { uuid: claim.uuid, status: done.status, code: done.resultCode });
   await enqueueWebhook(done);
   return done.status;
 }

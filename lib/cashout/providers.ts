@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { coreConfig } from '../config/index.js';
 import { cashoutProvidersRepo, ProviderExistsError, type CashoutProvider } from './repository.js';
 import { fail } from './failures.js';
-import { open, seal } from '../security/card-vault.js';
+import { cashoutProviderField, open, seal, VaultOpenError } from '../security/card-vault.js';
+import { log } from '../log/index.js';
 import { staticRefusal } from '../security/outbound.js';
 import { hashSecret, secretMatchesHash } from '../security/secrets.js';
 import type { ProfileInput, RegisterInput } from './schema.js';
@@ -45,7 +46,11 @@ export async function registerProvider(input: RegisterInput): Promise<{ result: 
   const { apiKey, keyId } = newApiKey();
   const webhookSecret = newWebhookSecret();
   const now = new Date().toISOString();
-  const [pan, ipin, secret] = await Promise.all([seal(input.pan), seal(input.ipin), seal(webhookSecret)]);
+  const [pan, ipin, secret] = await Promise.all([
+    seal(input.pan, cashoutProviderField(input.name, 'pan')),
+    seal(input.ipin, cashoutProviderField(input.name, 'ipin')),
+    seal(webhookSecret, cashoutProviderField(input.name, 'webhookSecret')),
+  ]);
   try {
     await cashoutProvidersRepo.create({
       name: input.name,
@@ -81,15 +86,15 @@ export async function authenticateProvider(apiKey: string | undefined): Promise<
 export async function updateProfile(provider: CashoutProvider, input: ProfileInput): Promise<{ result: 'ok'; webhook_secret?: string }> {
   const now = new Date();
   const fields: Partial<CashoutProvider> = { updatedAt: now.toISOString() };
-  if (input.pan) Object.assign(fields, { pan: await seal(input.pan), panLast4: input.pan.slice(-4) });
-  if (input.ipin) fields.ipin = await seal(input.ipin);
+  if (input.pan) Object.assign(fields, { pan: await seal(input.pan, cashoutProviderField(provider.name, 'pan')), panLast4: input.pan.slice(-4) });
+  if (input.ipin) fields.ipin = await seal(input.ipin, cashoutProviderField(provider.name, 'ipin'));
   if (input.expDate) fields.expDate = input.expDate;
   if (input.endpoint) fields.endpoint = checkEndpoint(input.endpoint);
   let webhookSecret: string | undefined;
   if (input.rotate_webhook_secret !== false) {
     webhookSecret = newWebhookSecret();
     Object.assign(fields, {
-      webhookSecret: await seal(webhookSecret),
+      webhookSecret: await seal(webhookSecret, cashoutProviderField(provider.name, 'webhookSecret')),
       previousWebhookSecret: provider.webhookSecret,
       previousSecretValidUntil: new Date(now.getTime() + SECRET_OVERLAP_MS).toISOString(),
     });
@@ -107,9 +112,17 @@ export async function rotateProviderKey(name: string): Promise<string> {
 
 /** The secrets a webhook is signed with now: the current one, plus the previous one within its overlap. */
 export async function signingSecrets(provider: CashoutProvider, now = new Date()): Promise<string[]> {
-  const secrets = [await open(provider.webhookSecret)];
+  const context = cashoutProviderField(provider.name, 'webhookSecret');
+  const secrets = [await open(provider.webhookSecret, context)];
   if (provider.previousWebhookSecret && provider.previousSecretValidUntil && provider.previousSecretValidUntil > now.toISOString()) {
-    secrets.push(await open(provider.previousWebhookSecret));
+    try {
+      secrets.push(await open(provider.previousWebhookSecret, context));
+    } catch (err) {
+      // The previous secret only eases a receiver's switch: one that does not open (a version 1 envelope, or
+      // one copied from elsewhere) must not stop deliveries signed with the current secret.
+      if (!(err instanceof VaultOpenError)) throw err;
+      log.warn('previous webhook secret left out: it does not open', { provider: provider.name, reason: err.message });
+    }
   }
   return secrets;
 }

@@ -26,12 +26,15 @@ export interface CashoutProvider {
   updatedAt: string;
 }
 
-/** The AES-256-GCM envelope (card-vault.ts) in map `name`; a missing one fails on its first field. */
+/**
+ * The AES-256-GCM envelope (card-vault.ts) in map `name`; a missing one fails on its first field. Version 1
+ * is read too: the vault refuses to open it, naming the record, when it is used.
+ */
 function envelopeFrom(f: Fields, name: string, of: string): Envelope {
   const what = `${of}: ${name}`;
   const e = f.map(name);
   const v = e.int('v');
-  if (v !== 1) throw new StoredItemError(`${what}: v is not 1 (${v})`);
+  if (v !== 1 && v !== 2) throw new StoredItemError(`${what}: v is not 1 or 2 (${v})`);
   return { v, kek: e.str('kek'), edk: e.optStr('edk'), iv: e.str('iv'), ct: e.str('ct'), tag: e.str('tag') };
 }
 

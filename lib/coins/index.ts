@@ -7,7 +7,7 @@ import { Erc20Reader } from '../chain/erc20.js';
 import { accountIds } from '../db/keys.js';
 import { getBalance } from '../ledger/index.js';
 import { coinsConfig } from '../config/index.js';
-import { coinTransfersRepo, participantsRepo, userAddressesRepo, type CoinTransfer } from './repository.js';
+import { coinTransferDecisions, coinTransfersRepo, participantsRepo, TransferKeyTakenError, transferRequestKeys, userAddressesRepo, type CoinTransfer, type StoredCoinTransfer } from './repository.js';
 import { InsufficientFundsError } from '../db/errors.js';
 import { payoutsRepo } from '../payouts/repository.js';
 import { transactWrite } from '../db/transact.js';
@@ -15,6 +15,8 @@ import { entryItems } from '../ledger/index.js';
 import { randomUUID } from 'node:crypto';
 import { depositAddress } from './deposits.js';
 import { fail } from './failures.js';
+import { IDEMPOTENCY_KEY } from './schema.js';
+import { sha256Hex } from '../security/secrets.js';
 import type {
   AddAddressInput,
   AddressList,
@@ -97,21 +99,40 @@ export function transferView(t: CoinTransfer): TransferView {
   return { address: t.address, coins: t.coins.toString(), fee: t.fee.toString(), hash: t.hash, id: transferId(t.uuid), status, ts: seconds(t.ts) };
 }
 
+/** How long a transfer request's Idempotency-Key answers its retries. */
+export const IDEMPOTENCY_KEY_TTL_SECONDS = 24 * 3600;
+
 /**
  * Moves coins + fee from the user's ledger account to the transfer's hold in one transaction with the
  * transfer record: concurrent transfers can never spend the same coins (the debit is conditioned on the
  * balance). Moderators then approve (the hold settles on chain) or reject (the hold returns).
+ *
+ * With an Idempotency-Key (the user's own, kept 24 hours) the key is taken in that same transaction: a retry
+ * with the same request answers the transfer the key created, as it is now, and holds nothing again; the key
+ * with another request is refused; of concurrent requests with one key, one creates the transfer.
  */
-export async function requestTransfer(user: string, input: TransferInput): Promise<TransferRequested> {
+export async function requestTransfer(user: string, input: TransferInput, idempotencyKey?: string): Promise<TransferRequested> {
   const { address, coins, fee } = input;
   const cfg = coinsConfig();
+  if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+    throw fail('bad_idempotency_key', 'Idempotency-Key must be 1 to 255 printable ASCII characters');
+  }
   // The bounds are configuration, and the answer names them (error_data).
   if (fee < BigInt(cfg.COINS_FEE_MIN) || fee > BigInt(cfg.COINS_FEE_MAX)) {
     throw fail('bad_fee', `fee must be between ${cfg.COINS_FEE_MIN} and ${cfg.COINS_FEE_MAX}`, { min: cfg.COINS_FEE_MIN, max: cfg.COINS_FEE_MAX });
   }
-  const t: CoinTransfer = { uuid: randomUUID(), user, address, coins, fee, status: 'pending', hash: null, ts: new Date().toISOString() };
+  const fingerprint = sha256Hex(JSON.stringify([address, coins.toString(), fee.toString()]));
+  const now = new Date();
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  if (idempotencyKey) {
+    const earlier = await transferOfKey(user, idempotencyKey, fingerprint, nowSeconds);
+    if (earlier) return earlier;
+  }
+  const t: CoinTransfer = { uuid: randomUUID(), user, address, coins, fee, status: 'pending', hash: null, ts: now.toISOString() };
   try {
     await transactWrite([
+      // First: when both the key and the balance fail, the key's answer (the earlier transfer) wins.
+      ...(idempotencyKey ? [transferRequestKeys.newItem(user, idempotencyKey, { uuid: t.uuid, fingerprint, expiresAt: nowSeconds + IDEMPOTENCY_KEY_TTL_SECONDS }, t.ts, nowSeconds)] : []),
       coinTransfersRepo.newItem(t),
       ...entryItems({
         idempotencyKey: `coins-transfer:${t.uuid}`,
@@ -123,6 +144,11 @@ export async function requestTransfer(user: string, input: TransferInput): Promi
       }),
     ]);
   } catch (err) {
+    if (err instanceof TransferKeyTakenError) {
+      // A concurrent request with the same key created its transfer first.
+      const earlier = await transferOfKey(user, idempotencyKey!, fingerprint, nowSeconds);
+      if (earlier) return earlier;
+    }
     if (err instanceof InsufficientFundsError) {
       throw fail('insufficient_coins', 'account_coins cannot cover coins + fee', { account_coins: (await getBalance(accountIds.userCoins(user))).toString() });
     }
@@ -131,17 +157,34 @@ export async function requestTransfer(user: string, input: TransferInput): Promi
   return { ...transferView(t), hash: null, status: 'pending' };
 }
 
+/** The transfer a live Idempotency-Key created, as it is now; the key with another request is refused. */
+async function transferOfKey(user: string, key: string, fingerprint: string, nowSeconds: number): Promise<TransferView | undefined> {
+  const taken = await transferRequestKeys.get(user, key, nowSeconds);
+  if (!taken) return undefined;
+  if (taken.fingerprint !== fingerprint) {
+    throw fail('idempotency_key_reused', 'this Idempotency-Key was already used for a transfer request with another address, coins or fee');
+  }
+  const t = await coinTransferDecisions.get(taken.uuid);
+  if (!t) throw new Error(`transfer ${taken.uuid} of an Idempotency-Key is missing`); // written in one transaction with the key
+  return transferNow(t);
+}
+
+/** A transfer as its user sees it now: an approved one is `pending` until its chain payout settles (success/failure). */
+async function transferNow(t: StoredCoinTransfer): Promise<TransferView> {
+  const unit = t.payoutUnit;
+  if (t.status !== 'approved' || !unit) return transferView(t);
+  const p = await payoutsRepo.get(unit);
+  const settled = p?.status === 'CONFIRMED' ? 'success' : p?.status === 'FAILED' ? 'failure' : 'pending';
+  return { ...transferView(t), status: settled, hash: p?.txHash ?? null };
+}
+
 /** pending until decided; an approved transfer is `pending` until its chain payout settles (success/failure). */
 export async function transferHistory(user: string): Promise<TransferHistory> {
   const transfers = await coinTransfersRepo.listByUser(user);
   const history = await Promise.all(
     transfers.map(async (t): Promise<TransferView | DepositView> => {
       if ('txHash' in t) return { coins: t.coins.toString(), hash: t.txHash, id: `deposit:${t.txHash}:${t.logIndex}`, status: 'success', ts: seconds(t.ts), type: 'deposit' };
-      const unit = t.payoutUnit;
-      if (t.status !== 'approved' || !unit) return transferView(t);
-      const p = await payoutsRepo.get(unit);
-      const settled = p?.status === 'CONFIRMED' ? 'success' : p?.status === 'FAILED' ? 'failure' : 'pending';
-      return { ...transferView(t), status: settled, hash: p?.txHash ?? null };
+      return transferNow(t);
     }),
   );
   return { history };

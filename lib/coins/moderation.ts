@@ -2,12 +2,13 @@
  * Moderation of user coin transfers. Every moderator is mailed signed, expiring approve and reject links
  * (`/user/ethereum/transfer/{code}/approve|reject`). Mail scanners prefetch links, so a GET only shows a
  * confirmation page; the decision is the page form's POST. The first decision wins (a conditional write);
- * later clicks see who decided and when.
+ * later clicks see who decided and when. Links are signed with their own secret (MODERATION_LINK_SECRET), and a
+ * link works only while its moderator is still in MODERATORS: one removed from the list can no longer decide.
  *   approve: transfer -> approved, fee -> the fees account, and a chain payout of `coins` from the hold
  *            (settled exactly once by the chain worker; a failed transfer returns the coins to the user)
  *   reject:  transfer -> rejected, coins + fee back to the user
  */
-import { coreConfig, linksConfig, moderationConfig } from '../config/index.js';
+import { coreConfig, moderationConfig } from '../config/index.js';
 import { accountIds } from '../db/keys.js';
 import { payoutsRepo, type Payout } from '../payouts/repository.js';
 import { coinTransferDecisions, TransferDecidedError, type CoinTransfer } from './repository.js';
@@ -26,7 +27,7 @@ interface LinkClaims {
   e: number;
 }
 
-const sign = (payload: string) => hmacBase64Url(linksConfig().TEXTCOIN_LINK_SECRET, `moderation:${payload}`, 24);
+const sign = (payload: string) => hmacBase64Url(moderationConfig().MODERATION_LINK_SECRET, `moderation:${payload}`, 24);
 
 export function moderationCode(transferUuid: string, moderator: string, now = Date.now()): string {
   const payload = Buffer.from(JSON.stringify({ t: transferUuid, m: moderator, e: Math.floor(now / 1000) + Number(moderationConfig().MODERATION_LINK_TTL_HOURS) * 3600 } satisfies LinkClaims)).toString('base64url');
@@ -70,8 +71,12 @@ export function moderationMails(t: CoinTransfer): { to: string; subject: string;
   });
 }
 
+/** Moderators are compared by email, in any letter case. */
+const isModerator = (email: string) => moderators().some((m) => m.toLowerCase() === email.toLowerCase());
+
 async function transferFor(code: string) {
   const { transferUuid, moderator } = readCode(code);
+  if (!isModerator(moderator)) throw fail('moderator_removed', 'this approval link is no longer valid: its moderator is no longer on the moderators list');
   const t = await coinTransferDecisions.get(transferUuid);
   if (!t) throw fail('bad_link', 'this approval link is not valid');
   return { t, moderator };

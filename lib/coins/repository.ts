@@ -4,6 +4,7 @@ import { ddb, tableName } from '../db/client.js';
 import { fields, type StoredItem } from '../db/item.js';
 import * as keys from '../db/keys.js';
 import { putNew, type GuardedItem } from '../db/transact.js';
+import { AlreadyExistsError } from '../db/errors.js';
 
 export interface UserAddress {
   address: string;
@@ -139,6 +140,45 @@ export const coinTransfersRepo = {
       }),
     );
     return (out.Items ?? []).map((i) => (i.type === 'Deposit' ? { ...depositFrom(i), type: 'Deposit' as const } : coinTransferFrom(i)));
+  },
+};
+
+/** A transfer request's `Idempotency-Key`: the transfer it created and the request it was made with. */
+export interface TransferRequestKey {
+  uuid: string;
+  /** SHA-256 of the normalised request (address, coins, fee). */
+  fingerprint: string;
+  /** Epoch seconds: the key is forgotten after this (DynamoDB TTL deletes the item some time later). */
+  expiresAt: number;
+}
+
+export class TransferKeyTakenError extends AlreadyExistsError {
+  override name = 'TransferKeyTakenError';
+}
+
+export const transferRequestKeys = {
+  /** The key while it lives: an item past its expiry (not yet deleted by TTL) is no key. */
+  async get(user: string, key: string, nowSeconds: number): Promise<TransferRequestKey | undefined> {
+    const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.coinTransferRequestKey(user, key), ConsistentRead: true }));
+    if (!out.Item) return undefined;
+    const f = fields(out.Item, `TransferRequestKey ${user}`);
+    const k = { uuid: f.str('uuid'), fingerprint: f.str('fingerprint'), expiresAt: f.int('expiresAt') };
+    return k.expiresAt > nowSeconds ? k : undefined;
+  },
+
+  /** Takes the key for a new transfer (in the transfer's transaction): a live key already there fails it. */
+  newItem(user: string, key: string, k: TransferRequestKey, now: string, nowSeconds: number): GuardedItem {
+    return {
+      item: {
+        Put: {
+          TableName: tableName(),
+          Item: { ...keys.coinTransferRequestKey(user, key), type: 'TransferRequestKey', user, ...k, createdAt: now, updatedAt: now },
+          ConditionExpression: 'attribute_not_exists(PK) OR expiresAt <= :now',
+          ExpressionAttributeValues: { ':now': nowSeconds },
+        },
+      },
+      onConditionFailed: () => new TransferKeyTakenError(`the Idempotency-Key of user ${user} is taken`),
+    };
   },
 };
 

@@ -144,6 +144,12 @@ export type RemoveAddressesInput = z.output<typeof removeAddressesSchema>;
 export type ParticipantEthereumInput = z.output<typeof participantEthereumSchema>;
 export type TransferInput = z.output<typeof transferSchema>;
 
+/** A transfer request's optional `Idempotency-Key` header: 1 to 255 printable ASCII characters. */
+export const IDEMPOTENCY_KEY = /^[\x20-\x7E]{1,255}$/;
+
+/** The header's documentation (validated by requestTransfer with IDEMPOTENCY_KEY). */
+export const idempotencyKeySchema = schema(() => z.string().check(z.regex(IDEMPOTENCY_KEY)));
+
 /** The moderator link's path: the signed code and the decision the link was mailed for. */
 export const decisionPathSchema = schema(() => z.object({
   code: z
@@ -185,8 +191,11 @@ export const transferViewSchema = schema(() => z.object({
   status: z.enum(['pending', 'rejected', 'success', 'failure']),
 }));
 
-/** What a new request answers. */
-export const transferRequestedSchema = schema(() => z.object({ ...transferFields, hash: z.null(), status: z.literal('pending') }));
+/**
+ * What a request answers: a new transfer (`pending`, no hash), or, to a retry with the same Idempotency-Key,
+ * the transfer that key created, as it is now.
+ */
+export const transferRequestedSchema = transferViewSchema;
 
 export const depositViewSchema = schema(() => z.object({
   coins: wei,

@@ -9,6 +9,7 @@ import * as z from 'zod/mini';
 const percent = (fallback: string) =>
   z._default(z.string().check(z.regex(/^\d{1,3}(\.\d{1,4})?$/, 'must be a percentage like 10 or 2.5')), fallback);
 const positiveInt = (fallback: string) => z._default(z.string().check(z.regex(/^[1-9]\d*$/, 'must be a positive integer')), fallback);
+const fundLimit = (fallback: string) => z._default(z.string().check(z.regex(/^[1-9]\d{0,32}$/, 'must be a positive integer of token units, at most 33 digits')), fallback);
 
 const coreSchema = z.object({
   STAGE: z._default(z.string(), 'local'),
@@ -32,6 +33,16 @@ const cashbackSchema = z.object({
   FUND_SHARDS: positiveInt('8'),
   TEXTCOIN_TTL_DAYS: positiveInt('7'),
   PARTNER_CACHE_SECONDS: z._default(z.string().check(z.regex(/^\d+$/)), '60'),
+  /**
+   * What a partner may take from the shared distribution fund (base + match), in token units (18 decimals),
+   * unless its partner record overrides it. Per purchase: 1,000 tokens (the base cashback of a 10,000 USD
+   * purchase at 1 USD per token; MAX_CASHBACK_UNITS, 10^30 units, only bounds the digits). Per UTC day:
+   * 10,000 tokens (1 % of a 1,000,000-token fund). At most 33 digits: the day's counter stays inside DynamoDB's 38.
+   */
+  PARTNER_MAX_FUND_PER_PURCHASE: fundLimit('1000000000000000000000'),
+  PARTNER_MAX_FUND_PER_DAY: fundLimit('10000000000000000000000'),
+  /** A warning is logged once a day when a partner's fund take passes this share of its daily limit. */
+  PARTNER_FUND_ALERT_PERCENT: z._default(z.string().check(z.regex(/^([1-9]\d?|100)$/, 'must be a whole percentage from 1 to 100')), '80'),
 });
 
 const address = z.string().check(z.regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x address'));
@@ -84,8 +95,17 @@ const cardsSchema = z.object({
   OTP_TTL_SECONDS: positiveInt('600'),
   OTP_MAX_TRIES: positiveInt('5'),
   OTP_MIN_INTERVAL_SECONDS: positiveInt('30'),
+  /** Wrong codes a member may enter per UTC day, whatever the number of codes sent. */
+  OTP_MAX_FAILURES_PER_DAY: positiveInt('10'),
+  /** Codes sent per member and per app, per UTC hour and day. */
+  OTP_SENDS_PER_MEMBER_HOUR: positiveInt('5'),
+  OTP_SENDS_PER_MEMBER_DAY: positiveInt('10'),
+  OTP_SENDS_PER_APP_HOUR: positiveInt('1000'),
+  OTP_SENDS_PER_APP_DAY: positiveInt('10000'),
   PIN_MAX_FAILURES: positiveInt('5'),
   PIN_LOCK_SECONDS: positiveInt('900'),
+  /** A member token at most this old (an OTP verification just made) may set or replace the PIN without the current one. */
+  PIN_CHANGE_FRESH_SECONDS: positiveInt('300'),
   APP_CACHE_SECONDS: z._default(z.string().check(z.regex(/^\d+$/)), '60'),
   SMS_TRANSPORT: z._default(z.enum(['log', 'sns']), 'log'),
 });
@@ -123,10 +143,44 @@ const moderationSchema = z.object({
   /** Comma-separated moderator emails: each gets every pending transfer. */
   MODERATORS: z._default(z.string(), ''),
   MODERATION_LINK_TTL_HOURS: positiveInt('72'),
+  /** Signs moderator links; only moderation has it (textcoin links and member tokens have their own). */
+  MODERATION_LINK_SECRET: z.string().check(z.minLength(32, 'must be at least 32 characters')),
 });
 
+/** Why a JWKS text is not a set of ES256 (P-256) public keys each named by a distinct kid, or undefined. */
+function es256JwksProblem(text: string): string | undefined {
+  let set: unknown;
+  try {
+    set = JSON.parse(text);
+  } catch {
+    return 'must be JSON: {"keys":[...]}';
+  }
+  const keys = (set as { keys?: unknown } | null)?.keys;
+  if (!Array.isArray(keys) || keys.length === 0) return 'must be {"keys":[...]} with at least one key';
+  const kids = new Set<string>();
+  for (const key of keys as Record<string, unknown>[]) {
+    if (typeof key?.kid !== 'string' || !key.kid) return 'needs a kid on every key';
+    if (kids.has(key.kid)) return `lists kid ${key.kid} twice`;
+    kids.add(key.kid);
+    if (key.kty !== 'EC' || key.crv !== 'P-256' || typeof key.x !== 'string' || typeof key.y !== 'string') return `key ${key.kid} must be an EC P-256 public key (ES256)`;
+    if (key.alg !== undefined && key.alg !== 'ES256') return `key ${key.kid} must have alg ES256`;
+    if ('d' in key) return `key ${key.kid} is a private key: list only public keys`;
+  }
+  return undefined;
+}
+
 const identitySchema = z.object({
-  IDENTITY_PUBLIC_KEY: z.string().check(z.includes('BEGIN PUBLIC KEY', { message: 'must be the identity service\'s PEM public key' })),
+  /** The identity service's ticket-verifying public keys; during a rotation both the old and the new one. */
+  IDENTITY_JWKS: z.string().check(
+    z.superRefine((text, ctx) => {
+      const problem = es256JwksProblem(text);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+  ),
+  IDENTITY_ISSUER: z._default(z.string().check(z.minLength(1)), 'authenticateit-identity'),
+  IDENTITY_AUDIENCE: z._default(z.string().check(z.minLength(1)), 'payments-service'),
+  TICKET_MAX_LIFETIME_SECONDS: positiveInt('86400'),
+  TICKET_CLOCK_SKEW_SECONDS: seconds('60'),
 });
 
 export class ConfigError extends Error {}

@@ -53,5 +53,21 @@ export function budgetTake(b: Budget) {
   };
 }
 
+/**
+ * A transaction item giving back what `budgetTake(b)` took, for a use reserved before its outcome was known
+ * that turned out not to count (a wrong-code budget taken before comparing, and the code was right).
+ */
+export function budgetGiveBack(b: Budget) {
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: b.key,
+      UpdateExpression: 'ADD n :minus SET expiresAt = if_not_exists(expiresAt, :ttl), #type = :type',
+      ExpressionAttributeNames: { '#type': 'type' },
+      ExpressionAttributeValues: { ':minus': -BigInt(b.add), ':ttl': b.expiresAt, ':type': 'Budget' },
+    },
+  };
+}
+
 /** A budget's window start: the UTC hour (`2026-11-23T23`), day (`2026-11-23`) or minute of `now`. */
 export const budgetWindow = (now: Date, size: 'minute' | 'hour' | 'day') => now.toISOString().slice(0, size === 'day' ? 10 : size === 'hour' ? 13 : 16);

@@ -10,6 +10,8 @@ export type Network = (typeof NETWORKS)[number];
 const sortable = (id: number) => String(id).padStart(12, '0');
 
 export const partner = (name: string) => ({ PK: `PARTNER#${name}`, SK: 'PROFILE' });
+/** What a partner's purchases took from one network's distribution fund in one UTC day (`budgetWindow`): its daily limit. */
+export const partnerFundBudget = (network: Network, partner: string, day: string) => ({ PK: `PARTNERFUND#${network}#${partner}`, SK: `DAY#${day}` });
 export const order = (network: Network, partner: string, orderId: string) => ({
   PK: `ORDER#${network}#${partner}#${orderId}`,
   SK: 'ORDER',
@@ -45,6 +47,12 @@ export const cardTxPrefix = 'TX#';
 /** `reference` idempotency of earn/redeem/refund on one card. */
 export const cardReference = (cardId: number, kind: string, reference: string) => ({ PK: `CARDREF#${cardId}#${kind}#${reference}`, SK: 'REF' });
 export const otp = (appId: string, memberId: number) => ({ PK: `OTP#${appId}#${memberId}`, SK: 'OTP' });
+/** Codes sent to one member of an app in one UTC hour or day (`budgetWindow`): the member's send caps. */
+export const otpMemberSendBudget = (appId: string, memberId: number, size: 'hour' | 'day', window: string) => ({ PK: `OTPSENDS#${appId}#${memberId}`, SK: `${size.toUpperCase()}#${window}` });
+/** Codes an app sent in one UTC hour or day: the app's send caps. */
+export const otpAppSendBudget = (appId: string, size: 'hour' | 'day', window: string) => ({ PK: `OTPAPPSENDS#${appId}`, SK: `${size.toUpperCase()}#${window}` });
+/** Wrong codes one member of an app entered in one UTC day, across all codes sent. */
+export const otpFailureBudget = (appId: string, memberId: number, day: string) => ({ PK: `OTPFAILS#${appId}#${memberId}`, SK: `DAY#${day}` });
 export const cashoutProvider = (name: string) => ({ PK: `CASHOUT#${name}`, SK: 'PROVIDER' });
 /** API key id -> provider (Bearer keys are `co_<keyId>_<secret>`). */
 export const cashoutKey = (keyId: string) => ({ PK: `CASHOUTKEY#${keyId}`, SK: 'KEY' });
@@ -57,6 +65,8 @@ export const claimsOfProvider = (provider: string) => `CASHOUT#${provider}#CLAIM
 export const userAddress = (user: string, address: string) => ({ PK: `USER#${user}`, SK: `ETHADDR#${address}` });
 export const userAddressPrefix = 'ETHADDR#';
 export const coinTransfer = (uuid: string) => ({ PK: `COINTRANSFER#${uuid}`, SK: 'TRANSFER' });
+/** A user's `Idempotency-Key` of a transfer request -> the transfer it created (24 h, TTL). */
+export const coinTransferRequestKey = (user: string, key: string) => ({ PK: `USER#${user}`, SK: `TRANSFERKEY#${key}` });
 /** GSI1: a user's transfers and deposits, newest first by time. */
 export const coinHistory = (user: string) => `USER#${user}#COINS`;
 export const userDeposit = (user: string) => ({ PK: `USER#${user}`, SK: 'DEPOSIT' });

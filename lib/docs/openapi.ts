@@ -46,7 +46,7 @@ function parameters(r: RouteContract) {
       params.push({ name, in: 'query', required: q.required?.includes(name) ?? false, schema, ...(schema.description ? { description: schema.description } : {}) });
     }
   }
-  for (const h of r.headers ?? []) params.push({ name: h.name, in: 'header', required: true, description: h.description, schema: { type: 'string' } });
+  for (const h of r.headers ?? []) params.push({ name: h.name, in: 'header', required: h.required ?? true, description: h.description, schema: h.schema ? jsonSchema(h.schema) : { type: 'string' } });
   return params;
 }
 

@@ -44,12 +44,13 @@ export function parseBody(req: RawRequest, maxBytes = MAX_BODY_BYTES): Record<st
 const duplicate = (key: string) => badRequest(`parameter ${key} is given more than once`);
 
 function parseForm(text: string): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  // A Map, not an object: `constructor` or `__proto__` are field names like any other (fromEntries defines own properties).
+  const fields = new Map<string, string>();
   for (const [k, v] of new URLSearchParams(text)) {
-    if (k in out) throw duplicate(k);
-    out[k] = v;
+    if (fields.has(k)) throw duplicate(k);
+    fields.set(k, v);
   }
-  return out;
+  return Object.fromEntries(fields);
 }
 
 /** Forms send optional fields as empty strings; treat those (and nulls) as absent. */

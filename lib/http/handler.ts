@@ -1,5 +1,5 @@
 /**
- * The middy wrapper behind every HTTP Lambda: parses the body (JSON or form), runs the handler,
+ * The middy wrapper behind every HTTP Lambda: parses the body (JSON or form) of routes that take one, runs the handler,
  * maps every failure to the API family's own envelope, never leaks a stack trace, and logs one
  * structured line per request with secrets redacted. Logs name the route template and the request id,
  * never the raw path: paths carry claim codes and moderation links.
@@ -89,7 +89,8 @@ export function render(result: HttpResult): APIGatewayProxyStructuredResultV2 {
   };
 }
 
-export function httpHandler(family: ApiFamily, handle: RouteHandler) {
+/** `readsBody: false` for routes that take no body: one sent anyway is ignored, never refused (413, 415, 400). */
+export function httpHandler(family: ApiFamily, handle: RouteHandler, { readsBody = true }: { readsBody?: boolean } = {}) {
   const run = async (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
     const started = Date.now();
     const method = event.requestContext?.http?.method ?? 'POST';
@@ -98,7 +99,7 @@ export function httpHandler(family: ApiFamily, handle: RouteHandler) {
     let status = 500;
     try {
       const req: HttpRequest = {
-        body: method === 'GET' || method === 'HEAD' ? {} : parseBody(event),
+        body: !readsBody || method === 'GET' || method === 'HEAD' ? {} : parseBody(event),
         path: event.pathParameters ?? {},
         query: event.queryStringParameters ?? {},
         headers: event.headers ?? {},

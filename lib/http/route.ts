@@ -36,6 +36,10 @@ export const signedLink: AuthScheme<undefined> = { kind: 'signedLink', security:
 export interface DocumentedHeader {
   name: string;
   description: string;
+  /** Documented as required unless false. */
+  required?: boolean;
+  /** Its JSON Schema in the document (a plain string when absent); the handler or its domain checks the value. */
+  schema?: z.ZodMiniType;
 }
 
 export interface RouteContract<Params = unknown, Query = unknown, Body = unknown, Caller = unknown, Response = unknown> {
@@ -124,7 +128,7 @@ export function routeHandler<P, Q, B, C, R>(contract: RouteContract<P, Q, B, C, 
       if (answer.status >= 500) throw err;
       return await pages.page(answer, { path: req.path });
     }
-  }));
+  }), { readsBody: contract.body !== undefined });
   return wrapped as (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 }
 

@@ -1,12 +1,23 @@
 /** Who calls the payments service: the claims of a verified identity ticket, and the participant it speaks for. */
 import { identityConfig } from '../config/index.js';
 import { fail } from './failures.js';
-import { TicketError, verifyTicket, type TicketClaims } from './tickets.js';
+import { TicketError, verifyTicket, type TicketClaims, type TicketPolicy } from './tickets.js';
 
-export function requireTicket(ticket: string | undefined): TicketClaims {
+function ticketPolicy(): TicketPolicy {
+  const c = identityConfig();
+  return {
+    jwks: c.IDENTITY_JWKS,
+    issuer: c.IDENTITY_ISSUER,
+    audience: c.IDENTITY_AUDIENCE,
+    maxLifetimeSeconds: Number(c.TICKET_MAX_LIFETIME_SECONDS),
+    clockSkewSeconds: Number(c.TICKET_CLOCK_SKEW_SECONDS),
+  };
+}
+
+export async function requireTicket(ticket: string | undefined): Promise<TicketClaims> {
   if (!ticket) throw fail('no_ticket', 'authenticateit_identity_ticket header is required');
   try {
-    return verifyTicket(identityConfig().IDENTITY_PUBLIC_KEY, ticket);
+    return await verifyTicket(ticket, ticketPolicy());
   } catch (err) {
     if (err instanceof TicketError) throw fail('bad_ticket', `invalid identity ticket: ${err.message}`);
     throw err;

@@ -1,11 +1,14 @@
 /**
  * Identity tickets (`authenticateit_identity_ticket`): compact ES256 JWTs issued by the identity service,
- * verified here with its public key (IDENTITY_PUBLIC_KEY, PEM) and no database round trip.
- * Claims: `sub` the user (`urn:authenticateit:user:...`), `participant` (optional,
- * `urn:authenticateit:participant:...`), `roles` (e.g. `system`), `exp`/`iat` (seconds), `iss`.
- * Locally the admin CLI issues them with the stack's private key (`npm run admin -- ticket ...`).
+ * verified here with jose against the service's public keys (a JWKS, each key named by its `kid`, so keys
+ * can rotate) and no network or database round trip.
+ * Header: `alg` ES256, `typ` JWT, `kid`. Claims: `sub` the user (`urn:authenticateit:user:...`),
+ * `participant` (optional, `urn:authenticateit:participant:...`), `roles` (e.g. `system`), `iss`, `aud`,
+ * `iat`, `exp` (seconds), optional `nbf`.
+ * Locally the admin CLI issues them with the stack's private key (`npm run admin -- ticket issue ...`).
  */
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { createLocalJWKSet, decodeProtectedHeader, errors, jwtVerify, SignJWT, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey, type ProtectedHeaderParameters } from 'jose';
 
 export interface TicketClaims {
   sub: string;
@@ -16,62 +19,143 @@ export interface TicketClaims {
   iss: string;
 }
 
+/** What a ticket must satisfy to be accepted. */
+export interface TicketPolicy {
+  /** The identity service's public keys as JWKS text (`{"keys":[...]}`); during a rotation both old and new. */
+  jwks: string;
+  issuer: string;
+  audience: string;
+  /** Longest `exp - iat` accepted; also the oldest `iat`. */
+  maxLifetimeSeconds: number;
+  /** Tolerated difference between our clock and the issuer's, for `exp`, `nbf` and `iat`. */
+  clockSkewSeconds: number;
+}
+
+/** A signing key and the `kid` its public half is listed under. */
+export interface IssuerKey {
+  privateKey: string;
+  kid: string;
+}
+
+export interface TicketRequest {
+  sub: string;
+  participant?: string;
+  roles?: string[];
+  ttlSeconds?: number;
+  iss?: string;
+  aud?: string;
+  /** Seconds from issue before the ticket is valid (`nbf`). */
+  notBeforeSeconds?: number;
+}
+
 export class TicketError extends Error {
   override name = 'TicketError';
 }
 
+/** The identity service's names for itself and for us (the defaults of IDENTITY_ISSUER and IDENTITY_AUDIENCE). */
+export const TICKET_ISSUER = 'authenticateit-identity';
+export const TICKET_AUDIENCE = 'payments-service';
+
 const USER = /^urn:authenticateit:user:[\w.@:+-]{1,200}$/;
 const PARTICIPANT = /^urn:authenticateit:participant:[\w.@:+-]{1,200}$/;
-const b64 = (v: object) => Buffer.from(JSON.stringify(v)).toString('base64url');
 
-export function issueTicket(privateKeyPem: string, claims: { sub: string; participant?: string; roles?: string[]; ttlSeconds?: number; iss?: string }, now = Date.now()): string {
+export async function issueTicket(key: IssuerKey, claims: TicketRequest, now = Date.now()): Promise<string> {
   if (!USER.test(claims.sub)) throw new TicketError('sub must be urn:authenticateit:user:<id>');
   if (claims.participant !== undefined && !PARTICIPANT.test(claims.participant)) throw new TicketError('participant must be urn:authenticateit:participant:<id>');
   const iat = Math.floor(now / 1000);
-  const payload: TicketClaims = {
-    sub: claims.sub,
-    ...(claims.participant ? { participant: claims.participant } : {}),
-    roles: claims.roles ?? [],
-    iat,
-    exp: iat + (claims.ttlSeconds ?? 3600),
-    iss: claims.iss ?? 'authenticateit-identity',
-  };
-  const input = `${b64({ alg: 'ES256', typ: 'JWT' })}.${b64(payload)}`;
-  const signature = sign('sha256', Buffer.from(input), { key: createPrivateKey(privateKeyPem), dsaEncoding: 'ieee-p1363' }).toString('base64url');
-  return `${input}.${signature}`;
+  const jwt = new SignJWT({ ...(claims.participant ? { participant: claims.participant } : {}), roles: claims.roles ?? [] })
+    .setProtectedHeader({ alg: 'ES256', typ: 'JWT', kid: key.kid })
+    .setSubject(claims.sub)
+    .setIssuer(claims.iss ?? TICKET_ISSUER)
+    .setAudience(claims.aud ?? TICKET_AUDIENCE)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + (claims.ttlSeconds ?? 3600));
+  if (claims.notBeforeSeconds !== undefined) jwt.setNotBefore(iat + claims.notBeforeSeconds);
+  return jwt.sign(createPrivateKey(key.privateKey));
 }
 
-const keys = new Map<string, KeyObject>();
+/** One imported key set per JWKS text: a warm function imports its keys once. */
+const keySets = new Map<string, JWTVerifyGetKey>();
+function keySet(jwks: string): JWTVerifyGetKey {
+  let set = keySets.get(jwks);
+  if (!set) keySets.set(jwks, (set = createLocalJWKSet(JSON.parse(jwks) as JSONWebKeySet)));
+  return set;
+}
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** Why jose refused a ticket, in words a caller can act on. */
+function refusal(err: unknown, policy: TicketPolicy): string {
+  if (err instanceof errors.JWKSNoMatchingKey) return 'ticket key id (kid) is not one of the identity service keys';
+  if (err instanceof errors.JWSSignatureVerificationFailed) return 'invalid ticket signature';
+  if (err instanceof errors.JWTExpired) return err.claim === 'iat' ? `ticket was issued more than ${policy.maxLifetimeSeconds} s ago` : 'ticket expired';
+  if (err instanceof errors.JWTClaimValidationFailed) {
+    if (err.reason === 'missing') return `ticket has no ${err.claim} claim`;
+    if (err.claim === 'iss') return `ticket issuer is not ${policy.issuer}`;
+    if (err.claim === 'aud') return `ticket audience is not ${policy.audience}`;
+    if (err.claim === 'nbf') return 'ticket is not valid yet (nbf is in the future)';
+    if (err.claim === 'iat' && err.reason === 'check_failed') return 'ticket is issued in the future (iat)';
+    if (err.claim === 'typ') return 'ticket typ must be JWT';
+    return `ticket has a malformed ${err.claim} claim`;
+  }
+  if (err instanceof errors.JOSEAlgNotAllowed || err instanceof errors.JOSENotSupported) return 'unsupported ticket algorithm';
+  if (err instanceof errors.JOSEError) return 'malformed ticket';
+  throw err;
+}
 
-/** The ticket's claims when its signature, algorithm, shape and expiry hold; TicketError otherwise. */
-export function verifyTicket(publicKeyPem: string, ticket: string, now = Date.now()): TicketClaims {
-  const parts = ticket.split('.');
-  if (parts.length !== 3) throw new TicketError('malformed ticket');
-  const [h, p, s] = parts as [string, string, string];
-  let header: { alg?: string };
-  let claims: TicketClaims;
+/** The ticket's claims when its key, signature, issuer, audience, times and shape hold; TicketError otherwise. */
+export async function verifyTicket(ticket: string, policy: TicketPolicy, now = Date.now()): Promise<TicketClaims> {
+  let header: ProtectedHeaderParameters;
   try {
-    header = JSON.parse(Buffer.from(h, 'base64url').toString('utf8'));
-    claims = JSON.parse(Buffer.from(p, 'base64url').toString('utf8'));
+    header = decodeProtectedHeader(ticket);
   } catch {
     throw new TicketError('malformed ticket');
   }
-  // Valid JSON is not yet an object: `null` or `1` would fail on the first property read.
-  if (!isObject(header) || !isObject(claims)) throw new TicketError('malformed ticket');
   if (header.alg !== 'ES256') throw new TicketError('unsupported ticket algorithm');
-  let key = keys.get(publicKeyPem);
-  if (!key) keys.set(publicKeyPem, (key = createPublicKey(publicKeyPem)));
-  if (!verify('sha256', Buffer.from(`${h}.${p}`), { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(s, 'base64url'))) throw new TicketError('invalid ticket signature');
-  if (typeof claims.exp !== 'number' || claims.exp * 1000 <= now) throw new TicketError('ticket expired');
+  // Without a kid jose would take the only key of a one-key set: require it so a rotation never changes what is accepted.
+  if (typeof header.kid !== 'string' || !header.kid) throw new TicketError('ticket has no key id (kid)');
+  let claims: JWTPayload;
+  try {
+    ({ payload: claims } = await jwtVerify(ticket, keySet(policy.jwks), {
+      algorithms: ['ES256'],
+      typ: 'JWT',
+      issuer: policy.issuer,
+      audience: policy.audience,
+      requiredClaims: ['exp', 'iat'],
+      clockTolerance: policy.clockSkewSeconds,
+      maxTokenAge: policy.maxLifetimeSeconds,
+      currentDate: new Date(now),
+    }));
+  } catch (err) {
+    throw new TicketError(refusal(err, policy));
+  }
+  const { exp, iat, iss } = claims as { exp: number; iat: number; iss: string };
+  if (exp - iat > policy.maxLifetimeSeconds) throw new TicketError(`ticket lifetime (exp - iat) is over ${policy.maxLifetimeSeconds} s`);
   if (typeof claims.sub !== 'string' || !USER.test(claims.sub)) throw new TicketError('ticket has no user');
-  if (claims.participant !== undefined && !PARTICIPANT.test(claims.participant)) throw new TicketError('ticket has a malformed participant');
-  return { ...claims, roles: Array.isArray(claims.roles) ? claims.roles.map(String) : [] };
+  const participant = claims.participant;
+  if (participant !== undefined && (typeof participant !== 'string' || !PARTICIPANT.test(participant))) throw new TicketError('ticket has a malformed participant');
+  const roles = claims.roles ?? [];
+  if (!Array.isArray(roles) || !roles.every((r) => typeof r === 'string')) throw new TicketError('ticket roles must be an array of strings');
+  return { sub: claims.sub, ...(participant !== undefined ? { participant } : {}), roles, iat, exp, iss };
 }
 
-/** A fresh issuer key pair (the local stack makes one per data directory). */
-export function newIssuerKeys(): { privateKey: string; publicKey: string } {
+/** RFC 7638 thumbprint of an EC public key: a kid that anyone holding the key derives alike. */
+export function keyIdOf(publicKeyPem: string): string {
+  const { crv, kty, x, y } = createPublicKey(publicKeyPem).export({ format: 'jwk' });
+  return createHash('sha256').update(JSON.stringify({ crv, kty, x, y })).digest('base64url');
+}
+
+/** JWKS text (IDENTITY_JWKS) listing these public keys under their kids. */
+export function issuerJwks(keys: { publicKey: string; kid: string }[]): string {
+  return JSON.stringify({
+    keys: keys.map(({ publicKey, kid }) => {
+      const { crv, kty, x, y } = createPublicKey(publicKey).export({ format: 'jwk' });
+      return { kty, crv, x, y, kid, alg: 'ES256', use: 'sig' };
+    }),
+  });
+}
+
+/** A fresh issuer key pair and its kid (the local stack makes one per data directory). */
+export function newIssuerKeys(): { privateKey: string; publicKey: string; kid: string } {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  return { privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
+  const publicKeyPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  return { privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), publicKey: publicKeyPem, kid: keyIdOf(publicKeyPem) };
 }

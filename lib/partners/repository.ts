@@ -1,9 +1,10 @@
 /** Partners of the cashback program. Keys are stored only as SHA-256 hashes (they are 256-bit random). */
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, tableName } from '../db/client.js';
-import { AlreadyExistsError, isConditionFailed } from '../db/errors.js';
+import { AlreadyExistsError, isConditionFailed, setFields } from '../db/errors.js';
 import { fields, type StoredItem } from '../db/item.js';
 import * as keys from '../db/keys.js';
+import type { Network } from '../db/keys.js';
 
 export const PARTNER_STATUSES = ['active', 'disabled'] as const;
 
@@ -12,11 +13,24 @@ export interface Partner {
   keyHash: string;
   status: (typeof PARTNER_STATUSES)[number];
   createdAt: string;
+  /** Overrides of the configured limits on what the partner may take from the distribution fund (token units). */
+  maxFundPerPurchase?: bigint;
+  maxFundPerDay?: bigint;
 }
+
+/** A limit override to store, or null to fall back to the configured default again. */
+export type FundLimitChanges = { maxFundPerPurchase?: bigint | null; maxFundPerDay?: bigint | null };
 
 function partnerFrom(i: StoredItem): Partner {
   const f = fields(i, `Partner ${i.name}`);
-  return { name: f.str('name'), keyHash: f.str('keyHash'), status: f.oneOf('status', PARTNER_STATUSES), createdAt: f.str('createdAt') };
+  return {
+    name: f.str('name'),
+    keyHash: f.str('keyHash'),
+    status: f.oneOf('status', PARTNER_STATUSES),
+    createdAt: f.str('createdAt'),
+    maxFundPerPurchase: f.optMoney('maxFundPerPurchase'),
+    maxFundPerDay: f.optMoney('maxFundPerDay'),
+  };
 }
 
 export const partnersRepo = {
@@ -50,5 +64,60 @@ export const partnersRepo = {
         ExpressionAttributeValues: { ':h': keyHash, ':now': new Date().toISOString() },
       }),
     );
+  },
+
+  /** Sets (or with null removes) the partner's fund limit overrides; the partner as stored afterwards. */
+  async updateFundLimits(name: string, changes: FundLimitChanges): Promise<Partner> {
+    const set = setFields({ updatedAt: new Date().toISOString(), maxFundPerPurchase: changes.maxFundPerPurchase ?? undefined, maxFundPerDay: changes.maxFundPerDay ?? undefined });
+    const remove = (['maxFundPerPurchase', 'maxFundPerDay'] as const).filter((k) => changes[k] === null);
+    try {
+      const out = await ddb().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: keys.partner(name),
+          UpdateExpression: `${set.expression}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeNames: set.names,
+          ExpressionAttributeValues: set.values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return partnerFrom(out.Attributes ?? {});
+    } catch (err) {
+      if (isConditionFailed(err)) throw new Error(`no partner named ${name}`);
+      throw err;
+    }
+  },
+};
+
+/** The partner's daily fund budget items (`budgetTake` counters, `n` = token units taken that UTC day). */
+export const partnerFundBudgetsRepo = {
+  /** What the partner's purchases took from the network's fund on that day (0 when nothing). */
+  async taken(network: Network, partner: string, day: string): Promise<bigint> {
+    const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.partnerFundBudget(network, partner, day), ConsistentRead: true }));
+    return out.Item ? fields(out.Item, `Budget ${partner} ${day}`).money('n') : 0n;
+  },
+
+  /**
+   * Marks the day's budget as alerted, once: the amount taken at that moment, or undefined when another
+   * purchase marked it first.
+   */
+  async markAlerted(network: Network, partner: string, day: string, at: string): Promise<bigint | undefined> {
+    try {
+      const out = await ddb().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: keys.partnerFundBudget(network, partner, day),
+          UpdateExpression: 'SET alertedAt = :at',
+          ConditionExpression: 'attribute_exists(n) AND attribute_not_exists(alertedAt)',
+          ExpressionAttributeValues: { ':at': at },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return fields(out.Attributes ?? {}, `Budget ${partner} ${day}`).money('n');
+    } catch (err) {
+      if (isConditionFailed(err)) return undefined;
+      throw err;
+    }
   },
 };

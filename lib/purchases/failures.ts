@@ -11,6 +11,8 @@ export type PurchaseFailure =
   | 'cashback_too_small'
   | 'fund_exhausted'
   | 'insufficient_partner_deposit'
+  | 'purchase_fund_limit_exceeded'
+  | 'daily_fund_limit_exceeded'
   | 'order_in_progress'
   | 'order_id_conflict';
 

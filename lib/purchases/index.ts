@@ -1,7 +1,7 @@
 /**
  * Partner cashback (/new_purchase): validate, authenticate, price, and pay in ONE DynamoDB transaction
- * (order record + ledger entry + payout record); the payout record is also the outbox entry that the
- * table stream turns into a queue message.
+ * (order record + ledger entry + payout record + the partner's daily fund budget, ./fund-limits.ts); the payout
+ * record is also the outbox entry that the table stream turns into a queue message.
  * The order item is unique per (network, partner, order_id): a repeat with the same parameters gets
  * the first answer back, a repeat with other parameters is refused, concurrent duplicates included.
  */
@@ -20,7 +20,10 @@ import { authenticatePartner } from '../partners/index.js';
 import type { Partner } from '../partners/repository.js';
 import { tokenPrice } from '../rates/index.js';
 import { sha256Base64, sha256Hex } from '../security/secrets.js';
+import { isFailure } from '../errors.js';
+import type { GuardedItem } from '../db/transact.js';
 import { computeCashback, MAX_CASHBACK_UNITS } from './cashback.js';
+import { fundTakeOf, withinDailyFundLimit } from './fund-limits.js';
 import { CURRENCY_DECIMALS, MAX_CURRENCY_AMOUNT, type Currency, type NewPurchaseInput } from './schema.js';
 
 
@@ -118,6 +121,13 @@ export async function newPurchase(network: Network, partner: Partner, input: New
   if (parts.total > MAX_CASHBACK_UNITS) throw fail('invalid_amount', `currency_amount is too large: the cashback would be more than ${MAX_CASHBACK_UNITS} token units (10^12 tokens)`);
 
   const now = new Date();
+  let fundTake;
+  try {
+    fundTake = fundTakeOf(network, partner, parts.base + parts.match, now);
+  } catch (err) {
+    if (!isFailure(err, 'purchase_fund_limit_exceeded')) throw err;
+    return replayOr(network, partner.name, input.order_id, purchase.fingerprint, err);
+  }
   const createdAt = now.toISOString();
   const isChain = purchase.destination.kind === 'chain';
   const holdingAccount = isChain
@@ -154,7 +164,8 @@ export async function newPurchase(network: Network, partner: Partner, input: New
   };
 
   const shards = Number(cfg.FUND_SHARDS);
-  const pay = (fundAccount: string) =>
+  // The order first: a replay's cancelled transaction reports the existing order before anything else.
+  const write = (fundAccount: string, budget?: GuardedItem) =>
     transactWrite([
       ordersRepo.putNewItem(order),
       payoutsRepo.putNewItem(payout),
@@ -168,7 +179,9 @@ export async function newPurchase(network: Network, partner: Partner, input: New
           { account: holdingAccount, amount: parts.total },
         ]),
       }),
+      ...(budget ? [budget] : []),
     ]);
+  const pay = (fundAccount: string) => withinDailyFundLimit(fundTake, (budget) => write(fundAccount, budget));
 
   try {
     let result;
@@ -187,6 +200,7 @@ export async function newPurchase(network: Network, partner: Partner, input: New
     return { cashback_amount: parts.total, unit: purchase.unit, created: true, consumedWriteUnits: result.consumedWriteUnits };
   } catch (err) {
     if (err instanceof OrderExistsError || err instanceof DuplicateEntryError) return replay(network, partner.name, input.order_id, purchase.fingerprint);
+    if (isFailure(err, 'daily_fund_limit_exceeded')) return replayOr(network, partner.name, input.order_id, purchase.fingerprint, err);
     if (err instanceof InsufficientFundsError) {
       if (err.account === accountIds.partnerDeposit(network, partner.name)) {
         throw fail('insufficient_partner_deposit', 'insufficient partner deposit for partner_cashback_percentage');
@@ -198,8 +212,16 @@ export async function newPurchase(network: Network, partner: Partner, input: New
 }
 
 async function replay(network: Network, partner: string, orderId: string, fingerprint: string): Promise<PurchaseOutcome> {
+  return replayOr(network, partner, orderId, fingerprint, fail('order_in_progress', 'the order is being processed, retry shortly'));
+}
+
+/**
+ * The first answer when the order was already paid, otherwise `refusal` thrown: a limit refuses a new order,
+ * never the retry of one paid before (the limit may have been lowered, or today's budget used up, since).
+ */
+async function replayOr(network: Network, partner: string, orderId: string, fingerprint: string, refusal: unknown): Promise<PurchaseOutcome> {
   const existing = await ordersRepo.get(network, partner, orderId);
-  if (!existing) throw fail('order_in_progress', 'the order is being processed, retry shortly');
+  if (!existing) throw refusal;
   if (existing.fingerprint !== fingerprint) throw fail('order_id_conflict', `order_id ${orderId} was already used with different parameters`);
   return { cashback_amount: existing.cashbackAmount, unit: existing.unit, created: false, consumedWriteUnits: 0 };
 }

@@ -3,12 +3,29 @@
  * In AWS each envelope has its own data key from KMS (GenerateDataKey), stored encrypted beside the
  * ciphertext; locally one key from the stack's secrets file encrypts everything. Plaintext is never
  * stored or logged; callers decrypt only at the moment of use (a payment, a signature).
+ *
+ * Every envelope is bound to the record and field it belongs to (its `VaultContext`): the context is the
+ * GCM additional authenticated data and, with KMS, the EncryptionContext of the data key. An envelope
+ * copied into another record or field does not open there (KMS refuses its data key; GCM its tag).
+ *
+ * Version 1 envelopes (sealed before this binding) are refused with an error naming the record: they
+ * only exist in local data directories from before, and opening them without a context would keep an
+ * unbound path for any copied v1 envelope. Seal the record anew (a provider's profile) or delete the
+ * local data directory.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { cardVaultConfig, ConfigError } from '../config/index.js';
 
+/** What an envelope belongs to: the record (by kind and id) and the field. It is not secret (KMS logs it). */
+export type VaultContext =
+  /** A cash-out provider (by name): its paying card and its webhook signing secret (the previous one is the former current one, moved unchanged). */
+  | { purpose: 'cashout-provider'; id: string; field: 'pan' | 'ipin' | 'webhookSecret' }
+  /** A cash-out claim (by uuid): the customer's card. */
+  | { purpose: 'cashout-claim'; id: string; field: 'pan' };
+
 export interface Envelope {
-  v: 1;
+  /** 2: bound to its VaultContext. 1: from before the binding, no longer opened. */
+  v: 1 | 2;
   /** `local` or the KMS key id. */
   kek: string;
   /** The data key encrypted by KMS (base64); absent for the local key. */
@@ -18,9 +35,25 @@ export interface Envelope {
   tag: string;
 }
 
+/** An envelope that does not open under the context given: sealed for another record or field, tampered, or version 1. */
+export class VaultOpenError extends Error {
+  override name = 'VaultOpenError';
+}
+
+export const cashoutProviderField = (name: string, field: 'pan' | 'ipin' | 'webhookSecret'): VaultContext => ({ purpose: 'cashout-provider', id: name, field });
+export const cashoutClaimCard = (uuid: string): VaultContext => ({ purpose: 'cashout-claim', id: uuid, field: 'pan' });
+
+const describeContext = (c: VaultContext) => `${c.purpose} ${c.id} ${c.field}`;
+
+/** The KMS EncryptionContext (a string map). */
+const encryptionContext = (c: VaultContext): Record<string, string> => ({ purpose: c.purpose, id: c.id, field: c.field });
+
+/** The GCM additional data: the context, unambiguously serialised. */
+const additionalData = (c: VaultContext) => Buffer.from(JSON.stringify(['card-vault', 2, c.purpose, c.id, c.field]), 'utf8');
+
 interface DataKeyProvider {
-  newKey(): Promise<{ plaintext: Buffer; encrypted?: string; kek: string }>;
-  open(envelope: Envelope): Promise<Buffer>;
+  newKey(context: VaultContext): Promise<{ plaintext: Buffer; encrypted?: string; kek: string }>;
+  open(envelope: Envelope, context: VaultContext): Promise<Buffer>;
 }
 
 function localKeys(): DataKeyProvider {
@@ -36,13 +69,20 @@ async function kmsKeys(): Promise<DataKeyProvider> {
   const { KMSClient, GenerateDataKeyCommand, DecryptCommand } = await import('@aws-sdk/client-kms');
   const kms = new KMSClient({});
   return {
-    async newKey() {
-      const out = await kms.send(new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: 'AES_256' }));
+    async newKey(context) {
+      const out = await kms.send(new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: 'AES_256', EncryptionContext: encryptionContext(context) }));
       return { plaintext: Buffer.from(out.Plaintext!), encrypted: Buffer.from(out.CiphertextBlob!).toString('base64'), kek: keyId };
     },
-    async open(envelope) {
-      const out = await kms.send(new DecryptCommand({ CiphertextBlob: Buffer.from(envelope.edk!, 'base64'), KeyId: envelope.kek }));
-      return Buffer.from(out.Plaintext!);
+    async open(envelope, context) {
+      if (!envelope.edk) throw new VaultOpenError(`${describeContext(context)}: the envelope has no KMS data key`);
+      try {
+        const out = await kms.send(new DecryptCommand({ CiphertextBlob: Buffer.from(envelope.edk, 'base64'), KeyId: envelope.kek, EncryptionContext: encryptionContext(context) }));
+        return Buffer.from(out.Plaintext!);
+      } catch (err) {
+        // KMS answers a data key asked for under another context (or not ours) as an invalid ciphertext.
+        if ((err as Error).name === 'InvalidCiphertextException') throw new VaultOpenError(`${describeContext(context)}: KMS refused the data key (sealed for another record or field)`);
+        throw err;
+      }
     },
   };
 }
@@ -50,19 +90,29 @@ async function kmsKeys(): Promise<DataKeyProvider> {
 let provider: Promise<DataKeyProvider> | undefined;
 const keys = () => (provider ??= cardVaultConfig().CARD_ENCRYPTION === 'kms' ? kmsKeys() : Promise.resolve(localKeys()));
 
-export async function seal(plaintext: string): Promise<Envelope> {
-  const { plaintext: key, encrypted, kek } = await (await keys()).newKey();
+export async function seal(plaintext: string, context: VaultContext): Promise<Envelope> {
+  const { plaintext: key, encrypted, kek } = await (await keys()).newKey(context);
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(additionalData(context));
   const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-  return { v: 1, kek, ...(encrypted ? { edk: encrypted } : {}), iv: iv.toString('base64'), ct: ct.toString('base64'), tag: cipher.getAuthTag().toString('base64') };
+  return { v: 2, kek, ...(encrypted ? { edk: encrypted } : {}), iv: iv.toString('base64'), ct: ct.toString('base64'), tag: cipher.getAuthTag().toString('base64') };
 }
 
-export async function open(envelope: Envelope): Promise<string> {
-  const key = await (await keys()).open(envelope);
-  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(envelope.iv, 'base64'));
-  decipher.setAuthTag(Buffer.from(envelope.tag, 'base64'));
-  return Buffer.concat([decipher.update(Buffer.from(envelope.ct, 'base64')), decipher.final()]).toString('utf8');
+/** The plaintext of `envelope`, which must have been sealed for `context`; a VaultOpenError otherwise. */
+export async function open(envelope: Envelope, context: VaultContext): Promise<string> {
+  if (envelope.v !== 2) {
+    throw new VaultOpenError(`${describeContext(context)}: version ${envelope.v} envelope, sealed before envelopes were bound to their record: seal it anew (or delete the local data directory)`);
+  }
+  const key = await (await keys()).open(envelope, context);
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(envelope.iv, 'base64'));
+    decipher.setAAD(additionalData(context));
+    decipher.setAuthTag(Buffer.from(envelope.tag, 'base64'));
+    return Buffer.concat([decipher.update(Buffer.from(envelope.ct, 'base64')), decipher.final()]).toString('utf8');
+  } catch {
+    throw new VaultOpenError(`${describeContext(context)}: the envelope does not open (sealed for another record or field, or altered)`);
+  }
 }
 
 /** Tests switch configuration. */

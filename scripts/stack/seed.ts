@@ -10,7 +10,7 @@ import { appsRepo } from '../../lib/cards/repository/apps.js';
 import { cardsRepo } from '../../lib/cards/repository/cards.js';
 import { accountIds } from '../../lib/db/keys.js';
 import { DuplicateEntryError } from '../../lib/db/ledger.js';
-import { issueTicket } from '../../lib/identity/tickets.js';
+import { issueTicket, type IssuerKey } from '../../lib/identity/tickets.js';
 import { postEntry } from '../../lib/ledger/index.js';
 import { cashoutProvidersRepo } from '../../lib/cashout/repository.js';
 import { authenticateProvider, registerProvider, rotateProviderKey, signingSecrets, updateProfile } from '../../lib/cashout/providers.js';
@@ -75,8 +75,10 @@ export async function seedCashout(receiverUrl: string, previous?: Partial<DemoCa
   const keyWorks = previous?.apiKey && (await authenticateProvider(previous.apiKey).then(() => true, () => false));
   const apiKey = keyWorks ? previous!.apiKey! : await rotateProviderKey(DEMO_CASHOUT);
   const provider = (await cashoutProvidersRepo.get(DEMO_CASHOUT))!;
-  const secretWorks = previous?.webhookSecret && (await signingSecrets(provider))[0] === previous.webhookSecret;
-  const update = await updateProfile(provider, { endpoint: receiverUrl, rotate_webhook_secret: !secretWorks });
+  // A secret that does not open (sealed before envelopes were bound to their record) is replaced like a lost one,
+  // and the demo card is sealed anew on every start for the same reason.
+  const secretWorks = previous?.webhookSecret && (await signingSecrets(provider).then(([current]) => current === previous.webhookSecret, () => false));
+  const update = await updateProfile(provider, { endpoint: receiverUrl, pan: '5555555555554444', ipin: '0000', rotate_webhook_secret: !secretWorks });
   return { name: DEMO_CASHOUT, apiKey, webhookSecret: update.webhook_secret ?? previous!.webhookSecret!, receiverUrl };
 }
 
@@ -88,8 +90,8 @@ export interface DemoCoins {
   user: string;
 }
 
-/** A demo user with 100 coins in the ledger, a demo participant, and long-lived local tickets for both. */
-export async function seedCoins(identityPrivateKey: string, moderators: string[]): Promise<DemoCoins> {
+/** A demo user with 100 coins in the ledger, a demo participant, and day-long local tickets for both. */
+export async function seedCoins(identityIssuer: IssuerKey, moderators: string[]): Promise<DemoCoins> {
   const user = 'urn:authenticateit:user:email:demo@rewards.local';
   const amount = 100n * 10n ** 18n;
   await postEntry({
@@ -105,9 +107,10 @@ export async function seedCoins(identityPrivateKey: string, moderators: string[]
   const day = 24 * 3600;
   return {
     user,
-    userTicket: issueTicket(identityPrivateKey, { sub: user, ttlSeconds: 30 * day }),
-    participantTicket: issueTicket(identityPrivateKey, { sub: 'urn:authenticateit:user:email:brand@rewards.local', participant: 'urn:authenticateit:participant:demo-brand', ttlSeconds: 30 * day }),
-    systemTicket: issueTicket(identityPrivateKey, { sub: 'urn:authenticateit:user:system', participant: 'urn:authenticateit:participant:system', roles: ['system'], ttlSeconds: 30 * day }),
+    // A day: the longest lifetime tickets are accepted with (TICKET_MAX_LIFETIME_SECONDS); each start issues new ones.
+    userTicket: await issueTicket(identityIssuer, { sub: user, ttlSeconds: day }),
+    participantTicket: await issueTicket(identityIssuer, { sub: 'urn:authenticateit:user:email:brand@rewards.local', participant: 'urn:authenticateit:participant:demo-brand', ttlSeconds: day }),
+    systemTicket: await issueTicket(identityIssuer, { sub: 'urn:authenticateit:user:system', participant: 'urn:authenticateit:participant:system', roles: ['system'], ttlSeconds: day }),
     moderators,
   };
 }

@@ -3,7 +3,7 @@
  * serverless offline (HTTP) and the queue/schedule workers. Used by `npm start` and by the test run.
  */
 import { randomBytes } from 'node:crypto';
-import { newIssuerKeys } from '../../lib/identity/tickets.js';
+import { issuerJwks, keyIdOf, newIssuerKeys } from '../../lib/identity/tickets.js';
 import { HDNodeWallet } from 'ethers';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -45,7 +45,7 @@ export interface StackInfo extends ChainDeployment {
 const bin = (path: string) => join(ROOT, 'node_modules', path);
 
 /** Per-checkout secrets for the local stage, made once and kept in dataDir. */
-const SECRET_NAMES = ['textcoinLinkSecret', 'memberTokenSecret', 'cardDataKey', 'identityPrivateKey', 'identityPublicKey', 'depositMnemonic', 'depositXpub'] as const;
+const SECRET_NAMES = ['textcoinLinkSecret', 'moderationLinkSecret', 'memberTokenSecret', 'cardDataKey', 'identityPrivateKey', 'identityPublicKey', 'identityKeyId', 'depositMnemonic', 'depositXpub'] as const;
 
 /** Local secrets, generated once per data directory (a secret added later is generated on the next start). */
 function localSecrets(dataDir: string): Record<(typeof SECRET_NAMES)[number], string> {
@@ -59,7 +59,9 @@ function localSecrets(dataDir: string): Record<(typeof SECRET_NAMES)[number], st
     Object.assign(secrets, { depositMnemonic: wallet.mnemonic!.phrase, depositXpub: wallet.neuter().extendedKey });
   }
   // The identity service's ticket-signing key pair (the admin CLI issues tickets with the private half).
-  if (missing.some((name) => name.startsWith('identity'))) Object.assign(secrets, (({ privateKey, publicKey }) => ({ identityPrivateKey: privateKey, identityPublicKey: publicKey }))(newIssuerKeys()));
+  if (missing.includes('identityPrivateKey') || missing.includes('identityPublicKey')) Object.assign(secrets, (({ privateKey, publicKey, kid }) => ({ identityPrivateKey: privateKey, identityPublicKey: publicKey, identityKeyId: kid }))(newIssuerKeys()));
+  // Data directories from before key ids keep their key pair: its kid is the key's thumbprint.
+  else if (missing.includes('identityKeyId')) secrets.identityKeyId = keyIdOf(secrets.identityPublicKey!);
   if (missing.length) writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets as Record<(typeof SECRET_NAMES)[number], string>;
 }
@@ -133,9 +135,10 @@ export async function startStack(opts: StackOptions): Promise<StackInfo> {
     SMTP_PORT: String(ports.smtp),
     MAIL_FROM: 'Rewards <no-reply@rewards.local>',
     TEXTCOIN_LINK_SECRET: secrets.textcoinLinkSecret,
+    MODERATION_LINK_SECRET: secrets.moderationLinkSecret,
     MEMBER_TOKEN_SECRET: secrets.memberTokenSecret,
     CARD_DATA_KEY: secrets.cardDataKey,
-    IDENTITY_PUBLIC_KEY: secrets.identityPublicKey,
+    IDENTITY_JWKS: issuerJwks([{ publicKey: secrets.identityPublicKey, kid: secrets.identityKeyId }]),
     DEPOSIT_XPUB: secrets.depositXpub,
     OFFLINE_HTTP_PORT: String(ports.api),
     OFFLINE_LAMBDA_PORT: String(ports.lambda),

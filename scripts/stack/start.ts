@@ -43,8 +43,8 @@ async function main(): Promise<void> {
   });
   const cashout = await seedCashout(`http://127.0.0.1:${receiverPort}/webhooks`, previous.cashout);
   cashoutSecret = cashout.webhookSecret;
-  const secrets = JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8')) as { identityPrivateKey: string };
-  const { user: _user, ...coins } = await seedCoins(secrets.identityPrivateKey, (info.env.MODERATORS ?? info.definition.environment.MODERATORS ?? '').split(',').filter(Boolean));
+  const secrets = JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8')) as { identityPrivateKey: string; identityKeyId: string };
+  const { user: _user, ...coins } = await seedCoins({ privateKey: secrets.identityPrivateKey, kid: secrets.identityKeyId }, (info.env.MODERATORS ?? info.definition.environment.MODERATORS ?? '').split(',').filter(Boolean));
   const stack = { apiUrl: info.apiUrl, mailUrl: info.mailUrl, rpcUrl: info.rpcUrl, tokenAddress: info.tokenAddress, testTokenAddress: info.testTokenAddress, disburserAddress: info.disburserAddress, partner, cards, cashout, coins };
   writeFileSync(stackFile, JSON.stringify(stack, null, 2) + '\n');
   writeFileSync(join(dataDir, 'env.json'), JSON.stringify({ ...info.definition.environment, ...info.env }, null, 2) + '\n');

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { accountIds } from '../../lib/db/keys.js';
 import { issueTicket } from '../../lib/identity/tickets.js';
 import { getBalance, postEntry } from '../../lib/ledger/index.js';
-import { mailTo, onChainBalance, randomAddress, stack, uniq, waitFor } from '../fixtures/stack.js';
+import { identityIssuer, mailTo, onChainBalance, randomAddress, stack, uniq, waitFor } from '../fixtures/stack.js';
 
 const MODERATOR = 'moderator1@rewards.local';
 const fee = '1000000000000000000';
@@ -12,7 +12,7 @@ const coins = '3000000000000000000';
 async function userWithCoins(amount: bigint) {
   const sub = `urn:authenticateit:user:${uniq('mod')}`;
   await postEntry({ idempotencyKey: uniq('credit'), kind: 'test', postings: [{ account: accountIds.external('main'), amount: -amount, allowNegative: true }, { account: accountIds.userCoins(sub), amount }] });
-  return { sub, ticket: issueTicket(stack().identityPrivateKey, { sub }) };
+  return { sub, ticket: await issueTicket(identityIssuer(), { sub }) };
 }
 
 async function request(ticket: string, address: string) {

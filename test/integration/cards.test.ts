@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { accountIds } from '../../lib/db/keys.js';
 import { getBalance } from '../../lib/ledger/index.js';
 import { membersRepo } from '../../lib/cards/repository/members.js';
+import { issueMemberToken } from '../../lib/cards/auth.js';
 import { cardTxRepo } from '../../lib/cards/repository/transactions.js';
 import { metadataText } from '../../lib/cards/metadata.js';
 import { newCardApp, uniqEmail, type CardsClient } from '../fixtures/cards.js';
@@ -191,6 +192,82 @@ describe('redeem', () => {
     expect(locked.status).toBe(403);
     expect(locked.body.error.code).toBe('pin_locked');
     expect(await getBalance(accountIds.cardMember(c.cardId, memberId))).toBe(400n);
+  });
+});
+
+describe('PIN', () => {
+  const pinOf = (c: CardsClient, memberId: number, body: Record<string, string>, issuedAgoMs = 0) =>
+    c.call('POST', '/members/pin', body, { 'x-member-token': issueMemberToken(c.appId, memberId, Date.now() - issuedAgoMs).token });
+  const STALE = 400_000; // older than PIN_CHANGE_FRESH_SECONDS (300), younger than the token's 900 s
+
+  it('20 parallel wrong PINs: exactly 5 are compared, the rest refused as locked; then the right PIN is refused too', async () => {
+    const c = await newCardApp();
+    const memberId = await memberWith(c, 100); // 5.00
+    const token = { 'x-member-token': c.memberToken(memberId) };
+    expect((await pinOf(c, memberId, { pin: '1234' })).status).toBe(200);
+    const answers = await Promise.all(Array.from({ length: 20 }, () => c.call('POST', '/cashback/redeem', { card_id: c.cardId, amount: 1, pin: '0000' }, token)));
+    expect(answers.map((a) => a.status).filter((s) => s !== 403)).toEqual([]);
+    // Compared guesses answer "wrong PIN"; the others were refused before any comparison.
+    expect(answers.filter((a) => /^wrong PIN/.test(a.body.error.message))).toHaveLength(5);
+    expect(answers.filter((a) => a.body.error.code === 'invalid_pin')).toHaveLength(4);
+    expect(answers.filter((a) => a.body.error.code === 'pin_locked')).toHaveLength(16);
+    const right = await c.call('POST', '/cashback/redeem', { card_id: c.cardId, amount: 1, pin: '1234' }, token);
+    expect(right.status).toBe(403);
+    expect(right.body.error.code).toBe('pin_locked');
+    const member = await membersRepo.get(memberId);
+    expect(member?.pinFailures).toBe(5);
+    expect(Date.parse(member!.pinLockedUntil!)).toBeGreaterThan(Date.now());
+    expect(await getBalance(accountIds.cardMember(c.cardId, memberId))).toBe(500n);
+  });
+
+  it('setting or replacing a PIN needs a fresh OTP verification or the current PIN', async () => {
+    const c = await newCardApp();
+    const memberId = await memberWith(c, 100);
+    const token = { 'x-member-token': c.memberToken(memberId) };
+    const redeemWith = (pin: string) => c.call('POST', '/cashback/redeem', { card_id: c.cardId, amount: 1, pin }, token);
+
+    const noProof = await pinOf(c, memberId, { pin: '1234' }, STALE);
+    expect(noProof.status).toBe(403);
+    expect(noProof.body.error).toMatchObject({ code: 'pin_proof_required', details: { fresh_seconds: 300 } });
+    expect((await membersRepo.get(memberId))?.pinHash).toBeUndefined();
+    expect((await pinOf(c, memberId, { pin: '1234' })).body).toEqual({ success: true, data: { member_id: memberId, pin_set: true } });
+
+    expect((await pinOf(c, memberId, { pin: '5678' }, STALE)).body.error.code).toBe('pin_proof_required');
+    expect((await pinOf(c, memberId, { pin: '5678', current_pin: '1234' }, STALE)).status).toBe(200);
+    expect((await redeemWith('1234')).body.error.code).toBe('invalid_pin');
+    expect((await redeemWith('5678')).status).toBe(200);
+
+    // A wrong current PIN is a wrong PIN.
+    const wrong = await pinOf(c, memberId, { pin: '9999', current_pin: '1234' }, STALE);
+    expect(wrong.status).toBe(403);
+    expect(wrong.body.error).toMatchObject({ code: 'invalid_pin', details: { tries_left: 4 } });
+    expect((await membersRepo.get(memberId))?.pinFailures).toBe(1);
+    const badFormat = await pinOf(c, memberId, { pin: '9999', current_pin: '12' }, STALE);
+    expect(badFormat.status).toBe(400);
+    expect(badFormat.body.error.message).toMatch(/current_pin must be 4 to 8 digits/);
+    expect((await redeemWith('5678')).status).toBe(200);
+  });
+
+  it('a locked PIN cannot be changed with the current PIN; a new PIN lifts no lock and forgives no wrong PINs', async () => {
+    const c = await newCardApp();
+    const memberId = await memberWith(c, 100);
+    const token = { 'x-member-token': c.memberToken(memberId) };
+    const redeemWith = (pin: string) => c.call('POST', '/cashback/redeem', { card_id: c.cardId, amount: 1, pin }, token);
+    expect((await pinOf(c, memberId, { pin: '1234' })).status).toBe(200);
+    expect((await redeemWith('0000')).body.error.details.tries_left).toBe(4);
+    expect((await redeemWith('0000')).body.error.details.tries_left).toBe(3);
+    expect((await pinOf(c, memberId, { pin: '5678' })).status).toBe(200);
+    expect((await redeemWith('0000')).body.error.details.tries_left).toBe(2);
+    expect((await redeemWith('0000')).body.error.details.tries_left).toBe(1);
+    expect((await redeemWith('0000')).body.error).toMatchObject({ code: 'pin_locked', details: { tries_left: 0 } });
+
+    const withCurrent = await pinOf(c, memberId, { pin: '9999', current_pin: '5678' }, STALE);
+    expect(withCurrent.status).toBe(403);
+    expect(withCurrent.body.error.code).toBe('pin_locked');
+    // A fresh OTP verification may set a new PIN (a forgotten one), but the lock stands.
+    expect((await pinOf(c, memberId, { pin: '9999' })).status).toBe(200);
+    expect((await redeemWith('9999')).body.error.code).toBe('pin_locked');
+    expect(await getBalance(accountIds.cardMember(c.cardId, memberId))).toBe(500n);
   });
 });
 

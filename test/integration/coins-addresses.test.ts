@@ -5,9 +5,9 @@ import { NonceManager, Wallet } from 'ethers';
 import { accountIds } from '../../lib/db/keys.js';
 import { postEntry } from '../../lib/ledger/index.js';
 import { TEST_TREASURY_KEY } from '../fixtures/global-stack.js';
-import { onChainBalance, randomAddress, stack, tokenContract, uniq } from '../fixtures/stack.js';
+import { identityIssuer, onChainBalance, randomAddress, stack, tokenContract, uniq } from '../fixtures/stack.js';
 
-const ticket = (sub: string, extra: { participant?: string; roles?: string[] } = {}) => issueTicket(stack().identityPrivateKey, { sub, ...extra });
+const ticket = (sub: string, extra: { participant?: string; roles?: string[] } = {}) => issueTicket(identityIssuer(), { sub, ...extra });
 const call = async (method: string, path: string, t: string | undefined, body?: unknown) => {
   const res = await fetch(stack().apiUrl + path, {
     method,
@@ -23,21 +23,30 @@ describe('identity tickets and addresses', () => {
   it('refuses missing, foreign-issuer and expired tickets in the payments envelope', async () => {
     const missing = await call('GET', '/user/ethereum/addresses', undefined);
     expect(missing).toEqual({ status: 401, body: { error: 'authenticateit_identity_ticket header is required', error_data: null, error_id: 'payments-no_ticket', error_object: null } });
-    const foreign = issueTicket(newIssuerKeys().privateKey, { sub: user() });
+    const foreign = await issueTicket(newIssuerKeys(), { sub: user() });
     expect((await call('GET', '/user/ethereum/addresses', foreign)).body.error_id).toBe('payments-bad_ticket');
-    const expired = issueTicket(stack().identityPrivateKey, { sub: user(), ttlSeconds: 1 }, Date.now() - 60_000);
+    const expired = await issueTicket(identityIssuer(), { sub: user(), ttlSeconds: 1 }, Date.now() - 120_000);
     expect((await call('GET', '/user/ethereum/addresses', expired)).status).toBe(401);
   });
 
+  it('refuses a ticket of the right issuer and key made for another audience', async () => {
+    const elsewhere = await issueTicket(identityIssuer(), { sub: user(), aud: 'retail-connect' });
+    expect(await call('GET', '/user/ethereum/addresses', elsewhere)).toEqual({
+      status: 401,
+      body: { error: 'invalid identity ticket: ticket audience is not payments-service', error_data: null, error_id: 'payments-bad_ticket', error_object: null },
+    });
+    expect((await call('GET', '/user/ethereum/addresses', await ticket(user()))).status).toBe(200);
+  });
+
   it('adds (checksummed), updates, lists only your own, and removes addresses', async () => {
-    const me = ticket(user());
+    const me = await ticket(user());
     const added = await call('POST', '/user/ethereum/addresses', me, { address: A.toLowerCase(), description: 'My new wallet' });
     expect(added.status).toBe(200);
     expect(added.body.list).toEqual([{ address: A, description: 'My new wallet', ts: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/) }]);
     const renamed = await call('POST', '/user/ethereum/addresses', me, { address: A, description: 'Renamed' });
     expect(renamed.body.list).toHaveLength(1);
     expect(renamed.body.list[0].description).toBe('Renamed');
-    expect((await call('GET', '/user/ethereum/addresses', ticket(user()))).body).toEqual({ list: [] });
+    expect((await call('GET', '/user/ethereum/addresses', await ticket(user()))).body).toEqual({ list: [] });
     const bad = await call('POST', '/user/ethereum/addresses', me, { address: '0xE40555b43d60656b9510860A11D6bDCDDb8E78A2' });
     expect(bad.status).toBe(400);
     expect(bad.body.error_id).toBe('payments-bad_address');
@@ -45,19 +54,19 @@ describe('identity tickets and addresses', () => {
   });
 
   it("reads, sets and clears the participant's account; a user ticket is refused", async () => {
-    const p = ticket(user(), { participant: `urn:authenticateit:participant:${uniq('p')}` });
+    const p = await ticket(user(), { participant: `urn:authenticateit:participant:${uniq('p')}` });
     expect((await call('GET', '/payments-service/participants/current/ethereum', p)).body).toEqual({ address: null });
     expect((await call('PUT', '/payments-service/participants/current/ethereum', p, { address: A.toLowerCase() })).body).toEqual({ address: A });
     expect((await call('GET', '/payments-service/participants/current/ethereum', p)).body).toEqual({ address: A });
     expect((await call('PUT', '/payments-service/participants/current/ethereum', p, { address: null })).body).toEqual({ address: null });
-    expect((await call('GET', '/payments-service/participants/current/ethereum', ticket(user()))).status).toBe(403);
+    expect((await call('GET', '/payments-service/participants/current/ethereum', await ticket(user()))).status).toBe(403);
   });
 });
 
 describe('balance', () => {
   it('adds the ledger coins and the on-chain balances of the user\'s addresses', async () => {
     const sub = user();
-    const me = ticket(sub);
+    const me = await ticket(sub);
     const [a1, a2] = [randomAddress(), randomAddress()];
     // Tokens on chain, sent from the tests' own treasury (not the stack worker's sender).
     const { provider, token } = tokenContract(new NonceManager(new Wallet(TEST_TREASURY_KEY)));
@@ -100,7 +109,7 @@ describe('transfer requests', () => {
 
   it('20 concurrent transfers that together exceed the balance never overspend', async () => {
     const sub = user();
-    const me = ticket(sub);
+    const me = await ticket(sub);
     await credit(sub, 10n * 10n ** 18n); // room for exactly 5 transfers of 1 coin + 1 coin fee
     const results = await Promise.all(Array.from({ length: 20 }, () => call('POST', '/payments-service/user/ethereum/transfer', me, { address: A, coins: '1000000000000000000', fee })));
     const ok = results.filter((r) => r.status === 200);
@@ -111,11 +120,11 @@ describe('transfer requests', () => {
     expect(balance.body.account_coins).toBe('0');
     const history = await call('GET', '/payments-service/user/ethereum/transfer/history', me);
     expect(history.body.history).toHaveLength(5);
-    expect((await call('GET', '/payments-service/user/ethereum/transfer/history', ticket(user()))).body).toEqual({ history: [] });
+    expect((await call('GET', '/payments-service/user/ethereum/transfer/history', await ticket(user()))).body).toEqual({ history: [] });
   });
 
   it('validates the address, the amount and the fee bounds', async () => {
-    const me = ticket(user());
+    const me = await ticket(user());
     const cases: [Record<string, unknown>, string][] = [
       [{ address: 'nope', coins: '1', fee }, 'payments-bad_address'],
       [{ address: A, coins: '1.5', fee }, 'payments-bad_coins'],
@@ -132,7 +141,7 @@ describe('transfer requests', () => {
 
   it('refuses more than 10^30 coins or fee with payments-bad_<field>, never a 500', async () => {
     const sub = user();
-    const me = ticket(sub);
+    const me = await ticket(sub);
     await credit(sub, 10n ** 18n);
     const tooMany = (field: string) => `${field} must be at most 1000000000000000000000000000000 (10^12 whole tokens)`;
     const cases: [Record<string, unknown>, string][] = [
@@ -149,7 +158,7 @@ describe('transfer requests', () => {
 
   it('takes coins as a JSON integer beyond a float exactly', async () => {
     const sub = user();
-    const me = ticket(sub);
+    const me = await ticket(sub);
     await credit(sub, 3_000_000_000_000_000_001n);
     // JSON.parse reads 2000000000000000001 as 2000000000000000000: the body is sent as raw text.
     const res = await fetch(`${stack().apiUrl}/payments-service/user/ethereum/transfer`, {
@@ -167,12 +176,12 @@ describe('deposits', () => {
   it('a user gets one deposit address; an ERC-20 transfer to it is credited once, and shows in history', async () => {
     const { scanDeposits, creditDeposit } = await import('../../lib/coins/deposits.js');
     const sub = user();
-    const me = ticket(sub);
+    const me = await ticket(sub);
     const first = await call('GET', '/user/ethereum/deposit', me);
     expect(first.status).toBe(200);
     expect(first.body.address).toMatch(/^0x[0-9a-fA-F]{40}$/);
     expect((await call('GET', '/user/ethereum/deposit', me)).body.address).toBe(first.body.address);
-    expect((await call('GET', '/user/ethereum/deposit', ticket(user()))).body.address).not.toBe(first.body.address);
+    expect((await call('GET', '/user/ethereum/deposit', await ticket(user()))).body.address).not.toBe(first.body.address);
 
     const { provider, token } = tokenContract(new NonceManager(new Wallet(TEST_TREASURY_KEY)));
     const sender = new NonceManager(new Wallet(TEST_TREASURY_KEY, provider));
@@ -197,10 +206,10 @@ describe('participant deposit settings and account changes', () => {
   it('answers the deposit address and coins; the account cannot change while a transfer is in flight', async () => {
     const participant = `urn:authenticateit:participant:${uniq('brand')}`;
     const sub = user();
-    const p = ticket(sub, { participant });
+    const p = await ticket(sub, { participant });
     const settings = await call('GET', '/payments-service/participants/deposit/ethereum', p);
     expect(settings.body).toEqual({ address: expect.stringMatching(/^0x[0-9a-fA-F]{40}$/), unlimited_coins: false, coins: '0', fee: null });
-    expect((await call('GET', '/payments-service/participants/deposit/ethereum', ticket(user()))).status).toBe(403);
+    expect((await call('GET', '/payments-service/participants/deposit/ethereum', await ticket(user()))).status).toBe(403);
 
     await postEntry({ idempotencyKey: uniq('c'), kind: 'test', postings: [{ account: accountIds.external('main'), amount: -(5n * 10n ** 18n), allowNegative: true }, { account: accountIds.userCoins(sub), amount: 5n * 10n ** 18n }] });
     expect((await call('POST', '/payments-service/user/ethereum/transfer', p, { address: A, coins: '1000000000000000000', fee: '1000000000000000000' })).status).toBe(200);

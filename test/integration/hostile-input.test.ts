@@ -3,31 +3,11 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { issueTicket } from '../../lib/identity/tickets.js';
 import { discoverFunctions } from '../../scripts/functions.js';
-import { newCardApp } from '../fixtures/cards.js';
-import { stack, uniq } from '../fixtures/stack.js';
+import { credentials } from '../fixtures/credentials.js';
+import { identityIssuer, stack, uniq } from '../fixtures/stack.js';
 
 const A = '0xe40555b43d60656b9510860A11D6bDCDDb8E78A2';
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
-
-async function credentials(): Promise<Record<string, Record<string, string>>> {
-  const cards = await newCardApp();
-  const name = uniq('prov').replace(/-/g, '_');
-  const registered = await fetch(`${stack().apiUrl}/cashout/register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name, pan: '4111111111111111', expDate: '3012', ipin: '0000', consent: true, endpoint: 'https://provider.example/hooks' }),
-  });
-  const { api_key } = (await registered.json()) as { api_key: string };
-  const ticket = issueTicket(stack().identityPrivateKey, { sub: `urn:authenticateit:user:${uniq('u')}`, participant: `urn:authenticateit:participant:${uniq('p')}`, roles: ['system'] });
-  return {
-    appKey: { 'x-app-id': cards.appId, 'x-api-key': cards.apiKey },
-    memberToken: { 'x-app-id': cards.appId, 'x-api-key': cards.apiKey, 'x-member-token': cards.memberToken(1) },
-    providerKey: { authorization: `Bearer ${api_key}` },
-    identityTicket: { authenticateit_identity_ticket: ticket },
-    systemRole: { authenticateit_identity_ticket: ticket },
-    provider: { name },
-  };
-}
 
 describe('hostile input', () => {
   it('an oversized value in any path or query parameter is refused, with valid credentials too', async () => {
@@ -45,7 +25,7 @@ describe('hostile input', () => {
         const res = await fetch(`${stack().apiUrl}${path}${qs}`, {
           method: r.method,
           redirect: 'manual',
-          headers: { ...(creds[r.auth.kind] ?? {}), ...(r.method === 'GET' ? {} : { 'content-type': 'application/json' }) },
+          headers: { ...(creds.headers[r.auth.kind] ?? {}), ...(r.method === 'GET' ? {} : { 'content-type': 'application/json' }) },
           ...(r.method === 'GET' ? {} : { body: '{}' }),
         });
         answers.push(`${res.status} ${r.method} ${r.path} ${'p' in target ? target.p : target.q}`);
@@ -65,7 +45,7 @@ describe('hostile input', () => {
   });
 
   it('removing the same address twice, in any letter case, removes it once', async () => {
-    const headers = { authenticateit_identity_ticket: issueTicket(stack().identityPrivateKey, { sub: `urn:authenticateit:user:${uniq('u')}` }), 'content-type': 'application/json' };
+    const headers = { authenticateit_identity_ticket: await issueTicket(identityIssuer(), { sub: `urn:authenticateit:user:${uniq('u')}` }), 'content-type': 'application/json' };
     const call = (method: string, path: string, body: unknown) => fetch(`${stack().apiUrl}${path}`, { method, headers, body: JSON.stringify(body) });
     expect((await call('POST', '/user/ethereum/addresses', { address: A })).status).toBe(200);
     const removed = await call('PUT', '/user/ethereum/addresses/remove', { list: [A, A.toLowerCase(), A] });
@@ -73,11 +53,25 @@ describe('hostile input', () => {
     expect(await removed.json()).toEqual({ list: [] });
   });
 
-  it('pages are never framed, cached or referred, and run only the inline scripts they were built with', async () => {
-    const { providerKey, provider } = await credentials();
-    const generated = await fetch(`${stack().apiUrl}/cashout/generate/${provider!.name}`, {
+  it('a route that takes no body ignores one sent anyway: no 413 or 415, and a page route still answers a page', async () => {
+    const { headers } = await credentials();
+    const replay = await fetch(`${stack().apiUrl}/cashout/webhooks/not-a-delivery/replay`, {
       method: 'POST',
-      headers: { ...providerKey, 'content-type': 'application/json' },
+      headers: { ...headers.providerKey, 'content-type': 'application/json' },
+      body: JSON.stringify({ padding: 'x'.repeat(20_000) }),
+    });
+    expect(replay.status).toBe(404);
+    expect(await replay.json()).toEqual({ message: 'no such webhook delivery', code: 'webhook_not_found' });
+    const decision = await fetch(`${stack().apiUrl}/user/ethereum/transfer/not-a-code/approve`, { method: 'POST', headers: { 'content-type': 'application/xml' }, body: '<x/>' });
+    expect(decision.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(decision.status).toBe(404);
+  });
+
+  it('pages are never framed, cached or referred, and run only the inline scripts they were built with', async () => {
+    const { headers, provider } = await credentials();
+    const generated = await fetch(`${stack().apiUrl}/cashout/generate/${provider.name}`, {
+      method: 'POST',
+      headers: { ...headers.providerKey, 'content-type': 'application/json' },
       body: JSON.stringify({ amount: 5, id: uniq('claim') }),
     });
     const { uuid } = (await generated.json()) as { uuid: string };

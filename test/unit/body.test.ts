@@ -52,6 +52,12 @@ describe('parseBody', () => {
     expect(status(() => parseBody(req('{"a":{"b":1,"b":2}}', 'application/json')))).toBe(400);
   });
 
+  it('reads form fields named like built-in object properties as ordinary fields', () => {
+    const body = parseBody(req('constructor=1&toString=2&__proto__=3', 'application/x-www-form-urlencoded'));
+    expect(Object.keys(body)).toEqual(['constructor', 'toString', '__proto__']);
+    expect(Object.getPrototypeOf(body)).toBe(Object.prototype);
+  });
+
   it('drops empty optional form fields', () => {
     expect(withoutEmptyFields({ a: '', b: 'x', c: null })).toEqual({ b: 'x' });
   });

@@ -3,7 +3,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler as listCards } from '../../functions/cards/list-cards.js';
 import { handler as history } from '../../functions/cards/history.js';
-import { issueMemberToken, verifyMemberToken } from '../../lib/cards/auth.js';
+import { issueMemberToken, verifyMember, verifyMemberToken } from '../../lib/cards/auth.js';
+import { createHmac } from 'node:crypto';
 import { formatAmount, percentOf, toMinor } from '../../lib/cards/money.js';
 import { earnSchema, redeemSchema, refundSchema } from '../../lib/cards/schema.js';
 import { metadataFromText, metadataText } from '../../lib/cards/metadata.js';
@@ -37,6 +38,14 @@ describe('member tokens', () => {
     expect(() => verifyMemberToken(`${forged}.${sig}`, 'app_a')).toThrow(/invalid member token/);
     expect(() => verifyMemberToken(`${payload}.${sig}x`, 'app_a')).toThrow(/invalid member token/);
     expect(() => verifyMemberToken(undefined, 'app_a')).toThrow(/X-Member-Token header is required/);
+  });
+
+  it('say when they were issued (the OTP verification); a token without it verifies but is not known to be fresh', () => {
+    const at = Date.now() - 60_000;
+    expect(verifyMember(issueMemberToken('app_a', 42, at).token, 'app_a')).toEqual({ memberId: 42, issuedAt: Math.floor(at / 1000) * 1000 });
+    const payload = Buffer.from(JSON.stringify({ typ: 'member', app: 'app_a', mid: 42, exp: Math.floor(Date.now() / 1000) + 600 })).toString('base64url');
+    const signature = createHmac('sha256', process.env.MEMBER_TOKEN_SECRET!).update(`member-token.${payload}`).digest('base64url');
+    expect(verifyMember(`${payload}.${signature}`, 'app_a')).toEqual({ memberId: 42, issuedAt: undefined });
   });
 
   it('expire', () => {

@@ -110,7 +110,7 @@ export async function cardBalance(base: string): Promise<number> {
 // Payments service: POST /payments-service/user/ethereum/transfer.
 type Transfer = paths['/payments-service/user/ethereum/transfer']['post'];
 export const transfer: JsonBody<Transfer> = { address: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8', coins: '1000', fee: '10' };
-export async function send(base: string): Promise<'pending'> {
+export async function send(base: string): Promise<'pending' | 'rejected' | 'success' | 'failure'> {
   const answer = await call(base, '/payments-service/user/ethereum/transfer', 'post', { body: transfer });
   const id: string = answer.id;
   // @ts-expect-error: coin amounts are decimal strings in the answer

@@ -1,12 +1,15 @@
 /**
- * Member one-time codes (one live code per app and member). `validUntil` is the ISO deadline; `expiresAt`
- * is the table's TTL attribute (epoch seconds), an hour after it.
+ * Member one-time codes (one live code per app and member), and the budgets that limit them: codes sent per
+ * member and per app per UTC hour and day, wrong codes per member per UTC day. `validUntil` is the ISO
+ * deadline of a code; `expiresAt` is the table's TTL attribute (epoch seconds), an hour after it.
  */
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, tableName } from '../../db/client.js';
-import { AlreadyExistsError, isConditionFailed } from '../../db/errors.js';
+import { budgetGiveBack, budgetTake, budgetWindow, type Budget } from '../../db/counters.js';
+import { AlreadyExistsError, ConditionFailedError } from '../../db/errors.js';
 import { fields } from '../../db/item.js';
 import * as keys from '../../db/keys.js';
+import { transactWrite } from '../../db/transact.js';
 
 const OTP_CHANNELS = ['email', 'phone'] as const;
 
@@ -18,62 +21,160 @@ export interface Otp {
   expiresAt: string;
 }
 
+export type OtpSendCap = 'member_per_day' | 'member_per_hour' | 'app_per_day' | 'app_per_hour';
+
+/** A budget and when its window ends (what a refusal tells the caller). */
+export interface WindowBudget {
+  budget: Budget;
+  limit: number;
+  resetsAt: string;
+}
+
+/** A send cap is reached: no code was stored or sent. */
+export class OtpSendCapError extends ConditionFailedError {
+  override name = 'OtpSendCapError';
+  constructor(
+    readonly cap: OtpSendCap,
+    readonly limit: number,
+    readonly resetsAt: string,
+  ) {
+    super(`OTP send cap ${cap} (${limit}) reached until ${resetsAt}`);
+  }
+}
+
+/** The previous code was sent less than the minimum interval ago. */
+export class OtpTooSoonError extends AlreadyExistsError {
+  override name = 'OtpTooSoonError';
+  constructor(readonly resetsAt: string | undefined) {
+    super('a code was sent moments ago');
+  }
+}
+
+/** The member's wrong codes for the day are used up. */
+export class OtpFailuresExhaustedError extends ConditionFailedError {
+  override name = 'OtpFailuresExhaustedError';
+  constructor(
+    readonly limit: number,
+    readonly resetsAt: string,
+  ) {
+    super(`${limit} wrong codes today: verification refused until ${resetsAt}`);
+  }
+}
+
+/** No live code with tries left (expired, used, used up, or replaced by a newer one). */
+export class OtpUnavailableError extends ConditionFailedError {
+  override name = 'OtpUnavailableError';
+}
+
+const windowEnd = (now: Date, size: 'hour' | 'day') => {
+  const end = new Date(now);
+  if (size === 'hour') end.setUTCMinutes(60, 0, 0);
+  else end.setUTCHours(24, 0, 0, 0);
+  return end;
+};
+
+/** A budget of the window of `now`, its counter kept an hour past the window's end. */
+function windowBudget(key: { PK: string; SK: string }, now: Date, size: 'hour' | 'day', limit: number): WindowBudget {
+  const end = windowEnd(now, size);
+  return { budget: { key, add: 1, max: limit, expiresAt: Math.floor(end.getTime() / 1000) + 3600 }, limit, resetsAt: end.toISOString() };
+}
+
 export const otpRepo = {
-  /** A new code replaces the previous one, but not within `minIntervalMs` of it (no resetting tries by re-requesting). */
-  async put(appId: string, memberId: number, otp: Otp, minIntervalMs: number): Promise<void> {
-    const notBefore = new Date(Date.parse(otp.createdAt) - minIntervalMs).toISOString();
+  /**
+   * Stores a new code, replacing the previous one but not within `minIntervalMs` of it, in one transaction
+   * with one use of each send cap: a refused code spends no cap, and no code is sent beyond a cap. Too soon
+   * fails with OtpTooSoonError; else a cap reached fails with the first of `caps` in the order given (OtpSendCapError).
+   */
+  async put(appId: string, memberId: number, otp: Otp, minIntervalMs: number, caps: Record<OtpSendCap, number>): Promise<void> {
+    const now = new Date(otp.createdAt);
+    const notBefore = new Date(now.getTime() - minIntervalMs).toISOString();
     const { expiresAt, ...rest } = otp;
-    try {
-      await ddb().send(
-        new PutCommand({
-          TableName: tableName(),
-          Item: { ...keys.otp(appId, memberId), type: 'Otp', ...rest, validUntil: expiresAt, expiresAt: Math.ceil(Date.parse(expiresAt) / 1000) + 3600, updatedAt: otp.createdAt },
-          ConditionExpression: 'attribute_not_exists(PK) OR createdAt < :notBefore',
-          ExpressionAttributeValues: { ':notBefore': notBefore },
-        }),
-      );
-    } catch (err) {
-      if (isConditionFailed(err)) throw new AlreadyExistsError('a code was sent moments ago');
-      throw err;
-    }
+    const windows: Record<OtpSendCap, WindowBudget> = {
+      member_per_day: windowBudget(keys.otpMemberSendBudget(appId, memberId, 'day', budgetWindow(now, 'day')), now, 'day', caps.member_per_day),
+      member_per_hour: windowBudget(keys.otpMemberSendBudget(appId, memberId, 'hour', budgetWindow(now, 'hour')), now, 'hour', caps.member_per_hour),
+      app_per_day: windowBudget(keys.otpAppSendBudget(appId, 'day', budgetWindow(now, 'day')), now, 'day', caps.app_per_day),
+      app_per_hour: windowBudget(keys.otpAppSendBudget(appId, 'hour', budgetWindow(now, 'hour')), now, 'hour', caps.app_per_hour),
+    };
+    await transactWrite([
+      {
+        item: {
+          Put: {
+            TableName: tableName(),
+            Item: { ...keys.otp(appId, memberId), type: 'Otp', ...rest, validUntil: expiresAt, expiresAt: Math.ceil(Date.parse(expiresAt) / 1000) + 3600, updatedAt: otp.createdAt },
+            ConditionExpression: 'attribute_not_exists(PK) OR createdAt < :notBefore',
+            ExpressionAttributeValues: { ':notBefore': notBefore },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          },
+        },
+        onConditionFailed: (previous) => {
+          const sent = typeof previous?.createdAt === 'string' ? Date.parse(previous.createdAt) : NaN;
+          return new OtpTooSoonError(Number.isNaN(sent) ? undefined : new Date(sent + minIntervalMs).toISOString());
+        },
+      },
+      ...(Object.keys(caps) as OtpSendCap[]).map((cap) => {
+        const w = windows[cap];
+        return { item: budgetTake(w.budget), onConditionFailed: () => new OtpSendCapError(cap, w.limit, w.resetsAt) };
+      }),
+    ]);
   },
 
-  /** Counts one try and returns the OTP as it was before, or undefined when none is live or tries are used up. */
-  async takeTry(appId: string, memberId: number, maxTries: number, now: string): Promise<Otp | undefined> {
-    try {
-      const out = await ddb().send(
-        new UpdateCommand({
-          TableName: tableName(),
-          Key: keys.otp(appId, memberId),
-          UpdateExpression: 'ADD tries :one SET updatedAt = :now',
-          ConditionExpression: 'attribute_exists(PK) AND tries < :max AND validUntil > :now',
-          ExpressionAttributeValues: { ':one': 1, ':max': maxTries, ':now': now },
-          ReturnValues: 'ALL_OLD',
-        }),
-      );
-      const f = fields(out.Attributes ?? {}, `Otp ${appId} ${memberId}`);
-      return { codeHash: f.str('codeHash'), channel: f.oneOf('channel', OTP_CHANNELS), tries: f.int('tries'), createdAt: f.str('createdAt'), expiresAt: f.str('validUntil') };
-    } catch (err) {
-      if (isConditionFailed(err)) return undefined;
-      throw err;
-    }
+  /** The member's current code, live or not. */
+  async get(appId: string, memberId: number): Promise<Otp | undefined> {
+    const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.otp(appId, memberId), ConsistentRead: true }));
+    if (!out.Item) return undefined;
+    const f = fields(out.Item, `Otp ${appId} ${memberId}`);
+    return { codeHash: f.str('codeHash'), channel: f.oneOf('channel', OTP_CHANNELS), tries: f.int('tries'), createdAt: f.str('createdAt'), expiresAt: f.str('validUntil') };
   },
 
-  /** A code works once: delete it, conditioned on it being the one just checked. */
-  async consume(appId: string, memberId: number, codeHash: string): Promise<boolean> {
+  /** The member's wrong-code budget of the UTC day of `now`. */
+  failureBudget(appId: string, memberId: number, now: Date, maxPerDay: number): WindowBudget {
+    return windowBudget(keys.otpFailureBudget(appId, memberId, budgetWindow(now, 'day')), now, 'day', maxPerDay);
+  },
+
+  /**
+   * Before a code is compared: takes one try of the code `codeHash` (live, tries left) and reserves one wrong
+   * code from the member's daily budget, in one transaction, so parallel guesses exceed neither. A correct
+   * code gives the reservation back (`consume`). Fails with OtpFailuresExhaustedError first, else OtpUnavailableError.
+   */
+  async takeTry(appId: string, memberId: number, codeHash: string, maxTries: number, failures: WindowBudget, now: string): Promise<void> {
+    await transactWrite([
+      { item: budgetTake(failures.budget), onConditionFailed: () => new OtpFailuresExhaustedError(failures.limit, failures.resetsAt) },
+      {
+        item: {
+          Update: {
+            TableName: tableName(),
+            Key: keys.otp(appId, memberId),
+            UpdateExpression: 'ADD tries :one SET updatedAt = :now',
+            ConditionExpression: 'codeHash = :h AND tries < :max AND validUntil > :now',
+            ExpressionAttributeValues: { ':one': 1, ':h': codeHash, ':max': maxTries, ':now': now },
+          },
+        },
+        onConditionFailed: () => new OtpUnavailableError('no live code with tries left'),
+      },
+    ]);
+  },
+
+  /** A code works once: spends it (conditioned on it being the one just checked) and gives back the wrong-code reservation. */
+  async consume(appId: string, memberId: number, codeHash: string, failures: WindowBudget): Promise<boolean> {
     try {
-      await ddb().send(
-        new UpdateCommand({
-          TableName: tableName(),
-          Key: keys.otp(appId, memberId),
-          UpdateExpression: 'SET validUntil = :gone',
-          ConditionExpression: 'codeHash = :h AND validUntil > :gone',
-          ExpressionAttributeValues: { ':h': codeHash, ':gone': '0' },
-        }),
-      );
+      await transactWrite([
+        {
+          item: {
+            Update: {
+              TableName: tableName(),
+              Key: keys.otp(appId, memberId),
+              UpdateExpression: 'SET validUntil = :gone',
+              ConditionExpression: 'codeHash = :h AND validUntil > :gone',
+              ExpressionAttributeValues: { ':h': codeHash, ':gone': '0' },
+            },
+          },
+          onConditionFailed: () => new OtpUnavailableError('the code was already used'),
+        },
+        { item: budgetGiveBack(failures.budget) },
+      ]);
       return true;
     } catch (err) {
-      if (isConditionFailed(err)) return false;
+      if (err instanceof OtpUnavailableError) return false;
       throw err;
     }
   },

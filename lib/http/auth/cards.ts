@@ -1,5 +1,5 @@
 /** Cashback cards: the app (X-App-Id + X-Api-Key with a scope) and, for member actions, the member's token. */
-import { authenticateApp, verifyMemberToken, type AppCaller } from '../../cards/auth.js';
+import { authenticateApp, verifyMember, type AppCaller } from '../../cards/auth.js';
 import type { Scope } from '../../cards/repository/apps.js';
 import { header } from '../body.js';
 import type { AuthScheme } from '../route.js';
@@ -20,6 +20,8 @@ export const appKey = (scope: Scope): AuthScheme<AppCaller> => ({
 export interface MemberCaller {
   app: AppCaller;
   memberId: number;
+  /** When the member token was issued by its OTP verification (epoch ms), when it says. */
+  tokenIssuedAt?: number;
 }
 
 /** The app's key and the member's X-Member-Token (issued after an OTP). */
@@ -33,6 +35,7 @@ export const memberToken = (scope: Scope): AuthScheme<MemberCaller> => ({
   },
   authenticate: async (req) => {
     const app = await authenticateApp(header(req.headers, 'x-app-id'), header(req.headers, 'x-api-key'), scope);
-    return { app, memberId: verifyMemberToken(header(req.headers, 'x-member-token'), app.appId) };
+    const { memberId, issuedAt } = verifyMember(header(req.headers, 'x-member-token'), app.appId);
+    return { app, memberId, tokenIssuedAt: issuedAt };
   },
 });

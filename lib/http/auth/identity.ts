@@ -22,7 +22,7 @@ export const systemRole: AuthScheme<TicketClaims> = {
   kind: 'systemRole',
   security: [{ identityTicket: [] }],
   securitySchemes: schemes,
-  authenticate: (req) => requireSystemRole(requireTicket(header(req.headers, TICKET_HEADER))),
+  authenticate: async (req) => requireSystemRole(await requireTicket(header(req.headers, TICKET_HEADER))),
 };
 
 export interface ParticipantCaller {
@@ -35,8 +35,8 @@ export const participantTicket: AuthScheme<ParticipantCaller> = {
   kind: 'identityTicket',
   security: [{ identityTicket: [] }],
   securitySchemes: schemes,
-  authenticate: (req) => {
-    const claims = requireTicket(header(req.headers, TICKET_HEADER));
+  authenticate: async (req) => {
+    const claims = await requireTicket(header(req.headers, TICKET_HEADER));
     return { claims, participant: requireParticipant(claims) };
   },
 };
