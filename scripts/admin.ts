@@ -151,12 +151,16 @@ async function run(): Promise<unknown> {
       const secrets = JSON.parse(readFileSync(secretsFile, 'utf8')) as { identityPrivateKey: string; identityPublicKey: string; identityKeyId?: string };
       // A data directory from before key ids gets its kid on the next start; until then it is derived the same way.
       const kid = secrets.identityKeyId ?? keyIdOf(secrets.identityPublicKey);
+      // The local stack accepts tickets living at most TICKET_MAX_LIFETIME_SECONDS (default one day): refuse to sign longer ones.
+      const ttl = Number(flags.ttl ?? 3600);
+      const maxTtl = Number(process.env.TICKET_MAX_LIFETIME_SECONDS ?? 86400);
+      if (!Number.isSafeInteger(ttl) || ttl < 1 || ttl > maxTtl) throw new Error(`--ttl must be 1 to ${maxTtl} seconds (TICKET_MAX_LIFETIME_SECONDS): a longer ticket would be refused`);
       return {
         ticket: await issueTicket({ privateKey: secrets.identityPrivateKey, kid }, {
           sub: need('user'),
           ...(flags.participant ? { participant: flags.participant } : {}),
           roles: flags.roles ? flags.roles.split(',') : [],
-          ttlSeconds: Number(flags.ttl ?? 3600),
+          ttlSeconds: ttl,
         }),
       };
     }

@@ -103,6 +103,7 @@ async function main() {
     SQS_ENDPOINT: `http://127.0.0.1:${sqsPort}`,
     TEXTCOIN_LINK_SECRET: 'bench-secret-bench-secret-bench-secret',
     MEMBER_TOKEN_SECRET: 'bench-member-secret-bench-member-secret',
+    MEMBER_CODE_SECRET: 'bench-member-codes-bench-member-codes-00',
     CARD_DATA_KEY: 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=',
     LOG_LEVEL: 'error',
   };

@@ -12,6 +12,7 @@ import { sectionVariables } from '../lib/config/index.js';
 import { QUEUE_ENV, queuesOf, sectionsOf, type QueueName, type Use } from '../lib/config/uses.js';
 import type { RouteContract } from '../lib/http/route.js';
 import type { WorkerDeclaration } from '../lib/queue/worker.js';
+import { VAULT_CONTEXT_KEYS, VAULT_PURPOSES } from '../lib/security/card-vault.js';
 
 export const ROOT = join(import.meta.dirname, '..');
 
@@ -84,6 +85,7 @@ const DEPLOYED: Record<string, string> = {
   TEXTCOIN_LINK_SECRET: secret('textcoinLinkSecret'),
   MODERATION_LINK_SECRET: secret('moderationLinkSecret'),
   MEMBER_TOKEN_SECRET: secret('memberTokenSecret'),
+  MEMBER_CODE_SECRET: secret('memberCodeSecret'),
   CARD_ENCRYPTION: stageSetting('cardEncryption'),
   CARD_KMS_KEY_ID: 'alias/${self:service}-${sls:stage}-card-data',
   MODERATORS: stageSetting('moderators'),
@@ -132,6 +134,7 @@ export interface Statement {
   Action: string[];
   Resource?: unknown;
   NotResource?: unknown;
+  Condition?: Record<string, Record<string, string | string[]>>;
 }
 
 const QUEUE_RESOURCE: Record<QueueName, string> = {
@@ -162,7 +165,19 @@ export function statementsOf(uses: readonly Use[]): Statement[] {
   }
   if (uses.includes('outboxDlq')) statements.push({ Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: arn('OutboxDLQ') });
   // Card data and webhook secrets: envelope encryption under the stage's key (resources/keys.yml).
-  if (uses.includes('cardVault')) statements.push({ Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: arn('CardDataKey') });
+  // Only with an encryption context of the vault's shape and purposes: a data key made or opened without one is refused by KMS.
+  if (uses.includes('cardVault')) {
+    statements.push({
+      Effect: 'Allow',
+      Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      Resource: arn('CardDataKey'),
+      Condition: {
+        'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': [...VAULT_CONTEXT_KEYS] },
+        Null: { 'kms:EncryptionContextKeys': 'false' },
+        StringEquals: { 'kms:EncryptionContext:purpose': [...VAULT_PURPOSES] },
+      },
+    });
+  }
   if (uses.includes('mail')) statements.push({ Effect: 'Allow', Action: ['ses:SendEmail'], Resource: '*' });
   // Member OTPs by SMS go straight to phone numbers (no topic to scope to).
   if (uses.includes('sms')) statements.push({ Effect: 'Allow', Action: ['sns:Publish'], NotResource: 'arn:aws:sns:*:*:*' });

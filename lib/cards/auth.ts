@@ -77,7 +77,7 @@ export function verifyMember(token: string | undefined, appId: string, now = Dat
 }
 
 /** PINs are short, so their hash is keyed (HMAC with a server secret) and bound to the member; lockout stops guessing. */
-export const pinHash = (memberId: number, pin: string) => hashSecret(createHmac('sha256', cardsConfig().MEMBER_TOKEN_SECRET).update(`pin.${memberId}.${pin}`).digest('hex'));
+export const pinHash = (memberId: number, pin: string) => hashSecret(createHmac('sha256', cardsConfig().MEMBER_CODE_SECRET).update(`pin.${memberId}.${pin}`).digest('hex'));
 
 export const otpHash = (appId: string, memberId: number, code: string) =>
-  createHmac('sha256', cardsConfig().MEMBER_TOKEN_SECRET).update(`otp.${appId}.${memberId}.${code}`).digest('hex');
+  createHmac('sha256', cardsConfig().MEMBER_CODE_SECRET).update(`otp.${appId}.${memberId}.${code}`).digest('hex');

@@ -40,8 +40,10 @@ export async function requestOtp(caller: AppCaller, input: Contact) {
   };
   try {
     const otp = { codeHash: otpHash(caller.appId, member.id, code), channel, tries: 0, createdAt: now.toISOString(), expiresAt };
-    await otpRepo.put(caller.appId, member.id, otp, Number(cfg.OTP_MIN_INTERVAL_SECONDS) * 1000, caps);
+    const failures = otpRepo.failureBudget(caller.appId, member.id, now, Number(cfg.OTP_MAX_FAILURES_PER_DAY));
+    await otpRepo.put(caller.appId, member.id, otp, Number(cfg.OTP_MIN_INTERVAL_SECONDS) * 1000, caps, failures);
   } catch (err) {
+    if (err instanceof OtpFailuresExhaustedError) throw failuresExhausted(err);
     if (err instanceof OtpSendCapError) {
       const who = err.cap.startsWith('member') ? 'this member' : 'this app';
       const per = err.cap.endsWith('day') ? 'UTC day' : 'UTC hour';
@@ -63,6 +65,9 @@ export async function requestOtp(caller: AppCaller, input: Contact) {
   return { sent: true as const, channel, expires_at: expiresAt };
 }
 
+const failuresExhausted = (err: OtpFailuresExhaustedError) =>
+  fail('otp_rate_limited', `${err.limit} wrong codes today: verification is refused until ${err.resetsAt}`, { cap: 'member_failures_per_day', limit: err.limit, resets_at: err.resetsAt });
+
 export async function verifyOtp(caller: AppCaller, input: Contact & { code: string }) {
   await requireCard(caller, input.card_id);
   const member = await requireMember(caller, input);
@@ -77,13 +82,7 @@ export async function verifyOtp(caller: AppCaller, input: Contact & { code: stri
   try {
     await otpRepo.takeTry(caller.appId, member.id, otp.codeHash, max, failures, now.toISOString());
   } catch (err) {
-    if (err instanceof OtpFailuresExhaustedError) {
-      throw fail('otp_rate_limited', `${err.limit} wrong codes today: verification is refused until ${err.resetsAt}`, {
-        cap: 'member_failures_per_day',
-        limit: err.limit,
-        resets_at: err.resetsAt,
-      });
-    }
+    if (err instanceof OtpFailuresExhaustedError) throw failuresExhausted(err);
     if (err instanceof OtpUnavailableError) throw unavailable();
     throw err;
   }

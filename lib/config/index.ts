@@ -91,6 +91,8 @@ const linksSchema = z.object({
 
 const cardsSchema = z.object({
   MEMBER_TOKEN_SECRET: z.string().check(z.minLength(32, 'must be at least 32 characters')),
+  /** Keys the PIN and one-time-code hashes: its own secret, so member tokens can be rotated without losing every PIN. */
+  MEMBER_CODE_SECRET: z.string().check(z.minLength(32, 'must be at least 32 characters')),
   MEMBER_TOKEN_TTL_SECONDS: positiveInt('900'),
   OTP_TTL_SECONDS: positiveInt('600'),
   OTP_MAX_TRIES: positiveInt('5'),

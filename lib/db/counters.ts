@@ -44,11 +44,11 @@ export function budgetTake(b: Budget) {
     Update: {
       TableName: tableName(),
       Key: b.key,
-      UpdateExpression: 'ADD n :add SET expiresAt = if_not_exists(expiresAt, :ttl), #type = :type',
+      UpdateExpression: 'ADD n :add SET expiresAt = if_not_exists(expiresAt, :ttl), #type = :type, createdAt = if_not_exists(createdAt, :now), updatedAt = :now',
       // A use larger than the whole budget fails even on a fresh window (room < 0 fails both branches).
       ConditionExpression: '(attribute_not_exists(n) AND :zero <= :room) OR n <= :room',
       ExpressionAttributeNames: { '#type': 'type' },
-      ExpressionAttributeValues: { ':add': add, ':room': room, ':zero': 0n, ':ttl': b.expiresAt, ':type': 'Budget' },
+      ExpressionAttributeValues: { ':add': add, ':room': room, ':zero': 0n, ':ttl': b.expiresAt, ':type': 'Budget', ':now': new Date().toISOString() },
     },
   };
 }
@@ -62,9 +62,9 @@ export function budgetGiveBack(b: Budget) {
     Update: {
       TableName: tableName(),
       Key: b.key,
-      UpdateExpression: 'ADD n :minus SET expiresAt = if_not_exists(expiresAt, :ttl), #type = :type',
+      UpdateExpression: 'ADD n :minus SET expiresAt = if_not_exists(expiresAt, :ttl), #type = :type, updatedAt = :now',
       ExpressionAttributeNames: { '#type': 'type' },
-      ExpressionAttributeValues: { ':minus': -BigInt(b.add), ':ttl': b.expiresAt, ':type': 'Budget' },
+      ExpressionAttributeValues: { ':minus': -BigInt(b.add), ':ttl': b.expiresAt, ':type': 'Budget', ':now': new Date().toISOString() },
     },
   };
 }

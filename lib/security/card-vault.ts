@@ -40,6 +40,11 @@ export class VaultOpenError extends Error {
   override name = 'VaultOpenError';
 }
 
+/** Every purpose an envelope may have: the deployment lets KMS open data keys only under these (scripts/functions.ts). */
+export const VAULT_PURPOSES = ['cashout-provider', 'cashout-claim'] as const satisfies readonly VaultContext['purpose'][];
+/** The keys of every encryption context (see encryptionContext). */
+export const VAULT_CONTEXT_KEYS = ['purpose', 'id', 'field'] as const;
+
 export const cashoutProviderField = (name: string, field: 'pan' | 'ipin' | 'webhookSecret'): VaultContext => ({ purpose: 'cashout-provider', id: name, field });
 export const cashoutClaimCard = (uuid: string): VaultContext => ({ purpose: 'cashout-claim', id: uuid, field: 'pan' });
 

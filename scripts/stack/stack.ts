@@ -45,7 +45,7 @@ export interface StackInfo extends ChainDeployment {
 const bin = (path: string) => join(ROOT, 'node_modules', path);
 
 /** Per-checkout secrets for the local stage, made once and kept in dataDir. */
-const SECRET_NAMES = ['textcoinLinkSecret', 'moderationLinkSecret', 'memberTokenSecret', 'cardDataKey', 'identityPrivateKey', 'identityPublicKey', 'identityKeyId', 'depositMnemonic', 'depositXpub'] as const;
+const SECRET_NAMES = ['textcoinLinkSecret', 'moderationLinkSecret', 'memberTokenSecret', 'memberCodeSecret', 'cardDataKey', 'identityPrivateKey', 'identityPublicKey', 'identityKeyId', 'depositMnemonic', 'depositXpub'] as const;
 
 /** Local secrets, generated once per data directory (a secret added later is generated on the next start). */
 function localSecrets(dataDir: string): Record<(typeof SECRET_NAMES)[number], string> {
@@ -137,6 +137,7 @@ export async function startStack(opts: StackOptions): Promise<StackInfo> {
     TEXTCOIN_LINK_SECRET: secrets.textcoinLinkSecret,
     MODERATION_LINK_SECRET: secrets.moderationLinkSecret,
     MEMBER_TOKEN_SECRET: secrets.memberTokenSecret,
+    MEMBER_CODE_SECRET: secrets.memberCodeSecret,
     CARD_DATA_KEY: secrets.cardDataKey,
     IDENTITY_JWKS: issuerJwks([{ publicKey: secrets.identityPublicKey, kid: secrets.identityKeyId }]),
     DEPOSIT_XPUB: secrets.depositXpub,

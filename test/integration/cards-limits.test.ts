@@ -131,6 +131,12 @@ describe('OTP and PIN limits', () => {
     // Three wrong codes today: the right code of a live code with tries left is refused.
     const refused = await answerOf(cardsFamily, verify(second));
     expect(refused).toMatchObject({ status: 429, code: 'otp_rate_limited', details: { cap: 'member_failures_per_day', limit: 3, resets_at: nextDay() } });
+    // Nor is a code sent that could not be used today.
+    await sleep(1100);
+    sent.delete(number);
+    const notSent = await answerOf(cardsFamily, requestOtp(caller, { card_id: cardId, phone: number }));
+    expect(notSent).toMatchObject({ status: 429, code: 'otp_rate_limited', details: { cap: 'member_failures_per_day', limit: 3 } });
+    expect(sent.has(number)).toBe(false);
   });
 
   it('parallel wrong codes: at most the daily cap is compared, the rest are refused', async () => {

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { signingSecrets } from '../../lib/cashout/providers.js';
 import type { CashoutProvider } from '../../lib/cashout/repository.js';
 import { resetConfig } from '../../lib/config/index.js';
+import { statementsOf } from '../../scripts/functions.js';
 import { cashoutClaimCard, cashoutProviderField, open, resetVault, seal, VaultOpenError, type Envelope } from '../../lib/security/card-vault.js';
 
 const PAN = '5555555555554444';
@@ -99,5 +100,21 @@ describe('card vault, KMS: the context is the data key\'s EncryptionContext', ()
       { purpose: 'cashout-provider', id: 'other', field: 'pan' },
       { purpose: 'cashout-provider', id: 'acme', field: 'ipin' },
     ]);
+  });
+
+  it("the functions' role lets KMS make and open data keys only under contexts of the vault's shape", async () => {
+    const [statement] = statementsOf(['cardVault']).filter((st) => st.Action.includes('kms:Decrypt'));
+    const condition = statement!.Condition!;
+    const allowedKeys = condition['ForAllValues:StringEquals']!['kms:EncryptionContextKeys'] as string[];
+    const allowedPurposes = condition.StringEquals!['kms:EncryptionContext:purpose'] as string[];
+    expect(condition.Null).toEqual({ 'kms:EncryptionContextKeys': 'false' });
+    await seal(PAN, cashoutProviderField('acme', 'webhookSecret'));
+    await seal(PAN, cashoutClaimCard('6f1c0c7e-0b1a-4a4e-9d7e-3f1b2c3d4e5f'));
+    for (const call of kmsMock.commandCalls(GenerateDataKeyCommand)) {
+      const context = call.args[0].input.EncryptionContext!;
+      expect(Object.keys(context).every((k) => allowedKeys.includes(k))).toBe(true);
+      expect(allowedPurposes).toContain(context.purpose);
+    }
+    expect(kmsMock.commandCalls(GenerateDataKeyCommand)).toHaveLength(2);
   });
 });

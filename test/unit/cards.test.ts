@@ -3,7 +3,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler as listCards } from '../../functions/cards/list-cards.js';
 import { handler as history } from '../../functions/cards/history.js';
-import { issueMemberToken, verifyMember, verifyMemberToken } from '../../lib/cards/auth.js';
+import { issueMemberToken, otpHash, pinHash, verifyMember, verifyMemberToken } from '../../lib/cards/auth.js';
+import { resetConfig } from '../../lib/config/index.js';
 import { createHmac } from 'node:crypto';
 import { formatAmount, percentOf, toMinor } from '../../lib/cards/money.js';
 import { earnSchema, redeemSchema, refundSchema } from '../../lib/cards/schema.js';
@@ -46,6 +47,27 @@ describe('member tokens', () => {
     const payload = Buffer.from(JSON.stringify({ typ: 'member', app: 'app_a', mid: 42, exp: Math.floor(Date.now() / 1000) + 600 })).toString('base64url');
     const signature = createHmac('sha256', process.env.MEMBER_TOKEN_SECRET!).update(`member-token.${payload}`).digest('base64url');
     expect(verifyMember(`${payload}.${signature}`, 'app_a')).toEqual({ memberId: 42, issuedAt: undefined });
+  });
+
+  it('are keyed apart from PIN and code hashes: rotating the token secret keeps every PIN', () => {
+    const pin = pinHash(42, '1234');
+    const otp = otpHash('app_a', 42, '123456');
+    const tokenSecret = process.env.MEMBER_TOKEN_SECRET;
+    const codeSecret = process.env.MEMBER_CODE_SECRET;
+    try {
+      process.env.MEMBER_TOKEN_SECRET = 'a-rotated-member-token-secret-a-rotated-member';
+      resetConfig();
+      expect([pinHash(42, '1234'), otpHash('app_a', 42, '123456')]).toEqual([pin, otp]);
+      process.env.MEMBER_TOKEN_SECRET = tokenSecret;
+      process.env.MEMBER_CODE_SECRET = 'a-rotated-member-code-secret-a-rotated-member-c';
+      resetConfig();
+      expect(pinHash(42, '1234')).not.toBe(pin);
+      expect(otpHash('app_a', 42, '123456')).not.toBe(otp);
+    } finally {
+      process.env.MEMBER_TOKEN_SECRET = tokenSecret;
+      process.env.MEMBER_CODE_SECRET = codeSecret;
+      resetConfig();
+    }
   });
 
   it('expire', () => {

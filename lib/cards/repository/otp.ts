@@ -83,9 +83,10 @@ export const otpRepo = {
   /**
    * Stores a new code, replacing the previous one but not within `minIntervalMs` of it, in one transaction
    * with one use of each send cap: a refused code spends no cap, and no code is sent beyond a cap. Too soon
-   * fails with OtpTooSoonError; else a cap reached fails with the first of `caps` in the order given (OtpSendCapError).
+   * fails with OtpTooSoonError; else a cap reached fails with the first of `caps` in the order given (OtpSendCapError);
+   * a member out of wrong codes for the day gets no code it could not use (OtpFailuresExhaustedError).
    */
-  async put(appId: string, memberId: number, otp: Otp, minIntervalMs: number, caps: Record<OtpSendCap, number>): Promise<void> {
+  async put(appId: string, memberId: number, otp: Otp, minIntervalMs: number, caps: Record<OtpSendCap, number>, failures: WindowBudget): Promise<void> {
     const now = new Date(otp.createdAt);
     const notBefore = new Date(now.getTime() - minIntervalMs).toISOString();
     const { expiresAt, ...rest } = otp;
@@ -115,6 +116,17 @@ export const otpRepo = {
         const w = windows[cap];
         return { item: budgetTake(w.budget), onConditionFailed: () => new OtpSendCapError(cap, w.limit, w.resetsAt) };
       }),
+      {
+        item: {
+          ConditionCheck: {
+            TableName: tableName(),
+            Key: failures.budget.key,
+            ConditionExpression: 'attribute_not_exists(n) OR n < :max',
+            ExpressionAttributeValues: { ':max': failures.limit },
+          },
+        },
+        onConditionFailed: () => new OtpFailuresExhaustedError(failures.limit, failures.resetsAt),
+      },
     ]);
   },
 
