@@ -9,8 +9,15 @@
  *   npm run admin -- partner limits get NAME      (limits on the distribution fund, and what it took today)
  *   npm run admin -- fund add --amount TOKENS [--network main|test] [--ref REF]
  *   npm run admin -- fund balance [--network main|test]
- *   npm run admin -- rates set USD=1 EUR=0.92 ...      (price of one token in each currency)
- *   npm run admin -- rates get
+ *   npm run admin -- coin price set aud=0.24 usd=0.16 ...   (price of one token in each currency, stamped with the time)
+ *   npm run admin -- coin price get
+ *   npm run admin -- rates set USD=1 EUR=0.92 ...      (alias of coin price set)
+ *   npm run admin -- rates get                         (alias of coin price get)
+ *   npm run admin -- plans get                       (the billing plans document in force, stored or built in)
+ *   npm run admin -- plans set --file plans.json [--by WHO]   (validated; replaces the stored document)
+ *   npm run admin -- promo create CODE --days N --uses N --expires YYYY-MM-DD   (codes match whatever their letter case)
+ *   npm run admin -- promo list
+ *   npm run admin -- promo disable CODE
  *   npm run admin -- app create --name NAME [--scopes cashback_read,cashback_write,card_read]
  *   npm run admin -- app add-key --app APP_ID [--scopes ...]
  *   npm run admin -- card create --app APP_ID --name NAME --percentage 5 [--currency USD] [--min 10] [--max 1000]
@@ -33,8 +40,7 @@ if (!process.env.TABLE_NAME && existsSync(envFile)) Object.assign(process.env, J
 const { depositPartnerFunds, fundBalance, fundDistribution, partnerBalance, tokens } = await import('../lib/admin/index.js');
 const { createPartner, rotatePartnerKey } = await import('../lib/partners/index.js');
 const { describeFundLimits, setFundLimits } = await import('../lib/partners/limits.js');
-const { setRates } = await import('../lib/rates/index.js');
-const { ratesRepo } = await import('../lib/rates/repository.js');
+const { describePrices, setRates } = await import('../lib/rates/index.js');
 const { formatUnits, TOKEN_DECIMALS } = await import('../lib/ledger/money.js');
 const { stringify } = await import('../lib/json.js');
 const cardsAdmin = await import('../lib/cards/admin.js');
@@ -43,6 +49,7 @@ const { cardsRepo } = await import('../lib/cards/repository/cards.js');
 
 const argv = process.argv.slice(2);
 if (argv[0] === 'ticket' && (argv[1] ?? '--').startsWith('--')) argv.splice(1, 0, 'issue'); // `ticket --user ...`
+if (argv[0] === 'coin' && argv[1] === 'price') argv.splice(0, 3, 'rates', argv[2] ?? ''); // `coin price set` is `rates set`
 const [area, action, ...rest] = argv;
 const flags: Record<string, string> = {};
 const positional: string[] = [];
@@ -112,10 +119,37 @@ async function run(): Promise<unknown> {
     case 'rates set': {
       const rates = Object.fromEntries(positional.map((p) => p.split('=') as [string, string]));
       await setRates(rates);
-      return { rates: await ratesRepo.get() };
+      return { prices: await describePrices() };
     }
     case 'rates get':
-      return { rates: await ratesRepo.get() };
+      return { prices: await describePrices() };
+    case 'plans get': {
+      const { describePlansDocument } = await import('../lib/billing/plans.js');
+      return describePlansDocument();
+    }
+    case 'plans set': {
+      const { setPlansDocument } = await import('../lib/billing/plans.js');
+      const file = need('file');
+      const { userInfo } = await import('node:os');
+      const stored = await setPlansDocument(JSON.parse(readFileSync(file, 'utf8')), flags.by ?? `admin-cli:${userInfo().username} --file ${file}`);
+      return { source: 'stored', ...stored };
+    }
+    case 'promo create': {
+      const { createPromoCode } = await import('../lib/billing/promo-codes.js');
+      const [code] = positional;
+      if (!code) throw new Error('usage: promo create CODE --days N --uses N --expires YYYY-MM-DD');
+      return { promo: await createPromoCode({ code, days: Number(need('days')), uses: Number(need('uses')), expiresOn: need('expires') }) };
+    }
+    case 'promo list': {
+      const { listPromoCodes } = await import('../lib/billing/promo-codes.js');
+      return { promos: await listPromoCodes() };
+    }
+    case 'promo disable': {
+      const { disablePromoCode } = await import('../lib/billing/promo-codes.js');
+      const [code] = positional;
+      if (!code) throw new Error('usage: promo disable CODE');
+      return { promo: await disablePromoCode(code) };
+    }
     case 'app create':
       return { ...(await cardsAdmin.createApp(need('name'), scopes())), note: 'the API key is shown only now; it is stored hashed' };
     case 'app add-key':

@@ -338,8 +338,8 @@ async function wholeStack() {
   const { mkdtempSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const { startStack } = await import('./stack/stack.js');
-  const [api, lambda, dynamodb, sqs, smtp, mailWeb, rpc, hooks] = await freePorts(8);
-  const info = await startStack({ dataDir: mkdtempSync(join(tmpdir(), 'rewards-bench-')), ports: { api: api!, lambda: lambda!, dynamodb: dynamodb!, sqs: sqs!, smtp: smtp!, mailWeb: mailWeb!, rpc: rpc! }, persist: false });
+  const [api, lambda, dynamodb, sqs, smtp, mailWeb, rpc, hooks, stripe] = await freePorts(9);
+  const info = await startStack({ dataDir: mkdtempSync(join(tmpdir(), 'rewards-bench-')), ports: { api: api!, lambda: lambda!, dynamodb: dynamodb!, sqs: sqs!, smtp: smtp!, mailWeb: mailWeb!, rpc: rpc!, stripe: stripe! }, persist: false });
   const cashout = await claimToWebhook(info.apiUrl, hooks!);
   // From here on lib/ works on the stack's table (seeding, reading the chain engine's records).
   Object.assign(process.env, info.definition.environment, ...info.definition.functions.map((f) => f.environment), info.env, { LOG_LEVEL: 'error' });

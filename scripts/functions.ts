@@ -90,6 +90,7 @@ const DEPLOYED: Record<string, string> = {
   CARD_KMS_KEY_ID: 'alias/${self:service}-${sls:stage}-card-data',
   MODERATORS: stageSetting('moderators'),
   DEPOSIT_XPUB: secret('depositXpub'),
+  STRIPE_SECRET_KEY: secret('stripeSecretKey'),
   DEPOSIT_CONFIRMATIONS: stageSetting('depositConfirmations'),
   IDENTITY_JWKS: secret('identityJwks'),
   SMS_TRANSPORT: stageSetting('smsTransport'),

@@ -8,8 +8,8 @@
  *   ChainTx status: INFLIGHT -> CONFIRMED (mined, status 1) | REVERTED (mined, status 0)
  *                   | FILLED (our zero-value fill took the nonce) | DISPLACED (someone else's transaction took it).
  */
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ddb, tableName } from '../db/client.js';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ddb, queryAll, tableName } from '../db/client.js';
 import { ConditionFailedError, isConditionFailed, setFields } from '../db/errors.js';
 import { fields, type StoredItem } from '../db/item.js';
 import * as keys from '../db/keys.js';
@@ -191,22 +191,12 @@ export const chainRepo = {
   /** The wallet's transactions with nonces in [from, to), lowest nonce first. */
   async listTxs(network: Network, wallet: string, from: number, to: number): Promise<ChainTx[]> {
     if (to <= from) return [];
-    const txs: ChainTx[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await ddb().send(
-        new QueryCommand({
-          TableName: tableName(),
-          KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': keys.chainTx(network, wallet, 0).PK, ':from': keys.chainTx(network, wallet, from).SK, ':to': keys.chainTx(network, wallet, to - 1).SK },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      txs.push(...(out.Items ?? []).map(txFrom));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return txs;
+    const items = await queryAll({
+      KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': keys.chainTx(network, wallet, 0).PK, ':from': keys.chainTx(network, wallet, from).SK, ':to': keys.chainTx(network, wallet, to - 1).SK },
+      ConsistentRead: true,
+    });
+    return items.map(txFrom);
   },
 
   /** Appends a candidate (recorded before it is broadcast); fails if another resolver added one first. */

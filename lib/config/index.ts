@@ -141,6 +141,12 @@ const depositSchema = z.object({
   DEPOSIT_CONFIRMATIONS: z._default(z.string().check(z.regex(/^\d{1,3}$/)), '12'),
 });
 
+/** Billing plans: the currency of their costs and the trial a new participant gets. */
+const plansSchema = z.object({
+  BILLING_CURRENCY: z._default(z.string().check(z.regex(/^[a-z]{3}$/, 'must be a lower-case ISO 4217 code like usd')), 'usd'),
+  TRIAL_DAYS: z._default(z.string().check(z.regex(/^\d{1,3}$/, 'must be a whole number of days')), '30'),
+});
+
 const moderationSchema = z.object({
   /** Comma-separated moderator emails: each gets every pending transfer. */
   MODERATORS: z._default(z.string(), ''),
@@ -183,6 +189,12 @@ const identitySchema = z.object({
   IDENTITY_AUDIENCE: z._default(z.string().check(z.minLength(1)), 'payments-service'),
   TICKET_MAX_LIFETIME_SECONDS: positiveInt('86400'),
   TICKET_CLOCK_SKEW_SECONDS: seconds('60'),
+});
+
+/** Card payments (Stripe). STRIPE_API_URL points the SDK at the local emulator; unset, it talks to Stripe itself. */
+const billingSchema = z.object({
+  STRIPE_SECRET_KEY: z.string().check(z.regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, 'must be a Stripe secret or restricted key (sk_test_..., sk_live_...)')),
+  STRIPE_API_URL: z.optional(z.string().check(z.regex(/^https?:\/\/[^/\s]+\/?$/, 'must be a base URL like http://127.0.0.1:12111'))),
 });
 
 export class ConfigError extends Error {}
@@ -237,6 +249,8 @@ export const identityConfig = section('identity', identitySchema);
 export const coinsConfig = section('coins', coinsSchema);
 export const moderationConfig = section('moderation', moderationSchema);
 export const depositConfig = section('deposit', depositSchema);
+export const plansConfig = section('plans', plansSchema);
+export const billingConfig = section('billing', billingSchema);
 
 /** Every section by name: the deployment gives a function the variables of the sections it uses. */
 export const configSections = {
@@ -253,6 +267,8 @@ export const configSections = {
   coins: coinsConfig,
   moderation: moderationConfig,
   deposit: depositConfig,
+  plans: plansConfig,
+  billing: billingConfig,
 };
 export type ConfigSection = keyof typeof configSections;
 
@@ -272,6 +288,8 @@ const sectionSchemas = {
   coins: coinsSchema,
   moderation: moderationSchema,
   deposit: depositSchema,
+  plans: plansSchema,
+  billing: billingSchema,
 };
 
 export type CoreConfig = z.infer<typeof coreSchema>;

@@ -4,7 +4,7 @@
  * configuration once per container so a missing variable fails with its name.
  *
  * - a configuration section (its variables; some also grant access: `cardVault` the card-data key,
- *   `chain` the treasury key, `mail` SES, `sms` SNS)
+ *   `chain` the treasury key, `billing` the Stripe secret key, `mail` SES, `sms` SNS)
  * - `queue:<name>`: may send to that queue (its name variable)
  * - `consume:<name>`: is that queue's worker (receive/delete)
  * - `stream`: reads the table's stream (the outbox dispatcher), `outboxDlq`: parks failed stream records

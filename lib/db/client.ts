@@ -1,6 +1,6 @@
 /** The one DynamoDB document client. Numbers come back as decimal strings so money never passes through a float. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { coreConfig } from '../config/index.js';
 
@@ -54,4 +54,21 @@ export async function batchGet(itemKeys: Record<string, string>[]): Promise<Reco
     }
   }
   return found;
+}
+
+/**
+ * Every item a query matches, page after page, in the query's order; with `max`, at most that many (pages are
+ * sized to what is still wanted). The table is ours: give the key condition, index and options.
+ */
+export async function queryAll(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey' | 'Limit'>, max?: number): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await ddb().send(
+      new QueryCommand({ ...input, TableName: tableName(), ExclusiveStartKey: start, ...(max !== undefined ? { Limit: Math.min(1000, max - items.length) } : {}) }),
+    );
+    items.push(...(out.Items ?? []));
+    start = out.LastEvaluatedKey;
+  } while (start && (max === undefined || items.length < max));
+  return max === undefined ? items : items.slice(0, max);
 }

@@ -76,6 +76,8 @@ export const depositAddress = (address: string) => ({ PK: `DEPOSITADDR#${address
 export const deposit = (txHash: string, logIndex: number) => ({ PK: `DEPOSIT#${txHash}#${logIndex}`, SK: 'DEPOSIT' });
 export const depositScanCursor = () => ({ PK: 'CONFIG#DEPOSITSCAN', SK: 'CONFIG' });
 export const participant = (participant: string) => ({ PK: `PARTICIPANT#${participant}`, SK: 'ETHEREUM' });
+/** A rate card: `owner` is 'default' (the default card) or a participant urn. */
+export const rateCard = (owner: string) => ({ PK: `RATECARD#${owner}`, SK: 'RATECARD' });
 export const webhookDelivery = (id: string) => ({ PK: `WEBHOOK#${id}`, SK: 'DELIVERY' });
 /** GSI1: a provider's webhook deliveries, newest first by creation time. */
 export const webhooksOfProvider = (provider: string) => `CASHOUT#${provider}#WEBHOOKS`;
@@ -83,6 +85,15 @@ export const webhooksOfProvider = (provider: string) => `CASHOUT#${provider}#WEB
 export const webhookReplayBudget = (provider: string, minute: string) => ({ PK: `CASHOUTREPLAYS#${provider}`, SK: `MINUTE#${minute}` });
 /** The local sandbox card gateway's own record of a payment (it answers status queries from it). */
 export const sandboxPayment = (reference: string) => ({ PK: `SANDBOXPAY#${reference}`, SK: 'PAYMENT' });
+/** The billing plans document the operator stored (absent: the built-in one). */
+export const billingPlans = () => ({ PK: 'CONFIG#BILLINGPLANS', SK: 'CONFIG' });
+/** A promo code, by its lower-cased text (codes match whatever their letter case). */
+export const promoCode = (code: string) => ({ PK: `PROMO#${code}`, SK: 'PROMO' });
+/** GSI1: every promo code, by code. */
+export const promoCodes = () => 'PROMOS';
+export const promoCodeInList = (code: string) => ({ GSI1PK: promoCodes(), GSI1SK: code });
+/** One participant's use of a promo code: a participant redeems a code once. */
+export const promoRedemption = (code: string, participant: string) => ({ PK: `PROMO#${code}`, SK: `REDEEMED#${participant}` });
 
 /** Ledger account ids: `<network>:<kind>:<id>`. */
 export const accountIds = {

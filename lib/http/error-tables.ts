@@ -3,6 +3,7 @@
  * is not the failure's own name. One table per family, typed by the catalogs it answers, so a failure added
  * to a catalog without an answer here does not compile.
  */
+import type { BillingFailure } from '../billing/failures.js';
 import type { CardsFailure } from '../cards/failures.js';
 import type { CashoutFailure } from '../cashout/failures.js';
 import type { CoinsFailure } from '../coins/failures.js';
@@ -10,6 +11,8 @@ import type { DocsFailure } from '../docs/failures.js';
 import type { IdentityFailure } from '../identity/failures.js';
 import type { PayoutFailure } from '../payouts/failures.js';
 import type { PurchaseFailure } from '../purchases/failures.js';
+import type { RateCardFailure } from '../ratecards/failures.js';
+import type { RatesFailure } from '../rates/failures.js';
 
 /** A status, or a status and the wire code. */
 export type Answer = number | readonly [status: number, code: string];
@@ -76,7 +79,7 @@ export const cashoutErrors: ErrorTable<CashoutFailure> = {
 };
 
 /** The payments envelope's `error_id` is `payments-<code>`. */
-export const paymentsErrors: ErrorTable<IdentityFailure | CoinsFailure> = {
+export const paymentsErrors: ErrorTable<IdentityFailure | CoinsFailure | BillingFailure | RatesFailure | RateCardFailure> = {
   no_ticket: 401,
   bad_ticket: 401,
   no_participant: 403,
@@ -91,6 +94,18 @@ export const paymentsErrors: ErrorTable<IdentityFailure | CoinsFailure> = {
   too_many_addresses: 422,
   insufficient_coins: 422,
   chain_unavailable: 503,
+  unknown_plan: 400,
+  promo_code_unknown: 404,
+  promo_code_disabled: 410,
+  promo_code_expired: 410,
+  promo_code_used_up: 409,
+  promo_code_already_redeemed: 409,
+  unknown_currency: 400,
+  unknown_country: 400,
+  no_price: 422,
+  id_required: 400,
+  foreign_rate_card: 403,
+  rate_card_not_found: 404,
 };
 
 /** Textcoin claims (the platform's own routes). */

@@ -1,4 +1,7 @@
-/** Currency rates: the price of one whole cashback token in each purchase currency, as decimal strings. */
+/**
+ * Coin prices: the price of one whole token in each currency, as decimal strings, each with the time it was
+ * set. Currencies are stored upper case (purchases name them so); the wire names coin currencies lower case.
+ */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, tableName } from '../db/client.js';
 import { fields, type StoredItem } from '../db/item.js';
@@ -6,21 +9,37 @@ import * as keys from '../db/keys.js';
 
 export type Rates = Record<string, string>;
 
-function ratesFrom(i: StoredItem): Rates {
+export interface StoredPrices {
+  rates: Rates;
+  /** When each price was set (ISO timestamp); prices stored before timestamps were kept carry the item's updatedAt. */
+  pricedAt: Record<string, string>;
+}
+
+function pricesFrom(i: StoredItem): StoredPrices {
   const item = fields(i, 'Rates');
   const rates = item.map('rates');
-  return Object.fromEntries(Object.keys(item.optMap('rates') ?? {}).map((currency) => [currency, rates.str(currency)]));
+  const currencies = Object.keys(item.optMap('rates') ?? {});
+  const stamps = item.optMap('pricedAt') ? item.map('pricedAt') : undefined;
+  const updatedAt = item.str('updatedAt');
+  return {
+    rates: Object.fromEntries(currencies.map((currency) => [currency, rates.str(currency)])),
+    pricedAt: Object.fromEntries(currencies.map((currency) => [currency, stamps?.optStr(currency) ?? updatedAt])),
+  };
 }
 
 export const ratesRepo = {
-  async get(): Promise<Rates> {
+  async prices(): Promise<StoredPrices> {
     const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.rates() }));
-    return out.Item ? ratesFrom(out.Item) : {};
+    return out.Item ? pricesFrom(out.Item) : { rates: {}, pricedAt: {} };
   },
 
-  async put(rates: Rates, now = new Date().toISOString()): Promise<void> {
+  async get(): Promise<Rates> {
+    return (await this.prices()).rates;
+  },
+
+  async put(prices: StoredPrices, now = new Date().toISOString()): Promise<void> {
     await ddb().send(
-      new PutCommand({ TableName: tableName(), Item: { ...keys.rates(), type: 'Rates', rates, createdAt: now, updatedAt: now } }),
+      new PutCommand({ TableName: tableName(), Item: { ...keys.rates(), type: 'Rates', rates: prices.rates, pricedAt: prices.pricedAt, createdAt: now, updatedAt: now } }),
     );
   },
 };

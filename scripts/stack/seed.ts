@@ -16,8 +16,8 @@ import { cashoutProvidersRepo } from '../../lib/cashout/repository.js';
 import { authenticateProvider, registerProvider, rotateProviderKey, signingSecrets, updateProfile } from '../../lib/cashout/providers.js';
 
 export const DEMO_PARTNER = 'demo-shop';
-/** Price of one token in each purchase currency. */
-export const DEMO_RATES = { USD: '1', EUR: '0.92', RUR: '90', GBYTE: '0.05', BTC: '0.000015' };
+/** Price of one token in each purchase currency (AUD and SGD also price coin conversion and rate cards). */
+export const DEMO_RATES = { USD: '1', EUR: '0.92', RUR: '90', GBYTE: '0.05', BTC: '0.000015', AUD: '1.5', SGD: '1.35' };
 
 export const DEMO_APP_ID = 'app_demo';
 export const DEMO_MEMBER_EMAIL = 'alice@example.com';

@@ -1,6 +1,6 @@
 /**
  * The whole platform on loopback: DynamoDB Local, fauxqs (SQS), maildev (SMTP + web), anvil with our ERC-20,
- * serverless offline (HTTP) and the queue/schedule workers. Used by `npm start` and by the test run.
+ * the Stripe emulator, serverless offline (HTTP) and the queue/schedule workers. Used by `npm start` and by the test run.
  */
 import { randomBytes } from 'node:crypto';
 import { issuerJwks, keyIdOf, newIssuerKeys } from '../../lib/identity/tickets.js';
@@ -19,9 +19,10 @@ export interface StackPorts {
   smtp: number;
   mailWeb: number;
   rpc: number;
+  stripe: number;
 }
 
-export const DEFAULT_PORTS: StackPorts = { api: 3000, lambda: 3002, dynamodb: 8000, sqs: 4566, smtp: 1025, mailWeb: 1080, rpc: 8545 };
+export const DEFAULT_PORTS: StackPorts = { api: 3000, lambda: 3002, dynamodb: 8000, sqs: 4566, smtp: 1025, mailWeb: 1080, rpc: 8545, stripe: 12111 };
 
 export interface StackOptions {
   dataDir: string;
@@ -35,6 +36,7 @@ export interface StackInfo extends ChainDeployment {
   apiUrl: string;
   mailUrl: string;
   rpcUrl: string;
+  stripeUrl: string;
   dynamodbUrl: string;
   sqsUrl: string;
   smtp: { host: string; port: number };
@@ -94,14 +96,17 @@ export async function startStack(opts: StackOptions): Promise<StackInfo> {
     [bin('@foundry-rs/anvil/bin.mjs'), '--port', String(ports.rpc), '--host', '127.0.0.1', ...(opts.persist ? ['--state', join(dataDir, 'anvil-state.json'), '--state-interval', '5'] : [])],
     { logDir },
   );
+  // The emulator keeps its state in memory: customers and charges do not outlive the stack, even with persist.
+  const stripe = startChild('stripe', process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/stack/stripe-emulator.ts'), String(ports.stripe)], { cwd: ROOT, logDir });
   const started: [Child, number][] = [
     [dynamo, ports.dynamodb],
     [fauxqs, ports.sqs],
     [maildev, ports.mailWeb],
     [anvil, ports.rpc],
+    [stripe, ports.stripe],
   ];
   await Promise.all(started.map(([child, port]) => waitForPort(port, child, 60_000, logDir)));
-  log(`infrastructure up: DynamoDB Local :${ports.dynamodb}, fauxqs :${ports.sqs}, maildev :${ports.smtp}/:${ports.mailWeb}, anvil :${ports.rpc}`);
+  log(`infrastructure up: DynamoDB Local :${ports.dynamodb}, fauxqs :${ports.sqs}, maildev :${ports.smtp}/:${ports.mailWeb}, anvil :${ports.rpc}, stripe :${ports.stripe}`);
 
   const rpcUrl = `http://127.0.0.1:${ports.rpc}`;
   const stateFile = join(dataDir, 'stack.json');
@@ -141,6 +146,9 @@ export async function startStack(opts: StackOptions): Promise<StackInfo> {
     CARD_DATA_KEY: secrets.cardDataKey,
     IDENTITY_JWKS: issuerJwks([{ publicKey: secrets.identityPublicKey, kid: secrets.identityKeyId }]),
     DEPOSIT_XPUB: secrets.depositXpub,
+    // The emulator accepts any test-mode key; it is no secret.
+    STRIPE_API_URL: `http://127.0.0.1:${ports.stripe}`,
+    STRIPE_SECRET_KEY: 'sk_test_local',
     OFFLINE_HTTP_PORT: String(ports.api),
     OFFLINE_LAMBDA_PORT: String(ports.lambda),
   };
@@ -166,6 +174,7 @@ export async function startStack(opts: StackOptions): Promise<StackInfo> {
     apiUrl,
     mailUrl: `http://localhost:${ports.mailWeb}`,
     rpcUrl,
+    stripeUrl: env.STRIPE_API_URL!,
     ...contracts,
     dynamodbUrl: env.DYNAMODB_ENDPOINT!,
     sqsUrl: env.SQS_ENDPOINT!,

@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   cashoutSecret = cashout.webhookSecret;
   const secrets = JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8')) as { identityPrivateKey: string; identityKeyId: string };
   const { user: _user, ...coins } = await seedCoins({ privateKey: secrets.identityPrivateKey, kid: secrets.identityKeyId }, (info.env.MODERATORS ?? info.definition.environment.MODERATORS ?? '').split(',').filter(Boolean));
-  const stack = { apiUrl: info.apiUrl, mailUrl: info.mailUrl, rpcUrl: info.rpcUrl, tokenAddress: info.tokenAddress, testTokenAddress: info.testTokenAddress, disburserAddress: info.disburserAddress, partner, cards, cashout, coins };
+  const stack = { apiUrl: info.apiUrl, mailUrl: info.mailUrl, rpcUrl: info.rpcUrl, stripeUrl: info.stripeUrl, tokenAddress: info.tokenAddress, testTokenAddress: info.testTokenAddress, disburserAddress: info.disburserAddress, partner, cards, cashout, coins };
   writeFileSync(stackFile, JSON.stringify(stack, null, 2) + '\n');
   writeFileSync(join(dataDir, 'env.json'), JSON.stringify({ ...info.definition.environment, ...info.env }, null, 2) + '\n');
 
@@ -56,6 +56,7 @@ Rewards platform is up (${((Date.now() - started) / 1000).toFixed(1)} s)
   API           ${info.apiUrl}          (docs: ${info.apiUrl}/docs)
   Mail (maildev) ${info.mailUrl}
   Chain (anvil) ${info.rpcUrl}   ERC-20 ${info.tokenAddress} (testnet ${info.testTokenAddress})
+  Stripe        ${info.stripeUrl}  (emulator; cards from test tokens such as tok_visa, tok_chargeDeclinedInsufficientFunds)
   Demo partner  ${partner.name} / ${partner.key}
   Cards app     X-App-Id: ${cards.appId}  X-Api-Key: ${cards.apiKey}  card ${cards.cardId}, member ${cards.memberId} (${cards.memberEmail})
   Cash-out      provider ${cashout.name}, Authorization: Bearer ${cashout.apiKey}  webhooks -> ${cashout.receiverUrl}

@@ -6,17 +6,8 @@ import { accountIds } from '../../lib/db/keys.js';
 import { postEntry } from '../../lib/ledger/index.js';
 import { TEST_TREASURY_KEY } from '../fixtures/global-stack.js';
 import { identityIssuer, onChainBalance, randomAddress, stack, tokenContract, uniq } from '../fixtures/stack.js';
+import { call, ticket, newUser as user } from '../fixtures/payments.js';
 
-const ticket = (sub: string, extra: { participant?: string; roles?: string[] } = {}) => issueTicket(identityIssuer(), { sub, ...extra });
-const call = async (method: string, path: string, t: string | undefined, body?: unknown) => {
-  const res = await fetch(stack().apiUrl + path, {
-    method,
-    headers: { ...(t ? { authenticateit_identity_ticket: t } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  return { status: res.status, body: (await res.json()) as any };
-};
-const user = () => `urn:authenticateit:user:${uniq('u')}`;
 const A = '0xe40555b43d60656b9510860A11D6bDCDDb8E78A2';
 
 describe('identity tickets and addresses', () => {

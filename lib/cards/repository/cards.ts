@@ -1,6 +1,6 @@
 /** Cashback cards of an app: settings, with amounts in minor units of the card's currency (DynamoDB numbers). */
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ddb, tableName } from '../../db/client.js';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ddb, queryAll, tableName } from '../../db/client.js';
 import { fields, type StoredItem } from '../../db/item.js';
 import * as keys from '../../db/keys.js';
 
@@ -65,21 +65,7 @@ export const cardsRepo = {
   },
 
   async listByApp(appId: string): Promise<Card[]> {
-    const cards: Card[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await ddb().send(
-        new QueryCommand({
-          TableName: tableName(),
-          IndexName: 'GSI1',
-          KeyConditionExpression: 'GSI1PK = :pk',
-          ExpressionAttributeValues: { ':pk': keys.cardsOfApp(appId) },
-          ExclusiveStartKey: start,
-        }),
-      );
-      cards.push(...(out.Items ?? []).map((item) => cardFromItem(item, `a card of app ${appId}`)));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return cards;
+    const items = await queryAll({ IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': keys.cardsOfApp(appId) } });
+    return items.map((item) => cardFromItem(item, `a card of app ${appId}`));
   },
 };

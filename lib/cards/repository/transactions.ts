@@ -3,8 +3,8 @@
  * records and the per card and member summary. Amounts are minor units of the card's currency, written as
  * bigint (DynamoDB numbers, so conditions and `ADD` compare and add exactly).
  */
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ddb, tableName } from '../../db/client.js';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ddb, queryAll, tableName } from '../../db/client.js';
 import { AlreadyExistsError, ConditionFailedError } from '../../db/errors.js';
 import { fields, type Fields, type StoredItem } from '../../db/item.js';
 import * as keys from '../../db/keys.js';
@@ -189,24 +189,15 @@ export const cardTxRepo = {
 
   /** Newest first; `offset` items skipped (history pages are at most 100 deep per call). */
   async listNewestFirst(cardId: number, memberId: number, limit: number, offset: number): Promise<CardTx[]> {
-    const wanted = offset + limit;
-    const items: StoredItem[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await ddb().send(
-        new QueryCommand({
-          TableName: tableName(),
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :tx)',
-          ExpressionAttributeValues: { ':pk': keys.cardMember(cardId, memberId).PK, ':tx': keys.cardTxPrefix },
-          ScanIndexForward: false,
-          Limit: Math.min(1000, wanted - items.length),
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start && items.length < wanted);
-    return items.slice(offset, wanted).map((item) => txFromItem(item, `a transaction of card ${cardId} member ${memberId}`));
+    const items = await queryAll(
+      {
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :tx)',
+        ExpressionAttributeValues: { ':pk': keys.cardMember(cardId, memberId).PK, ':tx': keys.cardTxPrefix },
+        ScanIndexForward: false,
+        ConsistentRead: true,
+      },
+      offset + limit,
+    );
+    return items.slice(offset).map((item) => txFromItem(item, `a transaction of card ${cardId} member ${memberId}`));
   },
 };

@@ -1,0 +1,97 @@
+/**
+ * The billing plans document (what the operator stores with `plans set`), the plans as the payments service
+ * answers them, and the promo code check. Costs are whole or cent amounts of the configured currency, written
+ * as JSON numbers on the wire as the clients expect; the domain reads them exactly (plans.ts).
+ */
+import * as z from 'zod/mini';
+
+/* @__NO_SIDE_EFFECTS__ */
+function schema<T>(build: () => T): T {
+  return build();
+}
+
+/** A JSON number whose shortest decimal text has at most `decimals` decimals (read exactly from that text). */
+const decimalNumber = (what: string, decimals: number) =>
+  z.number().check(
+    z.refine((n) => Number.isFinite(n) && n >= 0 && new RegExp(`^\\d+(\\.\\d{1,${decimals}})?$`).test(String(n)), `${what} must be a non-negative number with at most ${decimals} decimals`),
+  );
+
+const PLAN_ID = /^[a-z0-9][a-z0-9-]{0,31}$/;
+
+const storedPlan = z.strictObject({
+  id: z.string().check(z.regex(PLAN_ID, 'id must be lower-case letters, digits and dashes (at most 32)')),
+  name: z.string().check(z.minLength(1)),
+  cost: decimalNumber('cost', 2),
+  hidden: z.boolean(),
+  commitment_period: z.int().check(z.minimum(0)),
+  description: z.string(),
+  modules: z.array(z.string().check(z.minLength(1))),
+  coin_rate: decimalNumber('coin_rate', 6),
+  upgrade_description: z.optional(z.string()),
+  description_list: z.array(z.strictObject({ label: z.string().check(z.minLength(1)), value: z.union([z.string(), z.boolean()]) })),
+});
+
+/** The plans document as stored and as `plans set` takes it. */
+export const plansDocumentSchema = schema(() =>
+  z
+    .strictObject({
+      _id: z.string().check(z.minLength(1)),
+      /** When given, it must be the configured BILLING_CURRENCY (the configuration decides the currency). */
+      currency: z.optional(z.string().check(z.regex(/^[a-z]{3}$/, 'currency must be a lower-case ISO 4217 code'))),
+      list: z.array(storedPlan).check(z.minLength(1, 'list must name at least one plan')),
+      type: z.optional(z.string()),
+    })
+    .check(
+      z.superRefine((doc, ctx) => {
+        const ids = new Set<string>();
+        for (const [i, plan] of doc.list.entries()) {
+          if (ids.has(plan.id)) ctx.addIssue({ code: 'custom', message: `plan id ${plan.id} is listed twice`, path: ['list', i, 'id'] });
+          ids.add(plan.id);
+          const labels = new Set<string>();
+          for (const [j, line] of plan.description_list.entries()) {
+            if (labels.has(line.label)) ctx.addIssue({ code: 'custom', message: `plan ${plan.id} lists ${line.label} twice`, path: ['list', i, 'description_list', j, 'label'] });
+            labels.add(line.label);
+          }
+        }
+      }),
+    ),
+);
+export type PlansDocument = z.infer<typeof plansDocumentSchema>;
+export type StoredPlan = PlansDocument['list'][number];
+
+const wirePlan = z.object({
+  commitment_period: z.int(),
+  cost: z.number().register(z.globalRegistry, { description: 'The yearly cost in the currency (0 for a free plan).' }),
+  description: z.string(),
+  description_list: z.record(z.string(), z.union([z.string(), z.boolean()])).register(z.globalRegistry, { description: 'Feature -> what the plan gives of it.' }),
+  hidden: z.boolean(),
+  id: z.string(),
+  modules: z.array(z.string()),
+  name: z.string(),
+  coin_rate: z.number().register(z.globalRegistry, { description: 'Currency charged per rewards campaign coin used.' }),
+});
+
+export const billingPlansSchema = schema(() =>
+  z.object({
+    currency: z.string().register(z.globalRegistry, { description: 'The currency of every cost (lower-case ISO 4217).' }),
+    id: z.string(),
+    list: z.array(wirePlan),
+  }),
+);
+export type BillingPlans = z.infer<typeof billingPlansSchema>;
+
+export const promoCodeQuerySchema = schema(() =>
+  z.object({
+    code: z
+      .string({ error: 'code is required' })
+      .check(z.trim(), z.minLength(1, 'code is required'), z.maxLength(64, 'code must be at most 64 characters'))
+      .register(z.globalRegistry, { description: 'The promo code (letter case does not matter).' }),
+  }),
+);
+
+export const promoCodeCheckSchema = schema(() =>
+  z.object({
+    code: z.string().register(z.globalRegistry, { description: 'The code as the operator created it.' }),
+    days_value: z.int().register(z.globalRegistry, { description: 'Days the code adds to the paid period.' }),
+  }),
+);
