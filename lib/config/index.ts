@@ -18,6 +18,8 @@ const coreSchema = z.object({
   DYNAMODB_ENDPOINT: z.optional(z.string()),
   PUBLIC_BASE_URL: z._default(z.string(), 'http://localhost:3000'),
   LOG_LEVEL: z._default(z.enum(['debug', 'info', 'warn', 'error']), 'info'),
+  /** How long warm functions reuse coin prices (partner cashback, conversions, rate cards). */
+  PRICE_CACHE_SECONDS: z._default(z.string().check(z.regex(/^\d{1,5}$/)), '60'),
 });
 
 /** SQS: the endpoint (local stack only). Each queue's name has its own variable, checked by the functions that use it. */

@@ -5,6 +5,7 @@
  */
 import { ratesRepo, type Rates, type StoredPrices } from './repository.js';
 import { ttlCache } from '../cache.js';
+import { coreConfig } from '../config/index.js';
 import { formatUnits, parseFraction, TOKEN_DECIMALS, type Fraction } from '../ledger/money.js';
 import { COUNTRY_CURRENCY, DEFAULT_COIN_CURRENCY, isCoinCurrency, type CoinCurrency } from './currencies.js';
 import { fail } from './failures.js';
@@ -26,7 +27,7 @@ export interface CoinPrices {
   price(currency: string): Promise<CoinPrice | undefined>;
 }
 
-const cache = ttlCache<'prices', StoredPrices>(() => 60_000);
+const cache = ttlCache<'prices', StoredPrices>(() => Number(coreConfig().PRICE_CACHE_SECONDS) * 1000);
 
 /** Prices set by an operator (`npm run admin -- coin price set aud=0.24`), each stored with its timestamp. */
 export const adminSetPrices: CoinPrices = {

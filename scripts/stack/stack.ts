@@ -29,6 +29,8 @@ export interface StackOptions {
   ports: StackPorts;
   /** Keep DynamoDB and chain state in dataDir between runs. */
   persist: boolean;
+  /** Variables over the stack's own (the test run turns caches off so a change is seen at once). */
+  env?: Record<string, string>;
   log?: (line: string) => void;
 }
 
@@ -151,6 +153,7 @@ export async function startStack(opts: StackOptions): Promise<StackInfo> {
     STRIPE_SECRET_KEY: 'sk_test_local',
     OFFLINE_HTTP_PORT: String(ports.api),
     OFFLINE_LAMBDA_PORT: String(ports.lambda),
+    ...opts.env,
   };
   const definition = printServerless(env);
   await createResources(definition, { dynamodb: env.DYNAMODB_ENDPOINT!, sqs: env.SQS_ENDPOINT! });
