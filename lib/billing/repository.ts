@@ -4,7 +4,7 @@
  */
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { ddb, queryAll, tableName } from '../db/client.js';
+import { ddb, queryAll, tableName, unmarshallRaw } from '../db/client.js';
 import { fields, type StoredItem } from '../db/item.js';
 import * as keys from '../db/keys.js';
 import { putNew, transactWrite } from '../db/transact.js';
@@ -176,5 +176,158 @@ export const promoCodesRepo = {
         onConditionFailed: (current) => new RedemptionRefused('promo', current ? promoFrom(current) : undefined),
       },
     ]);
+  },
+};
+
+/** The card saved for an account, as the provider described it (never its number). */
+export interface AccountCard {
+  id: string;
+  brand: string;
+  last4: string;
+  expMonth: number;
+  expYear: number;
+  /** The card holder's name and billing address when known (null otherwise). */
+  name: string | null;
+  addressLine1: string | null;
+  addressLine2: string | null;
+  addressCity: string | null;
+  addressState: string | null;
+  addressZip: string | null;
+  addressCountry: string | null;
+}
+
+/**
+ * A participant's billing account. `plan` is absent until billing is activated (the participant is on its
+ * trial, then on nothing chosen); dates of the paid period and the contract are UTC days (YYYY-MM-DD).
+ */
+export interface BillingAccount {
+  participant: string;
+  plan?: string;
+  trialFrom: string;
+  trialTo: string;
+  paidFrom?: string;
+  paidTo?: string;
+  contractFrom?: string;
+  contractTo?: string;
+  /** Weeks the participant committed to the plan when it was chosen. */
+  commitmentWeeks?: number;
+  terminated: boolean;
+  card?: AccountCard;
+  /** The user (ticket `sub`) who set the card. */
+  cardSetBy?: string;
+  /** The user (ticket `sub`) who activated billing. */
+  activatedBy?: string;
+  stripeCustomerId?: string;
+  notificationEmails: string[];
+  /** Incremented by every write: a write names the version it read, so concurrent writes cannot lose each other. */
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const optNullStr = (item: ReturnType<typeof fields>, name: string): string | null => item.optStr(name) ?? null;
+
+function cardFrom(i: Record<string, unknown>): AccountCard {
+  const card = fields(i, 'BillingAccount card');
+  return {
+    id: card.str('id'),
+    brand: card.str('brand'),
+    last4: card.str('last4'),
+    expMonth: card.int('expMonth'),
+    expYear: card.int('expYear'),
+    name: optNullStr(card, 'name'),
+    addressLine1: optNullStr(card, 'addressLine1'),
+    addressLine2: optNullStr(card, 'addressLine2'),
+    addressCity: optNullStr(card, 'addressCity'),
+    addressState: optNullStr(card, 'addressState'),
+    addressZip: optNullStr(card, 'addressZip'),
+    addressCountry: optNullStr(card, 'addressCountry'),
+  };
+}
+
+export function accountFrom(i: StoredItem): BillingAccount {
+  const item = fields(i, `BillingAccount ${String(i.participant)}`);
+  const card = item.optMap('card');
+  const account: BillingAccount = {
+    participant: item.str('participant'),
+    trialFrom: item.str('trialFrom'),
+    trialTo: item.str('trialTo'),
+    terminated: item.flag('terminated'),
+    notificationEmails: item.strList('notificationEmails'),
+    version: item.int('version'),
+    createdAt: item.str('createdAt'),
+    updatedAt: item.str('updatedAt'),
+  };
+  const optional = {
+    plan: item.optStr('plan'),
+    paidFrom: item.optStr('paidFrom'),
+    paidTo: item.optStr('paidTo'),
+    contractFrom: item.optStr('contractFrom'),
+    contractTo: item.optStr('contractTo'),
+    commitmentWeeks: item.optInt('commitmentWeeks'),
+    card: card ? cardFrom(card) : undefined,
+    cardSetBy: item.optStr('cardSetBy'),
+    activatedBy: item.optStr('activatedBy'),
+    stripeCustomerId: item.optStr('stripeCustomerId'),
+  };
+  for (const [name, value] of Object.entries(optional)) if (value !== undefined) (account as unknown as Record<string, unknown>)[name] = value;
+  return account;
+}
+
+/** The stored item of an account (absent optional fields are left out, nulls of the card kept out too). */
+function accountItem(account: BillingAccount): Record<string, unknown> {
+  const { card, ...rest } = account;
+  const item: Record<string, unknown> = { ...keys.billingAccount(account.participant), type: 'BillingAccount' };
+  for (const [name, value] of Object.entries(rest)) if (value !== undefined) item[name] = value;
+  if (card) item.card = Object.fromEntries(Object.entries(card).filter(([, v]) => v !== null));
+  return item;
+}
+
+/** Another write changed the account since it was read. */
+export class AccountChangedError extends Error {
+  override name = 'AccountChangedError';
+}
+
+export const accountsRepo = {
+  async get(participant: string): Promise<BillingAccount | undefined> {
+    const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.billingAccount(participant), ConsistentRead: true }));
+    return out.Item ? accountFrom(out.Item) : undefined;
+  },
+
+  /** Creates the account unless one exists; answers the account in force (this one or the existing one). */
+  async createIfAbsent(account: BillingAccount): Promise<BillingAccount> {
+    try {
+      await ddb().send(
+        new PutCommand({ TableName: tableName(), Item: accountItem(account), ConditionExpression: 'attribute_not_exists(PK)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
+      );
+      return account;
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      // The existing item comes back in the low-level attribute format.
+      const current = unmarshallRaw((err as { Item?: Record<string, unknown> }).Item);
+      return current ? accountFrom(current) : (await accountsRepo.get(account.participant))!;
+    }
+  },
+
+  /**
+   * Writes the account as changed from the version it was read at (`account.version`): the stored version
+   * must still be that one. Answers the written account (its version incremented, `updatedAt` = now).
+   */
+  async replace(account: BillingAccount, now = new Date().toISOString()): Promise<BillingAccount> {
+    const next = { ...account, version: account.version + 1, updatedAt: now };
+    try {
+      await ddb().send(
+        new PutCommand({
+          TableName: tableName(),
+          Item: accountItem(next),
+          ConditionExpression: 'attribute_exists(PK) AND version = :read',
+          ExpressionAttributeValues: { ':read': account.version },
+        }),
+      );
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) throw new AccountChangedError(`the billing account of ${account.participant} changed since version ${account.version}`);
+      throw err;
+    }
+    return next;
   },
 };

@@ -95,3 +95,73 @@ export const promoCodeCheckSchema = schema(() =>
     days_value: z.int().register(z.globalRegistry, { description: 'Days the code adds to the paid period.' }),
   }),
 );
+
+const nullableString = (description: string) => z.nullable(z.string()).register(z.globalRegistry, { description });
+
+/** The participant's saved card as clients read it (no card number: the last four digits only). */
+export const accountCardSchema = schema(() =>
+  z.object({
+    address_city: nullableString('Billing address city (null when unknown).'),
+    address_country: nullableString('Billing address country (null when unknown).'),
+    address_line1: nullableString('Billing address line 1 (null when unknown).'),
+    address_line2: nullableString('Billing address line 2 (null when unknown).'),
+    address_state: nullableString('Billing address state (null when unknown).'),
+    address_zip: nullableString('Billing address postal code (null when unknown).'),
+    brand: z.string().register(z.globalRegistry, { description: 'Visa, MasterCard, American Express, ...' }),
+    exp_month: z.int(),
+    exp_year: z.int(),
+    id: z.string().register(z.globalRegistry, { description: "The card payment provider's card id." }),
+    last4: z.string(),
+    name: nullableString("The card holder's name (null when unknown)."),
+  }),
+);
+export type AccountCardView = z.infer<typeof accountCardSchema>;
+
+export const billingPlanViewSchema = schema(() =>
+  z.object({
+    card: z.nullable(accountCardSchema),
+    contract: z.object({
+      from: z.optional(z.string().register(z.globalRegistry, { description: 'First day of the contract (YYYY-MM-DD); absent before a plan is chosen.' })),
+      terminate_available: z.boolean(),
+      terminated: z.boolean(),
+      to: z.optional(z.string().register(z.globalRegistry, { description: 'Last day of the contract (YYYY-MM-DD); absent before a plan is chosen.' })),
+    }),
+    paid_from: z.nullable(z.string().register(z.globalRegistry, { description: 'First day of the paid period (YYYY-MM-DD).' })),
+    paid_to: z.nullable(z.string().register(z.globalRegistry, { description: 'Last day of the paid period (YYYY-MM-DD).' })),
+    plan: z.string().register(z.globalRegistry, { description: 'The plan id; `complete` (every module) during the trial.' }),
+    trial: z.object({
+      form: z.optional(z.string().register(z.globalRegistry, { description: 'When the trial started (spelled `form` as clients read it); only during the trial.' })),
+      status: z.boolean().register(z.globalRegistry, { description: 'Whether the participant is on its trial.' }),
+      to: z.optional(z.string().register(z.globalRegistry, { description: 'When the trial ends; only during the trial.' })),
+    }),
+    updated_at: z.string(),
+    user_email: z.array(z.string()).register(z.globalRegistry, { description: 'Where billing notifications are sent.' }),
+  }),
+);
+export type BillingPlanView = z.infer<typeof billingPlanViewSchema>;
+
+export const notificationEmailsSchema = schema(() => z.array(z.string()).register(z.globalRegistry, { description: 'Where billing notifications are sent.' }));
+
+export const cardTokenParamsSchema = schema(() =>
+  z.object({
+    token: z
+      .string({ error: 'token is required' })
+      .check(z.regex(/^[A-Za-z0-9_]{1,255}$/, 'token must be a card token from the payment provider (letters, digits and _)'))
+      .register(z.globalRegistry, { description: "A card token made by the payment provider's client library (Stripe `tok_...`)." }),
+  }),
+);
+
+export const addNotificationEmailSchema = schema(() =>
+  z.object({
+    email: z.optional(z.string().check(z.maxLength(254, 'email must be at most 254 characters')).register(z.globalRegistry, { description: 'The address to add.' })),
+    user_id: z.optional(
+      z.string().check(z.maxLength(300, 'user_id must be at most 300 characters')).register(z.globalRegistry, { description: 'An email user id (`urn:authenticateit:user:email:<email>`): its email is added.' }),
+    ),
+  }),
+);
+
+export const removeNotificationEmailSchema = schema(() =>
+  z.object({
+    email: z.string({ error: 'email is required' }).check(z.maxLength(254, 'email must be at most 254 characters')).register(z.globalRegistry, { description: 'The address to remove (letter case ignored).' }),
+  }),
+);

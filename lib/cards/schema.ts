@@ -2,6 +2,7 @@
 import * as z from 'zod/mini';
 import { amountTextOf, decimalAtMost, isAmountInput, MAX_FIAT_AMOUNT, type AmountInput } from '../ledger/money.js';
 import { METADATA_LIMITS, metadataProblem } from './metadata.js';
+import { EMAIL_ADDRESS } from '../mail/address.js';
 
 /**
  * Top-level schemas are built in `schema(() => ...)` so that a bundle keeps only those it uses. esbuild takes
@@ -13,7 +14,6 @@ function schema<T>(build: () => T): T {
   return build();
 }
 
-const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]{2,}$/;
 const PHONE = /^\+?[0-9]{6,15}$/;
 const DECIMAL = /^\d{1,15}(\.\d{1,6})?$/;
 
@@ -71,7 +71,7 @@ const text = (field: string, max: number, description: string) =>
 
 const email = schema(() => z
   .string({ error: required('email', 'a string') })
-  .check(z.trim(), z.toLowerCase(), z.maxLength(254, 'email must be at most 254 characters'), z.regex(EMAIL, 'email must be a valid email address'))
+  .check(z.trim(), z.toLowerCase(), z.maxLength(254, 'email must be at most 254 characters'), z.regex(EMAIL_ADDRESS, 'email must be a valid email address'))
   .register(z.globalRegistry, { description: 'Member email (alternative to member_id).' }));
 
 const phone = schema(() => z

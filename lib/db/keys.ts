@@ -94,6 +94,8 @@ export const promoCodes = () => 'PROMOS';
 export const promoCodeInList = (code: string) => ({ GSI1PK: promoCodes(), GSI1SK: code });
 /** One participant's use of a promo code: a participant redeems a code once. */
 export const promoRedemption = (code: string, participant: string) => ({ PK: `PROMO#${code}`, SK: `REDEEMED#${participant}` });
+/** A participant's billing account: plan, trial, paid period, contract, card, notification emails (one item per participant). */
+export const billingAccount = (participant: string) => ({ PK: `PARTICIPANT#${participant}`, SK: 'BILLING' });
 
 /** Ledger account ids: `<network>:<kind>:<id>`. */
 export const accountIds = {

@@ -1,6 +1,7 @@
 /** The /new_purchase request as the partner API defines it; also the source of its OpenAPI schema. */
 import * as z from 'zod/mini';
 import { amountTextOf, decimalAtMost, isAmountInput, MAX_FIAT_AMOUNT, type AmountInput } from '../ledger/money.js';
+import { EMAIL_ADDRESS } from '../mail/address.js';
 
 /**
  * Top-level schemas are built in `schema(() => ...)` so that a bundle keeps only those it uses. esbuild takes
@@ -18,7 +19,6 @@ export type Currency = (typeof CURRENCIES)[number];
 export const CURRENCY_DECIMALS: Record<Currency, number> = { USD: 2, EUR: 2, RUR: 2, GBYTE: 9, BTC: 8 };
 
 const ETH_ADDRESS = /^0x[0-9a-fA-F]{40}$/;
-const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]{2,}$/;
 /** The decimal text of an amount (its size is bounded by the maximum, its decimals by the currency). */
 const DECIMAL = /^\d+(\.\d+)?$/;
 
@@ -60,7 +60,7 @@ export const newPurchaseSchema = schema(() => z.object({
   description: z.optional(text('description', 1024, 'Description of the purchase.')),
   merchant: z.optional(text('merchant', 256, 'Payment processors only: the individual merchant.')),
   address: text('address', 254, 'Ethereum address (cashback sent on chain) or email address (a claim link is mailed).').check(
-    z.refine((v) => ETH_ADDRESS.test(v) || EMAIL.test(v), 'address must be an Ethereum address (0x + 40 hex digits) or an email address'),
+    z.refine((v) => ETH_ADDRESS.test(v) || EMAIL_ADDRESS.test(v), 'address must be an Ethereum address (0x + 40 hex digits) or an email address'),
   ),
   currency: z
     .string({ error: (i) => (i.input === undefined ? 'currency is required' : 'currency must be a string') })
