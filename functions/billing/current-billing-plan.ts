@@ -1,6 +1,6 @@
 /** GET /payments-service/participants/current/billing_plan (participant ticket): the participant's plan, trial, contract, card and notification emails. */
 import { currentBillingPlan } from '../../lib/billing/accounts.js';
-import { billingPlanViewSchema } from '../../lib/billing/schema.js';
+import { accountCardExample, billingPlanViewSchema } from '../../lib/billing/schema.js';
 import { ticketErrors } from '../../lib/coins/schema.js';
 import { participantTicket } from '../../lib/http/auth/identity.js';
 import { paymentsFamily } from '../../lib/http/families.js';
@@ -16,20 +16,7 @@ export const route = defineRoute({
     "The ticket's participant's billing account. A participant's first request to billing starts its trial (TRIAL_DAYS days from then): during it `plan` is `complete` (every module is on), `trial` is `{form, status: true, to}` (`form` is the start) and `card`, `paid_from`, `paid_to` may be null. Once a plan is chosen, `trial` is `{status: false}`, `contract` has `from`/`to` and the paid period its days (YYYY-MM-DD). `user_email` lists where billing notifications go.",
   response: billingPlanViewSchema,
   responseExample: {
-    card: {
-      address_city: null,
-      address_country: null,
-      address_line1: null,
-      address_line2: null,
-      address_state: null,
-      address_zip: null,
-      brand: 'Visa',
-      exp_month: 11,
-      exp_year: 2030,
-      id: 'card_1CrRhbEFVOePY2EFnZr18Tmf',
-      last4: '4242',
-      name: null,
-    },
+    card: accountCardExample,
     contract: { from: '2025-07-11', terminate_available: true, terminated: false, to: '2026-07-10' },
     paid_from: '2025-07-24',
     paid_to: '2025-08-23',

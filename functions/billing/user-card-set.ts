@@ -1,6 +1,6 @@
 /** PUT /payments-service/user/card/{token} (participant ticket): saves the card of a provider token as the participant's card. */
 import { setCard } from '../../lib/billing/accounts.js';
-import { accountCardSchema, cardTokenParamsSchema } from '../../lib/billing/schema.js';
+import { accountCardExample, accountCardSchema, cardTokenParamsSchema } from '../../lib/billing/schema.js';
 import { ticketErrors } from '../../lib/coins/schema.js';
 import { participantTicket } from '../../lib/http/auth/identity.js';
 import { paymentsFamily } from '../../lib/http/families.js';
@@ -16,20 +16,7 @@ export const route = defineRoute({
     "Saves the card of a token made by the payment provider's client library (Stripe `tok_...`) as the participant's card, replacing the previous one (removed at the provider), and answers it as the billing plan shows it. The ticket's user is recorded as the one who set the card (so it may change the notification emails) and, when its id is an email urn, its email joins the notification list (when it has room). A refused card leaves the account as it was: `payments-card_declined` (402, `decline_code` in `error_data`), `payments-invalid_card` (400, `reason` in `error_data`), `payments-card_provider_unavailable` (503).",
   params: cardTokenParamsSchema,
   response: accountCardSchema,
-  responseExample: {
-    address_city: null,
-    address_country: null,
-    address_line1: null,
-    address_line2: null,
-    address_state: null,
-    address_zip: null,
-    brand: 'Visa',
-    exp_month: 11,
-    exp_year: 2030,
-    id: 'card_1CrRhbEFVOePY2EFnZr18Tmf',
-    last4: '4242',
-    name: null,
-  },
+  responseExample: accountCardExample,
   errors: ticketErrors({
     400: 'Invalid, expired or unknown card token (`payments-invalid_card`, `payments-bad_token`)',
     402: 'The card was declined (`payments-card_declined`)',

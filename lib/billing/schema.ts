@@ -165,3 +165,19 @@ export const removeNotificationEmailSchema = schema(() =>
     email: z.string({ error: 'email is required' }).check(z.maxLength(254, 'email must be at most 254 characters')).register(z.globalRegistry, { description: 'The address to remove (letter case ignored).' }),
   }),
 );
+
+/** The card as the account shows it (documentation example of the card and billing plan routes). */
+export const accountCardExample = {
+  address_city: null,
+  address_country: null,
+  address_line1: null,
+  address_line2: null,
+  address_state: null,
+  address_zip: null,
+  brand: 'Visa',
+  exp_month: 11,
+  exp_year: 2030,
+  id: 'card_1CrRhbEFVOePY2EFnZr18Tmf',
+  last4: '4242',
+  name: null,
+} as const;
