@@ -1,5 +1,5 @@
 /** DELETE /payments-service/user/card (participant ticket): removes the participant's card. */
-import { removeCard } from '../../lib/billing/accounts.js';
+import { removeCard } from '../../lib/billing/account-card.js';
 import { billingPlanViewSchema } from '../../lib/billing/schema.js';
 import { ticketErrors } from '../../lib/coins/schema.js';
 import { participantTicket } from '../../lib/http/auth/identity.js';

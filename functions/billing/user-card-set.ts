@@ -1,5 +1,5 @@
 /** PUT /payments-service/user/card/{token} (participant ticket): saves the card of a provider token as the participant's card. */
-import { setCard } from '../../lib/billing/accounts.js';
+import { setCard } from '../../lib/billing/account-card.js';
 import { accountCardExample, accountCardSchema, cardTokenParamsSchema } from '../../lib/billing/schema.js';
 import { ticketErrors } from '../../lib/coins/schema.js';
 import { participantTicket } from '../../lib/http/auth/identity.js';

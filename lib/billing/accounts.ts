@@ -3,11 +3,8 @@
  * `GET /payments-service/participants/current/billing_plan` answers, the saved card and the notification
  * emails. Every change is a read-modify-write of the one account item, conditional on the version read.
  */
-import { createHash } from 'node:crypto';
 import { plansConfig } from '../config/index.js';
 import { ContentionError } from '../db/errors.js';
-import { log } from '../log/index.js';
-import { CardPaymentError, cardPayments, type CardFailure, type CardPayments, type SavedCard } from './card-payments.js';
 import { fail } from './failures.js';
 import { AccountChangedError, accountsRepo, type AccountCard, type BillingAccount } from './repository.js';
 import type { AccountCardView, BillingPlanView } from './schema.js';
@@ -21,7 +18,8 @@ export const MAX_NOTIFICATION_EMAILS = 10;
 
 const EMAIL_USER_URN = 'urn:authenticateit:user:email:';
 const DAY_MS = 86_400_000;
-const WRITE_ATTEMPTS = 5;
+const WRITE_ATTEMPTS = 8;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Who is asking: the ticket's user, its participant, whether it carries the system role. */
 export interface BillingCaller {
@@ -64,7 +62,7 @@ export async function billingAccount(participant: string, now = new Date()): Pro
  * Applies `change` to the account as read and writes it if no other write came between; on a collision
  * reads again and reapplies (a refusal thrown by `change` is final).
  */
-async function changeAccount(participant: string, change: (account: BillingAccount) => BillingAccount): Promise<BillingAccount> {
+export async function changeAccount(participant: string, change: (account: BillingAccount) => BillingAccount): Promise<BillingAccount> {
   for (let attempt = 1; ; attempt++) {
     const account = await billingAccount(participant);
     try {
@@ -72,6 +70,8 @@ async function changeAccount(participant: string, change: (account: BillingAccou
     } catch (err) {
       if (!(err instanceof AccountChangedError)) throw err;
       if (attempt >= WRITE_ATTEMPTS) throw new ContentionError(`the billing account of ${participant} kept changing`);
+      // Writers that collided retry at spread-out times, or they would collide again.
+      await sleep(Math.random() * 10 * 2 ** attempt);
     }
   }
 }
@@ -126,106 +126,13 @@ export async function currentBillingPlan(participant: string): Promise<BillingPl
 }
 
 /** The list with `email` added unless present (letter case ignored); over the limit is a refusal unless `quiet`. */
-function withEmail(emails: string[], email: string, quiet = false): string[] {
+export function withEmail(emails: string[], email: string, quiet = false): string[] {
   if (emails.some((e) => e.toLowerCase() === email.toLowerCase())) return emails;
   if (emails.length >= MAX_NOTIFICATION_EMAILS) {
     if (quiet) return emails;
     throw fail('too_many_notification_emails', `at most ${MAX_NOTIFICATION_EMAILS} notification emails; remove one first`, { limit: MAX_NOTIFICATION_EMAILS });
   }
   return [...emails, email];
-}
-
-function cardFailure(failure: CardFailure) {
-  switch (failure.code) {
-    case 'card_declined':
-      return fail('card_declined', failure.message, { decline_code: failure.declineCode });
-    case 'invalid_card':
-      return fail('invalid_card', failure.message, { reason: failure.reason });
-    default:
-      return fail('card_provider_unavailable', failure.message);
-  }
-}
-
-/** Runs a provider call; its typed failures become billing failures. */
-async function atProvider<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof CardPaymentError) throw cardFailure(err.failure);
-    throw err;
-  }
-}
-
-/** One provider customer per participant: the key makes a retried or concurrent creation answer the same one. */
-const customerKey = (participant: string) => `billing-customer-${createHash('sha256').update(participant).digest('hex')}`;
-
-async function customerOf(account: BillingAccount, payments: CardPayments): Promise<string> {
-  if (account.stripeCustomerId) return account.stripeCustomerId;
-  const { customerId } = await atProvider(() => payments.createCustomer({ participant: account.participant, idempotencyKey: customerKey(account.participant) }));
-  const saved = await changeAccount(account.participant, (a) => (a.stripeCustomerId ? a : { ...a, stripeCustomerId: customerId }));
-  return saved.stripeCustomerId!;
-}
-
-const accountCard = (card: SavedCard): AccountCard => ({
-  id: card.cardId,
-  brand: card.brand,
-  last4: card.last4,
-  expMonth: card.expMonth,
-  expYear: card.expYear,
-  name: null,
-  addressLine1: null,
-  addressLine2: null,
-  addressCity: null,
-  addressState: null,
-  addressZip: null,
-  addressCountry: null,
-});
-
-/**
- * Saves the card of a provider token as the participant's card: the participant's provider customer is made
- * on first use, the card attached to it, the account written (who set it; their email joins the
- * notification list when their id is an email urn and the list has room), then the previous card removed
- * at the provider. Only the token passes through here, never a card number.
- */
-export async function setCard(caller: BillingCaller, token: string, payments: CardPayments = cardPayments()): Promise<AccountCardView> {
-  const customerId = await customerOf(await billingAccount(caller.participant), payments);
-  const card = accountCard(await atProvider(() => payments.attachCard(customerId, { token })));
-  let previous: AccountCard | undefined;
-  let saved: BillingAccount;
-  try {
-    saved = await changeAccount(caller.participant, (a) => {
-      previous = a.card;
-      const email = emailOfUser(caller.user);
-      return { ...a, card, cardSetBy: caller.user, notificationEmails: email ? withEmail(a.notificationEmails, email, true) : a.notificationEmails };
-    });
-  } catch (err) {
-    await removeAtProvider(payments, customerId, card.id);
-    throw err;
-  }
-  if (previous && previous.id !== card.id) await removeAtProvider(payments, customerId, previous.id);
-  return cardView(saved.card!);
-}
-
-/** Removes a card the account no longer names; a failure leaves an unused card at the provider, logged. */
-async function removeAtProvider(payments: CardPayments, customerId: string, cardId: string): Promise<void> {
-  try {
-    await payments.removeCard(customerId, cardId);
-  } catch (err) {
-    log.warn('unused card left at the card payment provider', { customerId, cardId, error: err instanceof Error ? err.message : String(err) });
-  }
-}
-
-/** Removes the participant's card: refused while on a paid plan (every plan but the free one is paid from it). */
-export async function removeCard(participant: string, payments: CardPayments = cardPayments()): Promise<BillingPlanView> {
-  let removed: AccountCard | undefined;
-  const saved = await changeAccount(participant, (a) => {
-    if (a.plan !== undefined && a.plan !== FREE_PLAN) throw fail('card_required', `the ${a.plan} plan is paid from the card: change to the ${FREE_PLAN} plan before removing it`, { plan: a.plan });
-    removed = a.card;
-    const { card: _card, ...rest } = a;
-    return rest;
-  });
-  if (removed && saved.stripeCustomerId) await removeAtProvider(payments, saved.stripeCustomerId, removed.id);
-  return billingPlanView(saved);
 }
 
 /** Only the user who activated billing or set the card, or the system role, changes the notification emails. */
