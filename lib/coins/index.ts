@@ -124,10 +124,6 @@ export async function requestTransfer(user: string, input: TransferInput, idempo
   const fingerprint = sha256Hex(JSON.stringify([address, coins.toString(), fee.toString()]));
   const now = new Date();
   const nowSeconds = Math.floor(now.getTime() / 1000);
-  if (idempotencyKey) {
-    const earlier = await transferOfKey(user, idempotencyKey, fingerprint, nowSeconds);
-    if (earlier) return earlier;
-  }
   const t: CoinTransfer = { uuid: randomUUID(), user, address, coins, fee, status: 'pending', hash: null, ts: now.toISOString() };
   try {
     await transactWrite([
@@ -145,7 +141,7 @@ export async function requestTransfer(user: string, input: TransferInput, idempo
     ]);
   } catch (err) {
     if (err instanceof TransferKeyTakenError) {
-      // A concurrent request with the same key created its transfer first.
+      // The key is taken: a retry, or a concurrent request that created its transfer first, is answered with that transfer.
       const earlier = await transferOfKey(user, idempotencyKey!, fingerprint, nowSeconds);
       if (earlier) return earlier;
     }

@@ -179,6 +179,10 @@ function es256JwksProblem(text: string): string | undefined {
   return undefined;
 }
 
+/** The identity service's names for itself and for us (tickets' `iss` and `aud` unless configured). */
+export const TICKET_ISSUER = 'authenticateit-identity';
+export const TICKET_AUDIENCE = 'payments-service';
+
 const identitySchema = z.object({
   /** The identity service's ticket-verifying public keys; during a rotation both the old and the new one. */
   IDENTITY_JWKS: z.string().check(
@@ -187,8 +191,8 @@ const identitySchema = z.object({
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     }),
   ),
-  IDENTITY_ISSUER: z._default(z.string().check(z.minLength(1)), 'authenticateit-identity'),
-  IDENTITY_AUDIENCE: z._default(z.string().check(z.minLength(1)), 'payments-service'),
+  IDENTITY_ISSUER: z._default(z.string().check(z.minLength(1)), TICKET_ISSUER),
+  IDENTITY_AUDIENCE: z._default(z.string().check(z.minLength(1)), TICKET_AUDIENCE),
   TICKET_MAX_LIFETIME_SECONDS: positiveInt('86400'),
   TICKET_CLOCK_SKEW_SECONDS: seconds('60'),
 });

@@ -29,7 +29,6 @@ export const chainWallet = (network: Network, address: string) => ({ PK: `CHAINW
 /** One nonce of a sender wallet: the transaction(s) signed for it. Sorted by nonce within the wallet. */
 export const chainTx = (network: Network, address: string, nonce: number) => ({ PK: `CHAINTX#${network}#${address}`, SK: `NONCE#${sortable(nonce)}` });
 export const textcoin = (id: string) => ({ PK: `TEXTCOIN#${id}`, SK: 'TEXTCOIN' });
-export const textcoinsByStatus = (status: string) => `TEXTCOINS#${status}`;
 export const counter = (name: string) => ({ PK: `COUNTER#${name}`, SK: 'COUNTER' });
 export const app = (appId: string) => ({ PK: `APP#${appId}`, SK: 'APP' });
 export const card = (cardId: number) => ({ PK: `CARD#${cardId}`, SK: 'CARD' });

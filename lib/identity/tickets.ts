@@ -9,6 +9,9 @@
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { createLocalJWKSet, decodeProtectedHeader, errors, jwtVerify, SignJWT, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey, type ProtectedHeaderParameters } from 'jose';
+import { TICKET_AUDIENCE, TICKET_ISSUER } from '../config/index.js';
+
+export { TICKET_AUDIENCE, TICKET_ISSUER };
 
 export interface TicketClaims {
   sub: string;
@@ -52,9 +55,6 @@ export class TicketError extends Error {
   override name = 'TicketError';
 }
 
-/** The identity service's names for itself and for us (the defaults of IDENTITY_ISSUER and IDENTITY_AUDIENCE). */
-export const TICKET_ISSUER = 'authenticateit-identity';
-export const TICKET_AUDIENCE = 'payments-service';
 
 const USER = /^urn:authenticateit:user:[\w.@:+-]{1,200}$/;
 const PARTICIPANT = /^urn:authenticateit:participant:[\w.@:+-]{1,200}$/;

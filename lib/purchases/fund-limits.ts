@@ -44,17 +44,19 @@ export interface FundTake {
   now: Date;
 }
 
-/** The purchase's take from the fund, refused at once when it is over the partner's per-purchase limit. */
+/** The purchase's take from the fund, with the partner's limits. */
 export function fundTakeOf(network: Network, partner: Partner, amount: bigint, now: Date): FundTake {
-  const limits = fundLimitsOf(partner);
-  if (amount > limits.perPurchase) {
-    throw fail(
-      'purchase_fund_limit_exceeded',
-      `this purchase would take ${units(amount)} from the distribution fund (base + match); the partner's limit is ${units(limits.perPurchase)} per purchase`,
-      { limit: limits.perPurchase.toString(), amount: amount.toString() },
-    );
-  }
-  return { network, partner: partner.name, amount, limits, day: budgetWindow(now, 'day'), now };
+  return { network, partner: partner.name, amount, limits: fundLimitsOf(partner), day: budgetWindow(now, 'day'), now };
+}
+
+/** The refusal of a take over the partner's per-purchase limit (checked before anything is written), if it is. */
+export function overPerPurchaseLimit(t: FundTake) {
+  if (t.amount <= t.limits.perPurchase) return undefined;
+  return fail(
+    'purchase_fund_limit_exceeded',
+    `this purchase would take ${units(t.amount)} from the distribution fund (base + match); the partner's limit is ${units(t.limits.perPurchase)} per purchase`,
+    { limit: t.limits.perPurchase.toString(), amount: t.amount.toString() },
+  );
 }
 
 function dailyLimitReached(t: FundTake, taken: bigint) {

@@ -23,7 +23,7 @@ import { sha256Base64, sha256Hex } from '../security/secrets.js';
 import { isFailure } from '../errors.js';
 import type { GuardedItem } from '../db/transact.js';
 import { computeCashback, MAX_CASHBACK_UNITS } from './cashback.js';
-import { fundTakeOf, withinDailyFundLimit } from './fund-limits.js';
+import { fundTakeOf, overPerPurchaseLimit, withinDailyFundLimit } from './fund-limits.js';
 import { CURRENCY_DECIMALS, MAX_CURRENCY_AMOUNT, type Currency, type NewPurchaseInput } from './schema.js';
 
 
@@ -121,13 +121,9 @@ export async function newPurchase(network: Network, partner: Partner, input: New
   if (parts.total > MAX_CASHBACK_UNITS) throw fail('invalid_amount', `currency_amount is too large: the cashback would be more than ${MAX_CASHBACK_UNITS} token units (10^12 tokens)`);
 
   const now = new Date();
-  let fundTake;
-  try {
-    fundTake = fundTakeOf(network, partner, parts.base + parts.match, now);
-  } catch (err) {
-    if (!isFailure(err, 'purchase_fund_limit_exceeded')) throw err;
-    return replayOr(network, partner.name, input.order_id, purchase.fingerprint, err);
-  }
+  const fundTake = fundTakeOf(network, partner, parts.base + parts.match, now);
+  const overLimit = overPerPurchaseLimit(fundTake);
+  if (overLimit) return replayOr(network, partner.name, input.order_id, purchase.fingerprint, overLimit);
   const createdAt = now.toISOString();
   const isChain = purchase.destination.kind === 'chain';
   const holdingAccount = isChain

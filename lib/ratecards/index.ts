@@ -58,9 +58,12 @@ const isSystem = (claims: TicketClaims) => claims.roles.includes('system');
 
 async function effectiveCard(owner: string, price: CoinPrice): Promise<RateCardView> {
   const own = owner === DEFAULT_CARD ? undefined : await rateCardsRepo.get(owner);
-  if (own) return cardView(owner, own.settings, price);
-  const fallback = (await rateCardsRepo.get(DEFAULT_CARD))?.settings ?? BUILT_IN_DEFAULT_CARD;
-  return cardView(DEFAULT_CARD, fallback, price);
+  return own ? cardView(owner, own.settings, price) : defaultCard(price);
+}
+
+/** The default card: the one the system set, else the built-in one. */
+async function defaultCard(price: CoinPrice): Promise<RateCardView> {
+  return cardView(DEFAULT_CARD, (await rateCardsRepo.get(DEFAULT_CARD))?.settings ?? BUILT_IN_DEFAULT_CARD, price);
 }
 
 /**
@@ -90,5 +93,6 @@ export async function setRateCard(owner: string, settings: RateCardSettings, by:
 export async function deleteRateCard(owner: string): Promise<RateCardView> {
   const price = await currentPrice(DEFAULT_COIN_CURRENCY);
   if (!(await rateCardsRepo.delete(owner))) throw fail('rate_card_not_found', `${owner} has no rate card of its own`);
-  return effectiveCard(owner, price);
+  // The participant has no card now: the default applies.
+  return defaultCard(price);
 }

@@ -7,7 +7,7 @@ import { ratesRepo, type Rates, type StoredPrices } from './repository.js';
 import { ttlCache } from '../cache.js';
 import { coreConfig } from '../config/index.js';
 import { formatUnits, parseFraction, TOKEN_DECIMALS, type Fraction } from '../ledger/money.js';
-import { COUNTRY_CURRENCY, DEFAULT_COIN_CURRENCY, isCoinCurrency, type CoinCurrency } from './currencies.js';
+import { COIN_CURRENCIES, COUNTRY_CURRENCY, DEFAULT_COIN_CURRENCY, isCoinCurrency, type CoinCurrency } from './currencies.js';
 import { fail } from './failures.js';
 
 export interface CoinPrice {
@@ -91,7 +91,7 @@ export function coinsToFiat(coins: bigint, price: Fraction): string {
 export function conversionCurrency(request: { currency?: string; country?: string }): CoinCurrency {
   if (request.currency !== undefined) {
     const currency = request.currency.trim().toLowerCase();
-    if (!isCoinCurrency(currency)) throw fail('unknown_currency', `currency ${request.currency} has no coin price (known: aud, sgd, usd)`);
+    if (!isCoinCurrency(currency)) throw fail('unknown_currency', `currency ${request.currency} has no coin price (known: ${COIN_CURRENCIES.join(', ')})`);
     return currency;
   }
   if (request.country !== undefined) {

@@ -33,10 +33,6 @@ export const ratesRepo = {
     return out.Item ? pricesFrom(out.Item) : { rates: {}, pricedAt: {} };
   },
 
-  async get(): Promise<Rates> {
-    return (await this.prices()).rates;
-  },
-
   async put(prices: StoredPrices, now = new Date().toISOString()): Promise<void> {
     await ddb().send(
       new PutCommand({ TableName: tableName(), Item: { ...keys.rates(), type: 'Rates', rates: prices.rates, pricedAt: prices.pricedAt, createdAt: now, updatedAt: now } }),
