@@ -18,8 +18,11 @@ const { join, relative, sep } = require('node:path');
 
 const ROOT = join(__dirname, '..');
 
-/** Route contract fields read only by the OpenAPI document (lib/docs/openapi.ts), never by the wrapper (routeHandler). */
-const DOCS_ONLY = new Set(['summary', 'description', 'response', 'requestExample', 'responseExample', 'errors', 'headers']);
+/**
+ * Route contract fields read only by the OpenAPI document (lib/docs/openapi.ts) or the deployment's generator
+ * (scripts/functions.ts: `alsoAt`), never by the wrapper (routeHandler).
+ */
+const DOCS_ONLY = new Set(['summary', 'description', 'response', 'requestExample', 'responseExample', 'errors', 'headers', 'alsoAt']);
 /**
  * Kept: what routeHandler reads (family, auth, params, query, body, emptyFieldsAbsent, uses, htmlErrors),
  * and the route's identity and success shape (method, path, html, produces, status), a few bytes

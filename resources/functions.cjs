@@ -3,5 +3,6 @@
 module.exports = async () => {
   const { tsImport } = await import('tsx/esm/api');
   const { serverlessFunctions } = await tsImport('../scripts/functions.ts', __filename);
-  return serverlessFunctions();
+  // serverless-offline strips trailing slashes itself (and refuses a route that differs only by one).
+  return serverlessFunctions(process.env, { offline: process.argv.includes('offline') });
 };

@@ -18,15 +18,22 @@
  *   npm run admin -- promo create CODE --days N --uses N --expires YYYY-MM-DD   (codes match whatever their letter case)
  *   npm run admin -- promo list
  *   npm run admin -- promo disable CODE
+ *   npm run admin -- participant currency set --participant URN --currency aud   (the participant's coin top-up currency)
+ *   npm run admin -- participant currency get --participant URN                  (its currency, and whether it is the default)
  *   npm run admin -- app create --name NAME [--scopes cashback_read,cashback_write,card_read]
  *   npm run admin -- app add-key --app APP_ID [--scopes ...]
  *   npm run admin -- card create --app APP_ID --name NAME --percentage 5 [--currency USD] [--min 10] [--max 1000]
  *                                [--allows-pin true|false] [--pin-required true|false] [--identifier CASH-001] [--description TEXT]
  *   npm run admin -- card update --id CARD_ID [the same settings]
  *   npm run admin -- card list --app APP_ID
+ *   npm run admin -- chain balance --address 0x...        (the token balance of an address on the main chain)
  *   npm run admin -- chain status [--network main|test]   (sender wallet, next nonce, in flight, oldest pending)
  *   npm run admin -- chain tx --nonce N [--network main|test]   (one nonce: its payouts and every candidate signed for it)
  *   npm run admin -- chain resolve [--network main|test]  (one resolver pass now: settle, re-broadcast, replace, fill)
+ *   npm run admin -- jobs list                      (the scheduled jobs)
+ *   npm run admin -- jobs run NAME                  (one scheduled job now: renewals, top-ups, sweep-payouts, ...)
+ *   npm run admin -- coins reward --participant URN --user URN --coins TOKENS [--ref KEY]
+ *                                (a reward from the participant's deposit to the user; billed as rewards usage)
  *   npm run admin -- ticket --user urn:authenticateit:user:ID [--participant urn:authenticateit:participant:ID] [--roles system] [--ttl 3600]
  *                                (local identity tickets, signed with the stack's issuer key in .local/secrets.json)
  */
@@ -80,6 +87,22 @@ const cardSettings = () => ({
   ...(bool('allows-pin') !== undefined ? { allowsPinRedemption: bool('allows-pin') } : {}),
   ...(bool('pin-required') !== undefined ? { pinRequired: bool('pin-required') } : {}),
 });
+
+/** Every scheduled worker (`functions/<domain>/workers/*.ts` with a schedule), by its name and its file's name. */
+async function scheduledJobs() {
+  const { readdirSync } = await import('node:fs');
+  const root = join(import.meta.dirname, '../functions');
+  const jobs = [];
+  for (const domain of readdirSync(root)) {
+    const dir = join(root, domain, 'workers');
+    if (!existsSync(dir)) continue;
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+      const mod = (await import(join(dir, file))) as { worker: { name: string; schedule?: string; description: string }; handler: (event: unknown) => Promise<unknown> };
+      if (mod.worker.schedule) jobs.push({ name: mod.worker.name, alias: file.replace(/\.ts$/, ''), schedule: mod.worker.schedule, description: mod.worker.description, run: () => mod.handler({}) });
+    }
+  }
+  return jobs;
+}
 
 async function run(): Promise<unknown> {
   switch (`${area} ${action}`) {
@@ -150,6 +173,13 @@ async function run(): Promise<unknown> {
       if (!code) throw new Error('usage: promo disable CODE');
       return { promo: await disablePromoCode(code) };
     }
+    case 'participant currency': {
+      const { participantCurrency, setParticipantCurrency } = await import('../lib/topups/index.js');
+      const [verb] = positional;
+      if (verb === 'set') return { participant: need('participant'), ...(await setParticipantCurrency(need('participant'), need('currency'))) };
+      if (verb === 'get') return { participant: need('participant'), ...(await participantCurrency(need('participant'))) };
+      throw new Error('usage: participant currency set|get --participant URN [--currency aud]');
+    }
     case 'app create':
       return { ...(await cardsAdmin.createApp(need('name'), scopes())), note: 'the API key is shown only now; it is stored hashed' };
     case 'app add-key':
@@ -160,6 +190,13 @@ async function run(): Promise<unknown> {
       return cardView(await cardsAdmin.updateCard(Number(need('id')), cardSettings()));
     case 'card list':
       return { cards: (await cardsRepo.listByApp(need('app'))).map(cardView) };
+    case 'chain balance': {
+      // The token balance of an address on chain (what a wallet would show), not the ledger's.
+      const { Erc20Reader } = await import('../lib/chain/erc20.js');
+      const { coinsConfig } = await import('../lib/config/index.js');
+      const address = need('address');
+      return { address, onChain: amountOut(await new Erc20Reader(coinsConfig().RPC_URL, coinsConfig().TOKEN_ADDRESS).balanceOf(address)) };
+    }
     case 'chain status': {
       const { chainStatus } = await import('../lib/payouts/settle.js');
       const networks = flags.network ? [network] : (['main', 'test'] as const);
@@ -177,6 +214,21 @@ async function run(): Promise<unknown> {
       const { resolveNetwork } = await import('../lib/payouts/settle.js');
       const networks = flags.network ? [network] : (['main', 'test'] as const);
       return { resolved: await Promise.all(networks.map(async (n) => ({ network: n, ...(await resolveNetwork(n)) }))) };
+    }
+    case 'jobs list':
+      return { jobs: (await scheduledJobs()).map((j) => ({ name: j.name, alias: j.alias, schedule: j.schedule, description: j.description })) };
+    case 'jobs run': {
+      const wanted = (positional[0] ?? flags.name ?? '').toLowerCase().replace(/-/g, '');
+      const jobs = await scheduledJobs();
+      const job = jobs.find((j) => j.name.toLowerCase() === wanted || j.alias.replace(/-/g, '') === wanted);
+      if (!job) throw new Error(`usage: jobs run NAME, one of: ${jobs.map((j) => `${j.alias} (${j.name})`).join(', ')}`);
+      const started = Date.now();
+      return { job: job.name, result: await job.run(), ms: Date.now() - started };
+    }
+    case 'coins reward': {
+      const { payReward } = await import('../lib/coins/rewards.js');
+      const paid = await payReward({ participant: need('participant'), user: need('user'), coins: tokens(need('coins')), idempotencyKey: flags.ref ?? randomUUID() });
+      return { paid, participant: flags.participant, user: flags.user, coins: amountOut(tokens(need('coins'))) };
     }
     case 'ticket issue': {
       const secretsFile = join(import.meta.dirname, '../.local/secrets.json');

@@ -187,12 +187,13 @@ export function statementsOf(uses: readonly Use[]): Statement[] {
 
 // --- serverless.yml ---------------------------------------------------------------------------------
 
-export async function serverlessFunctions(env: NodeJS.ProcessEnv = process.env): Promise<Record<string, Record<string, unknown>>> {
+/** `offline`: for serverless-offline, which routes a trailing slash to the path without it (no `alsoAt` routes). */
+export async function serverlessFunctions(env: NodeJS.ProcessEnv = process.env, options: { offline?: boolean } = {}): Promise<Record<string, Record<string, unknown>>> {
   const out: Record<string, Record<string, unknown>> = {};
   for (const f of await discoverFunctions()) {
     const uses = f.route?.uses ?? f.worker!.uses;
     const events = f.route
-      ? [{ httpApi: { method: f.route.method, path: f.route.path } }]
+      ? [f.route.path, ...(f.route.alsoAt && !options.offline ? [f.route.alsoAt] : [])].map((path) => ({ httpApi: { method: f.route!.method, path } }))
       : f.worker!.schedule
         ? [{ schedule: f.worker!.schedule }]
         : [];

@@ -1,5 +1,5 @@
 /** POST /payments-service/participants/notifications/delete_email (participant ticket): removes a notification address. */
-import { removeNotificationEmail } from '../../lib/billing/accounts.js';
+import { removeNotificationEmail, billingCaller } from '../../lib/billing/accounts.js';
 import { notificationEmailsSchema, removeNotificationEmailSchema } from '../../lib/billing/schema.js';
 import { ticketErrors } from '../../lib/coins/schema.js';
 import { participantTicket } from '../../lib/http/auth/identity.js';
@@ -26,5 +26,5 @@ export const route = defineRoute({
 });
 
 export const handler = routeHandler(route, async ({ body, caller }) => ({
-  body: await removeNotificationEmail({ participant: caller.participant, user: caller.claims.sub, system: caller.claims.roles.includes('system') }, body.email),
+  body: await removeNotificationEmail(billingCaller(caller.claims, caller.participant), body.email),
 }));

@@ -1,5 +1,5 @@
 /** PUT /payments-service/participants/notifications/email (participant ticket): adds an address billing notifications go to. */
-import { addNotificationEmail, requestedEmail } from '../../lib/billing/accounts.js';
+import { addNotificationEmail, requestedEmail, billingCaller } from '../../lib/billing/accounts.js';
 import { addNotificationEmailSchema, notificationEmailsSchema } from '../../lib/billing/schema.js';
 import { ticketErrors } from '../../lib/coins/schema.js';
 import { participantTicket } from '../../lib/http/auth/identity.js';
@@ -27,5 +27,5 @@ export const route = defineRoute({
 });
 
 export const handler = routeHandler(route, async ({ body, caller }) => ({
-  body: await addNotificationEmail({ participant: caller.participant, user: caller.claims.sub, system: caller.claims.roles.includes('system') }, requestedEmail(body)),
+  body: await addNotificationEmail(billingCaller(caller.claims, caller.participant), requestedEmail(body)),
 }));

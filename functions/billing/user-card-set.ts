@@ -3,6 +3,7 @@ import { setCard } from '../../lib/billing/account-card.js';
 import { accountCardExample, accountCardSchema, cardTokenParamsSchema } from '../../lib/billing/schema.js';
 import { ticketErrors } from '../../lib/coins/schema.js';
 import { participantTicket } from '../../lib/http/auth/identity.js';
+import { billingCaller } from '../../lib/billing/accounts.js';
 import { paymentsFamily } from '../../lib/http/families.js';
 import { defineRoute, routeHandler } from '../../lib/http/route.js';
 
@@ -27,5 +28,5 @@ export const route = defineRoute({
 });
 
 export const handler = routeHandler(route, async ({ params, caller }) => ({
-  body: await setCard({ participant: caller.participant, user: caller.claims.sub, system: caller.claims.roles.includes('system') }, params.token),
+  body: await setCard(billingCaller(caller.claims, caller.participant), { token: params.token }),
 }));

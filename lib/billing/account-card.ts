@@ -6,12 +6,12 @@
 import { createHash } from 'node:crypto';
 import { log } from '../log/index.js';
 import { billingAccount, billingPlanView, cardView, changeAccount, emailOfUser, FREE_PLAN, withEmail, type BillingCaller } from './accounts.js';
-import { CardPaymentError, cardPayments, type CardFailure, type CardPayments, type SavedCard } from './card-payments.js';
+import { CardPaymentError, cardPayments, type CardFailure, type CardInput, type CardPayments, type SavedCard } from './card-payments.js';
 import { fail } from './failures.js';
 import type { AccountCard, BillingAccount } from './repository.js';
 import type { AccountCardView, BillingPlanView } from './schema.js';
 
-function cardFailure(failure: CardFailure) {
+export function cardFailure(failure: CardFailure) {
   switch (failure.code) {
     case 'card_declined':
       return fail('card_declined', failure.message, { decline_code: failure.declineCode });
@@ -42,13 +42,13 @@ async function customerOf(account: BillingAccount, payments: CardPayments): Prom
   return saved.stripeCustomerId!;
 }
 
-const accountCard = (card: SavedCard): AccountCard => ({
+const accountCard = (card: SavedCard, input: CardInput): AccountCard => ({
   id: card.cardId,
   brand: card.brand,
   last4: card.last4,
   expMonth: card.expMonth,
   expYear: card.expYear,
-  name: null,
+  name: 'card' in input ? (input.card.name ?? null) : null,
   addressLine1: null,
   addressLine2: null,
   addressCity: null,
@@ -58,14 +58,14 @@ const accountCard = (card: SavedCard): AccountCard => ({
 });
 
 /**
- * Saves the card of a provider token as the participant's card: the participant's provider customer is made
+ * Saves the card of a provider token (or of card details, tokenized at once) as the participant's card: the participant's provider customer is made
  * on first use, the card attached to it, the account written (who set it; their email joins the
  * notification list when their id is an email urn and the list has room), then the previous card removed
- * at the provider. Only the token passes through here, never a card number.
+ * at the provider. A card number only ever passes through to the provider, never into a record or a log.
  */
-export async function setCard(caller: BillingCaller, token: string, payments: CardPayments = cardPayments()): Promise<AccountCardView> {
+export async function setCard(caller: BillingCaller, input: CardInput, payments: CardPayments = cardPayments()): Promise<AccountCardView> {
   const customerId = await customerOf(await billingAccount(caller.participant), payments);
-  const card = accountCard(await atProvider(() => payments.attachCard(customerId, { token })));
+  const card = accountCard(await atProvider(() => payments.attachCard(customerId, input)), input);
   let previous: AccountCard | undefined;
   let saved: BillingAccount;
   try {

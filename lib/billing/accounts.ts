@@ -6,14 +6,16 @@
 import { plansConfig } from '../config/index.js';
 import { ContentionError } from '../db/errors.js';
 import { fail } from './failures.js';
-import { AccountChangedError, accountsRepo, type AccountCard, type BillingAccount } from './repository.js';
+import { AccountChangedError, accountsRepo, FREE_PLAN, isPaidPlan, type AccountCard, type BillingAccount } from './repository.js';
+import { commitmentEnd, dayOf } from './periods.js';
+
+export { FREE_PLAN };
 import type { AccountCardView, BillingPlanView } from './schema.js';
 import { EMAIL_ADDRESS } from '../mail/address.js';
+import type { TicketClaims } from '../identity/tickets.js';
 
 /** What the billing plan view calls the trial's plan: every module is on during the trial. */
 export const TRIAL_PLAN = 'complete';
-/** The free plan: the only one that needs no card. */
-export const FREE_PLAN = 'basic';
 export const MAX_NOTIFICATION_EMAILS = 10;
 
 const EMAIL_USER_URN = 'urn:authenticateit:user:email:';
@@ -27,6 +29,9 @@ export interface BillingCaller {
   user: string;
   system: boolean;
 }
+
+/** The caller of a ticket: its participant (or the one a system caller acts for), its user, its system role. */
+export const billingCaller = (claims: TicketClaims, participant = claims.participant ?? ''): BillingCaller => ({ participant, user: claims.sub, system: claims.roles.includes('system') });
 
 /** An instant as the payments service writes it: UTC, whole seconds. */
 const instant = (iso: string) => iso.replace(/\.\d+Z$/, 'Z');
@@ -105,7 +110,7 @@ export function billingPlanView(account: BillingAccount, now = new Date()): Bill
   const trial = onTrial(account, now);
   const contract: BillingPlanView['contract'] = {
     ...(account.contractFrom ? { from: account.contractFrom } : {}),
-    terminate_available: !account.terminated,
+    terminate_available: terminateRefusal(account, now) === undefined,
     terminated: account.terminated,
     ...(account.contractTo ? { to: account.contractTo } : {}),
   };
@@ -119,6 +124,33 @@ export function billingPlanView(account: BillingAccount, now = new Date()): Bill
     updated_at: instant(account.updatedAt),
     user_email: account.notificationEmails,
   };
+}
+
+/** Why the contract cannot be terminated now, or undefined when it can (not yet terminated, past its commitment). */
+function terminateRefusal(account: BillingAccount, now: Date) {
+  if (account.terminated) return fail('terminate_unavailable', 'the contract is already terminated');
+  if (!isPaidPlan(account.plan) || !account.contractFrom) return undefined;
+  const ends = commitmentEnd(account.contractFrom, account.commitmentWeeks ?? 0);
+  if (dayOf(now) < ends) return fail('terminate_unavailable', `the contract can be terminated once its commitment period ends, from ${ends}`, { commitment_ends: ends });
+  return undefined;
+}
+
+/**
+ * `GET /participants/{id}/contract/terminate`: ends the participant's contract (the participant itself or the
+ * system role). A paid plan runs to the end of its paid period, which the renewal job then closes (charging the
+ * rewards coins used in it) and moves the participant to the free plan; on the trial or the free plan the
+ * participant is on the free plan at once.
+ */
+export async function terminateContract(caller: BillingCaller, participant: string, now = new Date()): Promise<BillingPlanView> {
+  if (!caller.system && caller.participant !== participant) throw fail('not_your_participant', "only the participant itself (or the system role) can terminate its contract");
+  const saved = await changeAccount(participant, (a) => {
+    const refused = terminateRefusal(a, now);
+    if (refused) throw refused;
+    if (isPaidPlan(a.plan)) return { ...a, terminated: true, ...(a.paidTo ? { contractTo: a.paidTo } : {}) };
+    const at = now.toISOString();
+    return { ...a, plan: FREE_PLAN, terminated: true, contractTo: dayOf(now), ...(at < a.trialTo ? { trialTo: at } : {}) };
+  });
+  return billingPlanView(saved, now);
 }
 
 export async function currentBillingPlan(participant: string): Promise<BillingPlanView> {

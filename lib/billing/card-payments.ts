@@ -32,7 +32,7 @@ export class CardPaymentError extends Error {
 }
 
 /** A card the card holder gave: the provider's token (the default: made by the provider's client library), or raw details. */
-export type CardInput = { token: string } | { card: { number: string; exp_month: number; exp_year: number; cvc?: string } };
+export type CardInput = { token: string } | { card: { number: string; exp_month: number; exp_year: number; cvc?: string; name?: string } };
 
 export interface SavedCard {
   /** The provider's id of the saved card (`card_...`). */
@@ -258,8 +258,8 @@ export function stripeCardPayments(stripe: StripeApi): CardPayments {
       if ('token' in input) token = input.token;
       else {
         // Raw details live only for this call: the provider turns them into a single-use token.
-        const { number, exp_month, exp_year, cvc } = input.card;
-        token = (await call('tokenizeCard', () => stripe.tokens.create({ card: { number, exp_month: String(exp_month), exp_year: String(exp_year), ...(cvc ? { cvc } : {}) } }))).id;
+        const { number, exp_month, exp_year, cvc, name } = input.card;
+        token = (await call('tokenizeCard', () => stripe.tokens.create({ card: { number, exp_month: String(exp_month), exp_year: String(exp_year), ...(cvc ? { cvc } : {}), ...(name ? { name } : {}) } }))).id;
       }
       const card = savedCard(await call('attachCard', () => stripe.customers.createSource(customerId, { source: token })));
       log.info('card saved', { customerId, cardId: card.cardId, brand: card.brand, last4: card.last4 });

@@ -20,6 +20,14 @@ export type BillingFailure =
   | 'unsupported_user_id'
   | 'too_many_notification_emails'
   /** Only the user who activated billing or set the card (or the system role) changes the notification emails. */
-  | 'not_billing_owner';
+  | 'not_billing_owner'
+  /** A downgrade (or termination) before the current plan's commitment period ended (`commitment_ends` in the details). */
+  | 'commitment_period'
+  /** Another payment of the participant's plan is in flight. */
+  | 'payment_in_progress'
+  /** The contract cannot be terminated now (already terminated, or inside the commitment: `commitment_ends`). */
+  | 'terminate_unavailable'
+  /** A participant's contract is the participant's own (or the system role's) business. */
+  | 'not_your_participant';
 
 export const fail = failWith<BillingFailure>();

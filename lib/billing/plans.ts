@@ -3,6 +3,7 @@
  * plan lookup by id or by the older names, and the exact money of a plan for charging.
  */
 import { plansConfig } from '../config/index.js';
+import { parseFraction, type Fraction } from '../ledger/money.js';
 import { DEFAULT_PLANS_DOCUMENT } from './default-plans.js';
 import { fail } from './failures.js';
 import { plansRepo, type StoredPlansDocument } from './repository.js';
@@ -25,11 +26,7 @@ export function requirePlan(doc: PlansDocument, idOrAlias: string): StoredPlan {
   return plan;
 }
 
-/** A non-negative exact rational: currency per coin. */
-export interface Fraction {
-  numerator: bigint;
-  denominator: bigint;
-}
+export type { Fraction };
 
 export interface PlanMoney {
   /** The plan's cost in minor units of the currency (cents). */
@@ -41,25 +38,11 @@ export interface PlanMoney {
 /** Minor units per major unit: every billing currency in use (usd, aud, sgd) has cents. */
 export const MINOR_UNITS_PER_MAJOR = 100n;
 
-/** The exact value of a JSON number's shortest decimal text (the schema allows only plain decimals). */
-export function exactDecimal(n: number): Fraction {
-  const text = String(n);
-  if (!/^\d+(\.\d+)?$/.test(text)) throw new RangeError(`${text} is not a plain non-negative decimal`);
-  const [whole, decimals = ''] = text.split('.');
-  const denominator = 10n ** BigInt(decimals.length);
-  let numerator = BigInt(whole! + decimals);
-  let d = denominator;
-  const gcd = (a: bigint, b: bigint): bigint => (b === 0n ? a : gcd(b, a % b));
-  const g = numerator === 0n ? d : gcd(numerator, d);
-  numerator /= g;
-  d /= g;
-  return { numerator, denominator: d };
-}
-
+/** A plan's numbers read exactly from their decimal text (the schema allows only plain decimals). */
 export function planMoney(plan: StoredPlan): PlanMoney {
-  const cost = exactDecimal(plan.cost);
-  if ((cost.numerator * MINOR_UNITS_PER_MAJOR) % cost.denominator !== 0n) throw new RangeError(`cost ${plan.cost} of plan ${plan.id} has fractions of a cent`);
-  return { costMinor: (cost.numerator * MINOR_UNITS_PER_MAJOR) / cost.denominator, coinRate: exactDecimal(plan.coin_rate) };
+  const cost = parseFraction(String(plan.cost));
+  if ((cost.num * MINOR_UNITS_PER_MAJOR) % cost.den !== 0n) throw new RangeError(`cost ${plan.cost} of plan ${plan.id} has fractions of a cent`);
+  return { costMinor: (cost.num * MINOR_UNITS_PER_MAJOR) / cost.den, coinRate: parseFraction(String(plan.coin_rate)) };
 }
 
 /** The stored document, or the built-in one when the operator has stored none. */

@@ -1,13 +1,15 @@
 /**
  * Billing items: the operator's plans document (one item, the document as JSON text so its numbers come back
- * exactly as written), promo codes (listed through GSI1) and their redemptions (one per participant and code).
+ * exactly as written), promo codes (listed through GSI1) and their redemptions (one per participant and code),
+ * participants' billing accounts (in the renewal job's index, GSI1, while they have work for it) and their
+ * payments.
  */
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { ddb, queryAll, tableName, unmarshallRaw } from '../db/client.js';
 import { fields, type StoredItem } from '../db/item.js';
 import * as keys from '../db/keys.js';
-import { putNew, transactWrite } from '../db/transact.js';
+import { putNew, transactWrite, type GuardedItem } from '../db/transact.js';
 import { plansDocumentSchema, type PlansDocument } from './schema.js';
 
 export interface StoredPlansDocument {
@@ -177,6 +179,33 @@ export const promoCodesRepo = {
       },
     ]);
   },
+
+  /** Gives back the use a redemption for `periodKey` took (its payment failed): transaction items. */
+  releaseItems(key: string, participant: string, periodKey: string, now: string): GuardedItem[] {
+    return [
+      {
+        item: {
+          Delete: {
+            TableName: tableName(),
+            Key: keys.promoRedemption(key, participant),
+            ConditionExpression: 'periodKey = :period',
+            ExpressionAttributeValues: { ':period': periodKey },
+          },
+        },
+      },
+      {
+        item: {
+          Update: {
+            TableName: tableName(),
+            Key: keys.promoCode(key),
+            UpdateExpression: 'SET usesLeft = usesLeft + :one, updatedAt = :now',
+            ConditionExpression: 'attribute_exists(PK)',
+            ExpressionAttributeValues: { ':one': 1, ':now': now },
+          },
+        },
+      },
+    ];
+  },
 };
 
 /** The card saved for an account, as the provider described it (never its number). */
@@ -211,6 +240,16 @@ export interface BillingAccount {
   contractTo?: string;
   /** Weeks the participant committed to the plan when it was chosen. */
   commitmentWeeks?: number;
+  /** The UTC day the current plan was chosen: its commitment counts from here. */
+  planFrom?: string;
+  /** What the current paid period's plan part cost (minor units): the base of the unused-part credit on a change. */
+  periodCostMinor?: bigint;
+  /** Credit carried to the next charges (minor units): unused parts of earlier plans that exceeded a charge. */
+  creditMinor?: bigint;
+  /** A payment in flight (its key and when it started): no other plan change or renewal starts until it ends. */
+  pendingPayment?: { key: string; since: string };
+  /** The first day of a period whose renewal was declined: the participant is unpaid since then. */
+  unpaidSince?: string;
   terminated: boolean;
   card?: AccountCard;
   /** The user (ticket `sub`) who set the card. */
@@ -248,6 +287,7 @@ function cardFrom(i: Record<string, unknown>): AccountCard {
 export function accountFrom(i: StoredItem): BillingAccount {
   const item = fields(i, `BillingAccount ${String(i.participant)}`);
   const card = item.optMap('card');
+  const pending = item.optMap('pendingPayment');
   const account: BillingAccount = {
     participant: item.str('participant'),
     trialFrom: item.str('trialFrom'),
@@ -265,6 +305,11 @@ export function accountFrom(i: StoredItem): BillingAccount {
     contractFrom: item.optStr('contractFrom'),
     contractTo: item.optStr('contractTo'),
     commitmentWeeks: item.optInt('commitmentWeeks'),
+    planFrom: item.optStr('planFrom'),
+    periodCostMinor: item.optMoney('periodCostMinor'),
+    creditMinor: item.optMoney('creditMinor'),
+    pendingPayment: pending ? { key: fields(pending, 'BillingAccount pendingPayment').str('key'), since: fields(pending, 'BillingAccount pendingPayment').str('since') } : undefined,
+    unpaidSince: item.optStr('unpaidSince'),
     card: card ? cardFrom(card) : undefined,
     cardSetBy: item.optStr('cardSetBy'),
     activatedBy: item.optStr('activatedBy'),
@@ -274,10 +319,25 @@ export function accountFrom(i: StoredItem): BillingAccount {
   return account;
 }
 
+/** The free plan: the only one that needs no card. */
+export const FREE_PLAN = 'basic';
+/** Whether the plan is paid for from the card (every plan but the free one). */
+export const isPaidPlan = (plan: string | undefined) => plan !== undefined && plan !== FREE_PLAN;
+
+/**
+ * Where the account sits in the renewal job's index (GSI1), from its state: a payment in flight, whatever
+ * the plan; else a paid plan not declined, by the day its paid period ends; else nowhere.
+ */
+function renewalIndex(account: BillingAccount): Record<string, string> {
+  if (account.pendingPayment) return { GSI1PK: keys.billingAccountsPending(), GSI1SK: account.pendingPayment.since };
+  if (isPaidPlan(account.plan) && account.paidTo && !account.unpaidSince) return { GSI1PK: keys.billingAccountsRenewing(), GSI1SK: account.paidTo };
+  return {};
+}
+
 /** The stored item of an account (absent optional fields are left out, nulls of the card kept out too). */
 function accountItem(account: BillingAccount): Record<string, unknown> {
   const { card, ...rest } = account;
-  const item: Record<string, unknown> = { ...keys.billingAccount(account.participant), type: 'BillingAccount' };
+  const item: Record<string, unknown> = { ...keys.billingAccount(account.participant), ...renewalIndex(account), type: 'BillingAccount' };
   for (const [name, value] of Object.entries(rest)) if (value !== undefined) item[name] = value;
   if (card) item.card = Object.fromEntries(Object.entries(card).filter(([, v]) => v !== null));
   return item;
@@ -286,6 +346,21 @@ function accountItem(account: BillingAccount): Record<string, unknown> {
 /** Another write changed the account since it was read. */
 export class AccountChangedError extends Error {
   override name = 'AccountChangedError';
+}
+
+/** The account written as changed from the version it was read at (`account.version`): the stored version must still be that one. */
+function accountReplaceItem(account: BillingAccount, now: string): GuardedItem {
+  return {
+    item: {
+      Put: {
+        TableName: tableName(),
+        Item: accountItem({ ...account, version: account.version + 1, updatedAt: now }),
+        ConditionExpression: 'attribute_exists(PK) AND version = :read',
+        ExpressionAttributeValues: { ':read': account.version },
+      },
+    },
+    onConditionFailed: () => new AccountChangedError(`the billing account of ${account.participant} changed since version ${account.version}`),
+  };
 }
 
 export const accountsRepo = {
@@ -314,20 +389,152 @@ export const accountsRepo = {
    * must still be that one. Answers the written account (its version incremented, `updatedAt` = now).
    */
   async replace(account: BillingAccount, now = new Date().toISOString()): Promise<BillingAccount> {
-    const next = { ...account, version: account.version + 1, updatedAt: now };
+    const { item, onConditionFailed } = accountReplaceItem(account, now);
     try {
-      await ddb().send(
-        new PutCommand({
-          TableName: tableName(),
-          Item: accountItem(next),
-          ConditionExpression: 'attribute_exists(PK) AND version = :read',
-          ExpressionAttributeValues: { ':read': account.version },
-        }),
-      );
+      await ddb().send(new PutCommand(item.Put!));
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) throw new AccountChangedError(`the billing account of ${account.participant} changed since version ${account.version}`);
+      if (err instanceof ConditionalCheckFailedException) throw onConditionFailed!();
       throw err;
     }
-    return next;
+    return { ...account, version: account.version + 1, updatedAt: now };
+  },
+};
+
+export const PAYMENT_STATUSES = ['charging', 'paid', 'failed'] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+
+/** The card a payment was charged to, as it was then. */
+export interface PaymentCard {
+  id: string;
+  brand: string;
+  last4: string;
+  expMonth: number;
+  expYear: number;
+  name: string | null;
+}
+
+/**
+ * One payment of a participant's plan: a plan change (`change:<id>`) or a renewal (`renewal:<first day of the
+ * period>`). Written `charging` with the account's `pendingPayment` in one transaction, then settled `paid` or
+ * `failed` with the account in another; the card is charged in between with an idempotency key from `key`.
+ */
+export interface BillingPayment {
+  participant: string;
+  key: string;
+  kind: 'change' | 'renewal';
+  status: PaymentStatus;
+  /** The plan of the period paid for (for a contract's end, the plan that ended). */
+  plan: string;
+  /** The period bought (absent when none is: a contract's end). */
+  periodFrom?: string;
+  periodTo?: string;
+  currency: string;
+  rows: { amountMinor: bigint; description: string }[];
+  /** What the card is charged (0: nothing to charge). */
+  amountMinor: bigint;
+  creditLeftMinor: bigint;
+  /** What the plan part cost: the base of a later unused-part credit. */
+  planCostMinor: bigint;
+  commitmentWeeks: number;
+  promoCode?: string;
+  promoDays?: number;
+  card?: PaymentCard;
+  /** The user whose request made it (absent for renewals). */
+  requestedBy?: string;
+  chargeId?: string;
+  /** Why it failed, in words fit for the participant. */
+  reason?: string;
+  declineCode?: string;
+  /** Where its receipt or failure notice goes (the account's notification emails when it settled). */
+  notify?: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+function paymentCardFrom(i: Record<string, unknown>): PaymentCard {
+  const card = fields(i, 'BillingPayment card');
+  return { id: card.str('id'), brand: card.str('brand'), last4: card.str('last4'), expMonth: card.int('expMonth'), expYear: card.int('expYear'), name: card.optStr('name') ?? null };
+}
+
+export function paymentFrom(i: StoredItem): BillingPayment {
+  const item = fields(i, `BillingPayment ${String(i.participant)} ${String(i.key)}`);
+  const card = item.optMap('card');
+  const payment: BillingPayment = {
+    participant: item.str('participant'),
+    key: item.str('key'),
+    kind: item.oneOf('kind', ['change', 'renewal'] as const),
+    status: item.oneOf('status', PAYMENT_STATUSES),
+    plan: item.str('plan'),
+    currency: item.str('currency'),
+    rows: item.list('rows', (r) => ({ amountMinor: r.money('amountMinor'), description: r.str('description') })),
+    amountMinor: item.money('amountMinor'),
+    creditLeftMinor: item.money('creditLeftMinor'),
+    planCostMinor: item.money('planCostMinor'),
+    commitmentWeeks: item.int('commitmentWeeks'),
+    createdAt: item.str('createdAt'),
+    updatedAt: item.str('updatedAt'),
+  };
+  const optional = {
+    periodFrom: item.optStr('periodFrom'),
+    periodTo: item.optStr('periodTo'),
+    promoCode: item.optStr('promoCode'),
+    promoDays: item.optInt('promoDays'),
+    card: card ? paymentCardFrom(card) : undefined,
+    requestedBy: item.optStr('requestedBy'),
+    chargeId: item.optStr('chargeId'),
+    reason: item.optStr('reason'),
+    declineCode: item.optStr('declineCode'),
+    notify: i.notify === undefined ? undefined : item.strList('notify'),
+  };
+  for (const [name, value] of Object.entries(optional)) if (value !== undefined) (payment as unknown as Record<string, unknown>)[name] = value;
+  return payment;
+}
+
+/** The payment was settled (or started) by another writer. */
+export class PaymentChangedError extends Error {
+  override name = 'PaymentChangedError';
+}
+
+export const paymentsRepo = {
+  async get(participant: string, key: string): Promise<BillingPayment | undefined> {
+    const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.billingPayment(participant, key), ConsistentRead: true }));
+    return out.Item ? paymentFrom(out.Item) : undefined;
+  },
+
+  /** Every payment of the participant (a participant makes about one a month), in no particular order. */
+  async list(participant: string): Promise<BillingPayment[]> {
+    const { PK } = keys.billingPayment(participant, '');
+    const items = await queryAll({ KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)', ExpressionAttributeValues: { ':pk': PK, ':prefix': keys.billingPaymentsPrefix() }, ConsistentRead: true });
+    return items.map(paymentFrom);
+  },
+
+  /** A new payment, in the transaction that marks the account's payment in flight. */
+  startItem(payment: BillingPayment): GuardedItem {
+    return {
+      item: putNew({ ...keys.billingPayment(payment.participant, payment.key), type: 'BillingPayment', ...payment }),
+      onConditionFailed: () => new PaymentChangedError(`payment ${payment.key} of ${payment.participant} exists`),
+    };
+  },
+
+  /** Settles a charging payment (`paid` or `failed` with what came of the charge). */
+  settleItem(payment: BillingPayment, now: string): GuardedItem {
+    const item: Record<string, unknown> = { ...keys.billingPayment(payment.participant, payment.key), type: 'BillingPayment', ...payment, updatedAt: now };
+    return {
+      item: { Put: { TableName: tableName(), Item: item, ConditionExpression: '#status = :charging', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':charging': 'charging' } } },
+      onConditionFailed: () => new PaymentChangedError(`payment ${payment.key} of ${payment.participant} is settled`),
+    };
+  },
+
+  /** The account written as changed from the version read, as a transaction item. */
+  accountItem: (account: BillingAccount, now: string) => accountReplaceItem(account, now),
+
+  /** Accounts in the renewal job's index: payments in flight since before `before`, or paid periods ending by `day`. */
+  async pendingSince(before: string): Promise<string[]> {
+    const items = await queryAll({ IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK < :before', ExpressionAttributeValues: { ':pk': keys.billingAccountsPending(), ':before': before } });
+    return items.map((i) => fields(i, 'BillingAccount').str('participant'));
+  },
+  async renewingBy(day: string): Promise<string[]> {
+    const items = await queryAll({ IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK <= :day', ExpressionAttributeValues: { ':pk': keys.billingAccountsRenewing(), ':day': day } });
+    return items.map((i) => fields(i, 'BillingAccount').str('participant'));
   },
 };

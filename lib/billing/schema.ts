@@ -61,7 +61,7 @@ export type StoredPlan = PlansDocument['list'][number];
 
 const wirePlan = z.object({
   commitment_period: z.int(),
-  cost: z.number().register(z.globalRegistry, { description: 'The yearly cost in the currency (0 for a free plan).' }),
+  cost: z.number().register(z.globalRegistry, { description: 'What each monthly billing period of the plan costs, in the currency (0 for the free plan).' }),
   description: z.string(),
   description_list: z.record(z.string(), z.union([z.string(), z.boolean()])).register(z.globalRegistry, { description: 'Feature -> what the plan gives of it.' }),
   hidden: z.boolean(),
@@ -127,7 +127,7 @@ export const billingPlanViewSchema = schema(() =>
       to: z.optional(z.string().register(z.globalRegistry, { description: 'Last day of the contract (YYYY-MM-DD); absent before a plan is chosen.' })),
     }),
     paid_from: z.nullable(z.string().register(z.globalRegistry, { description: 'First day of the paid period (YYYY-MM-DD).' })),
-    paid_to: z.nullable(z.string().register(z.globalRegistry, { description: 'Last day of the paid period (YYYY-MM-DD).' })),
+    paid_to: z.nullable(z.string().register(z.globalRegistry, { description: 'The day the paid period ends (YYYY-MM-DD): the next period starts, and is charged, on it.' })),
     plan: z.string().register(z.globalRegistry, { description: 'The plan id; `complete` (every module) during the trial.' }),
     trial: z.object({
       form: z.optional(z.string().register(z.globalRegistry, { description: 'When the trial started (spelled `form` as clients read it); only during the trial.' })),
@@ -181,3 +181,56 @@ export const accountCardExample = {
   last4: '4242',
   name: null,
 } as const;
+
+const cardDetailsSchema = z.strictObject({
+  number: z.string().check(z.regex(/^\d{12,19}$/, 'card.number must be 12 to 19 digits')),
+  exp_month: z.int().check(z.minimum(1, 'card.exp_month must be 1 to 12'), z.maximum(12, 'card.exp_month must be 1 to 12')),
+  exp_year: z.int().check(z.minimum(2000, 'card.exp_year must be a four-digit year'), z.maximum(2200, 'card.exp_year must be a four-digit year')),
+  cvc: z.optional(z.union([z.string().check(z.regex(/^\d{3,4}$/, 'card.cvc must be 3 or 4 digits')), z.int().check(z.minimum(0), z.maximum(9999))])),
+  name: z.optional(z.string().check(z.maxLength(200, 'card.name must be at most 200 characters'))),
+});
+
+export const planChangeSchema = schema(() =>
+  z.object({
+    plan: z
+      .string({ error: 'plan is required' })
+      .check(z.minLength(1, 'plan is required'), z.maxLength(64, 'plan must be at most 64 characters'))
+      .register(z.globalRegistry, { description: 'The plan id (`basic`, `light`, `pro`, `pro-corp`; `lite` and `standard` are accepted for `light` and `pro`).' }),
+    card: z.optional(
+      z
+        .union([z.strictObject({ nonce: z.string().check(z.regex(/^[A-Za-z0-9_]{1,255}$/, 'card.nonce must be a card token from the payment provider')) }), cardDetailsSchema])
+        .register(z.globalRegistry, {
+          description:
+            "The card to pay from: `{nonce}`, a token made by the payment provider's client library (Stripe.js; the preferred way), or `{number, exp_month, exp_year, cvc, name}`, turned into a provider token at once and never stored. Needed for every plan but `basic` unless a card is saved.",
+        }),
+    ),
+    promo_code: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(64)).register(z.globalRegistry, { description: 'A promo code: its days are added to the paid period.' })),
+  }),
+);
+export type PlanChangeBody = z.infer<typeof planChangeSchema>;
+
+export const paymentHistoryEntrySchema = schema(() =>
+  z.object({
+    card_barnd: z.nullable(z.string()).register(z.globalRegistry, { description: 'The brand of the card charged (spelled `card_barnd` as clients read it); null when no card was charged.' }),
+    card_exp_month: z.nullable(z.int()),
+    card_exp_year: z.nullable(z.int()),
+    card_last4: z.nullable(z.string()),
+    card_name: z.nullable(z.string()),
+    currency: z.string(),
+    rows: z.array(z.object({ amount: z.string().register(z.globalRegistry, { description: 'Major units, two decimals; negative for a credit.' }), description: z.string() })),
+    status: z.string().register(z.globalRegistry, { description: '`Payment successful`, `Payment failed: <why>` or `Payment in progress`.' }),
+    summary_amount: z.string().register(z.globalRegistry, { description: 'What the card was charged: the rows\' sum, two decimals.' }),
+    ts: z.string(),
+  }),
+);
+export type PaymentHistoryEntry = z.infer<typeof paymentHistoryEntrySchema>;
+export const paymentHistorySchema = schema(() => z.array(paymentHistoryEntrySchema));
+
+export const participantPathSchema = schema(() =>
+  z.object({
+    id: z
+      .string({ error: 'id is required' })
+      .check(z.minLength(1, 'id is required'), z.maxLength(300, 'id must be a participant id (at most 300 characters)'))
+      .register(z.globalRegistry, { description: 'The participant id (urn).' }),
+  }),
+);

@@ -5,7 +5,7 @@ import { AlreadyExistsError, ConditionFailedError, isConditionFailed, setFields 
 import { fields, StoredItemError, type Fields, type StoredItem } from '../db/item.js';
 import * as keys from '../db/keys.js';
 import { putNew, transactWrite } from '../db/transact.js';
-import { budgetTake, budgetWindow } from '../db/counters.js';
+import { budgetTake, windowBudget } from '../db/counters.js';
 import type { Envelope } from '../security/card-vault.js';
 
 export interface CashoutProvider {
@@ -370,7 +370,7 @@ export const webhooksRepo = {
     const iso = now.toISOString();
     try {
       await transactWrite([
-        { item: budgetTake({ key: keys.webhookReplayBudget(d.provider, budgetWindow(now, 'minute')), add: 1, max: perMinute, expiresAt: Math.floor(now.getTime() / 1000) + 180 }) },
+        { item: budgetTake(windowBudget('minute', now, (minute) => keys.webhookReplayBudget(d.provider, minute), 1, perMinute)) },
         {
           item: {
             Update: {

@@ -7,8 +7,9 @@ import { Erc20Reader } from '../chain/erc20.js';
 import { accountIds } from '../db/keys.js';
 import { getBalance } from '../ledger/index.js';
 import { coinsConfig } from '../config/index.js';
-import { coinTransferDecisions, coinTransfersRepo, participantsRepo, TransferKeyTakenError, transferRequestKeys, userAddressesRepo, type CoinTransfer, type StoredCoinTransfer } from './repository.js';
+import { coinTransferDecisions, coinTransfersRepo, participantsRepo, transferRequestKeys, userAddressesRepo, type CoinTransfer, type StoredCoinTransfer } from './repository.js';
 import { InsufficientFundsError } from '../db/errors.js';
+import { RequestKeyTakenError } from '../db/request-keys.js';
 import { payoutsRepo } from '../payouts/repository.js';
 import { transactWrite } from '../db/transact.js';
 import { entryItems } from '../ledger/index.js';
@@ -140,7 +141,7 @@ export async function requestTransfer(user: string, input: TransferInput, idempo
       }),
     ]);
   } catch (err) {
-    if (err instanceof TransferKeyTakenError) {
+    if (err instanceof RequestKeyTakenError) {
       // The key is taken: a retry, or a concurrent request that created its transfer first, is answered with that transfer.
       const earlier = await transferOfKey(user, idempotencyKey!, fingerprint, nowSeconds);
       if (earlier) return earlier;

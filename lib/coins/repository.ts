@@ -3,8 +3,8 @@ import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sd
 import { ddb, tableName } from '../db/client.js';
 import { fields, type StoredItem } from '../db/item.js';
 import * as keys from '../db/keys.js';
+import { requestKeys, type RequestKey } from '../db/request-keys.js';
 import { putNew, type GuardedItem } from '../db/transact.js';
-import { AlreadyExistsError } from '../db/errors.js';
 
 export interface UserAddress {
   address: string;
@@ -143,43 +143,10 @@ export const coinTransfersRepo = {
   },
 };
 
-/** A transfer request's `Idempotency-Key`: the transfer it created and the request it was made with. */
-export interface TransferRequestKey {
-  uuid: string;
-  /** SHA-256 of the normalised request (address, coins, fee). */
-  fingerprint: string;
-  /** Epoch seconds: the key is forgotten after this (DynamoDB TTL deletes the item some time later). */
-  expiresAt: number;
-}
-
-export class TransferKeyTakenError extends AlreadyExistsError {
-  override name = 'TransferKeyTakenError';
-}
-
+/** A transfer request's `Idempotency-Key`: the transfer it created and the request (address, coins, fee) it was made with. */
 export const transferRequestKeys = {
-  /** The key while it lives: an item past its expiry (not yet deleted by TTL) is no key. */
-  async get(user: string, key: string, nowSeconds: number): Promise<TransferRequestKey | undefined> {
-    const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.coinTransferRequestKey(user, key), ConsistentRead: true }));
-    if (!out.Item) return undefined;
-    const f = fields(out.Item, `TransferRequestKey ${user}`);
-    const k = { uuid: f.str('uuid'), fingerprint: f.str('fingerprint'), expiresAt: f.int('expiresAt') };
-    return k.expiresAt > nowSeconds ? k : undefined;
-  },
-
-  /** Takes the key for a new transfer (in the transfer's transaction): a live key already there fails it. */
-  newItem(user: string, key: string, k: TransferRequestKey, now: string, nowSeconds: number): GuardedItem {
-    return {
-      item: {
-        Put: {
-          TableName: tableName(),
-          Item: { ...keys.coinTransferRequestKey(user, key), type: 'TransferRequestKey', user, ...k, createdAt: now, updatedAt: now },
-          ConditionExpression: 'attribute_not_exists(PK) OR expiresAt <= :now',
-          ExpressionAttributeValues: { ':now': nowSeconds },
-        },
-      },
-      onConditionFailed: () => new TransferKeyTakenError(`the Idempotency-Key of user ${user} is taken`),
-    };
-  },
+  get: (user: string, key: string, nowSeconds: number) => requestKeys.get(keys.coinTransferRequestKey(user, key), nowSeconds),
+  newItem: (user: string, key: string, k: RequestKey, now: string, nowSeconds: number) => requestKeys.newItem(keys.coinTransferRequestKey(user, key), 'TransferRequestKey', { user }, k, now, nowSeconds),
 };
 
 export class TransferDecidedError extends Error {

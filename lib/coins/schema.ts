@@ -6,6 +6,7 @@
 import { getAddress } from 'ethers';
 import * as z from 'zod/mini';
 import { amountTextOf, isAmountInput, type AmountInput } from '../ledger/money.js';
+import { COINS_DIGITS, coinsOfText, coinsOut, MAX_COINS, notCoins } from '../ledger/coins-schema.js';
 
 /**
  * Top-level schemas are built in `schema(() => ...)` so that a bundle keeps only those it uses. esbuild takes
@@ -18,7 +19,6 @@ function schema<T>(build: () => T): T {
 }
 
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
-const COINS = /^[0-9]{1,40}$/;
 
 const notAnAddress = (field: string) => `${field} must be an Ethereum address (0x + 40 hex digits)`;
 const wrongChecksum = (field: string) => `${field} has a wrong checksum (mixed-case addresses must be EIP-55 checksummed)`;
@@ -54,39 +54,27 @@ export const ethAddress = (opts: { field?: string; description?: string; require
     .register(z.globalRegistry, { description: opts.description ?? 'An Ethereum address (0x + 40 hex digits; mixed case must be EIP-55 checksummed).' });
 };
 
-/**
- * The most coins (or fee) one transfer request may name: 10^30 of the smallest unit (10^12 whole tokens), so
- * coins + fee and every balance summed from them stay far inside DynamoDB's 38 significant digits.
- */
-export const MAX_COINS = 10n ** 30n;
 
 /**
  * A whole number of the token's smallest unit, at most MAX_COINS: a decimal string, or a JSON integer read
  * exactly as written (the body parser keeps the text of one beyond a float's precision).
  */
-const coinsAmount = (field: string, description: string) => {
-  const message = `${field} must be a whole number of the token's smallest unit, as a decimal string`;
-  return z
+const coinsAmount = (field: string, description: string) =>
+  z
     .pipe(
-      z.custom<AmountInput>(isAmountInput, { error: message }),
+      z.custom<AmountInput>(isAmountInput, { error: notCoins(field) }),
       z.transform((value, ctx): bigint => {
         const text = typeof value === 'string' ? value : amountTextOf(value);
-        if (text === undefined || !COINS.test(text)) {
-          ctx.issues.push({ code: 'custom', message, input: value });
-          return z.NEVER;
-        }
-        if (BigInt(text) > MAX_COINS) {
-          ctx.issues.push({ code: 'custom', message: `${field} must be at most ${MAX_COINS} (10^12 whole tokens)`, input: value });
-          return z.NEVER;
-        }
-        return BigInt(text);
+        const coins = text === undefined ? { refused: notCoins(field) } : coinsOfText(text, field);
+        if (typeof coins === 'bigint') return coins;
+        ctx.issues.push({ code: 'custom', message: coins.refused, input: value });
+        return z.NEVER;
       }),
     )
     .register(z.globalRegistry, {
       description: `${description} At most ${MAX_COINS} (10^12 whole tokens).`,
-      anyOf: [{ type: 'string', pattern: COINS.source }, { type: 'integer', minimum: 0, maximum: Number(MAX_COINS) }],
+      anyOf: [{ type: 'string', pattern: COINS_DIGITS.source }, { type: 'integer', minimum: 0, maximum: Number(MAX_COINS) }],
     }) as unknown as z.ZodMiniType<bigint, AmountInput>;
-};
 
 // --- Requests ----------------------------------------------------------------------------------------
 
@@ -162,7 +150,7 @@ export const decisionPathSchema = schema(() => z.object({
 // --- Responses (documentation only: handlers build them) ---------------------------------------------
 
 const checksummedAddress = schema(() => z.string().check(z.regex(ADDRESS)).register(z.globalRegistry, { description: 'An Ethereum address, EIP-55 checksummed.' }));
-const wei = schema(() => z.string().check(z.regex(COINS)).register(z.globalRegistry, { description: "A decimal string of the token's smallest unit (18 decimals)." }));
+const wei = schema(() => coinsOut());
 const seconds = schema(() => z.string().register(z.globalRegistry, { description: 'ISO 8601 UTC time, whole seconds.' }));
 
 export const addressListSchema = schema(() => z.object({

@@ -147,6 +147,8 @@ const depositSchema = z.object({
 const plansSchema = z.object({
   BILLING_CURRENCY: z._default(z.string().check(z.regex(/^[a-z]{3}$/, 'must be a lower-case ISO 4217 code like usd')), 'usd'),
   TRIAL_DAYS: z._default(z.string().check(z.regex(/^\d{1,3}$/, 'must be a whole number of days')), '30'),
+  /** A plan payment in flight longer than this is taken over (its charge repeated with the same idempotency key) by the next request or the renewal job. */
+  BILLING_PAYMENT_STALE_SECONDS: z._default(z.string().check(z.regex(/^\d{1,5}$/, 'must be a whole number of seconds')), '60'),
 });
 
 const moderationSchema = z.object({
@@ -203,6 +205,13 @@ const billingSchema = z.object({
   STRIPE_API_URL: z.optional(z.string().check(z.regex(/^https?:\/\/[^/\s]+\/?$/, 'must be a base URL like http://127.0.0.1:12111'))),
 });
 
+/** Coin top-ups: the participants' currency unless the operator set one, and the smallest top-up in whole coins. */
+const topupsSchema = z.object({
+  /** Any three letters: a currency without a coin price (see lib/rates/currencies.ts) is refused when a top-up is asked for. */
+  TOPUP_CURRENCY: z._default(z.string().check(z.regex(/^[A-Za-z]{3}$/, 'must be a three-letter currency code like aud')), 'aud'),
+  TOPUP_MIN_COINS: positiveInt('100'),
+});
+
 export class ConfigError extends Error {}
 
 function parseSection<T extends z.ZodMiniType>(name: string, schema: T, env: NodeJS.ProcessEnv): z.infer<T> {
@@ -257,6 +266,7 @@ export const moderationConfig = section('moderation', moderationSchema);
 export const depositConfig = section('deposit', depositSchema);
 export const plansConfig = section('plans', plansSchema);
 export const billingConfig = section('billing', billingSchema);
+export const topupsConfig = section('topups', topupsSchema);
 
 /** Every section by name: the deployment gives a function the variables of the sections it uses. */
 export const configSections = {
@@ -275,6 +285,7 @@ export const configSections = {
   deposit: depositConfig,
   plans: plansConfig,
   billing: billingConfig,
+  topups: topupsConfig,
 };
 export type ConfigSection = keyof typeof configSections;
 
@@ -296,6 +307,7 @@ const sectionSchemas = {
   deposit: depositSchema,
   plans: plansSchema,
   billing: billingSchema,
+  topups: topupsSchema,
 };
 
 export type CoreConfig = z.infer<typeof coreSchema>;

@@ -69,5 +69,23 @@ export function budgetGiveBack(b: Budget) {
   };
 }
 
+export type BudgetWindowSize = 'minute' | 'hour' | 'day';
+const WINDOW_MS: Record<BudgetWindowSize, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
+
 /** A budget's window start: the UTC hour (`2026-11-23T23`), day (`2026-11-23`) or minute of `now`. */
-export const budgetWindow = (now: Date, size: 'minute' | 'hour' | 'day') => now.toISOString().slice(0, size === 'day' ? 10 : size === 'hour' ? 13 : 16);
+export const budgetWindow = (now: Date, size: BudgetWindowSize) => now.toISOString().slice(0, size === 'day' ? 10 : size === 'hour' ? 13 : 16);
+
+/** A budget of the window holding `now`, with when it resets. */
+export interface WindowedBudget extends Budget {
+  /** The window's start (`budgetWindow`). */
+  window: string;
+  /** The window's end: when a full budget has room again. */
+  resetsAt: string;
+}
+
+/** The budget of the fixed UTC window holding `now`: keyed by the window's start, its counter kept an hour past its end. */
+export function windowBudget(size: BudgetWindowSize, now: Date, key: (window: string) => { PK: string; SK: string }, add: number | bigint, max: number | bigint): WindowedBudget {
+  const window = budgetWindow(now, size);
+  const end = Math.floor(now.getTime() / WINDOW_MS[size]) * WINDOW_MS[size] + WINDOW_MS[size];
+  return { key: key(window), add, max, expiresAt: Math.floor(end / 1000) + 3600, window, resetsAt: new Date(end).toISOString() };
+}

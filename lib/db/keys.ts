@@ -95,6 +95,29 @@ export const promoCodeInList = (code: string) => ({ GSI1PK: promoCodes(), GSI1SK
 export const promoRedemption = (code: string, participant: string) => ({ PK: `PROMO#${code}`, SK: `REDEEMED#${participant}` });
 /** A participant's billing account: plan, trial, paid period, contract, card, notification emails (one item per participant). */
 export const billingAccount = (participant: string) => ({ PK: `PARTICIPANT#${participant}`, SK: 'BILLING' });
+/** The currency the operator set for a participant's coin top-ups (absent: TOPUP_CURRENCY). */
+export const participantCurrency = (participant: string) => ({ PK: `PARTICIPANT#${participant}`, SK: 'CURRENCY' });
+/** A participant's automatic top-up settings; on GSI1 (`topUpSettingsActive()` / participant) only while active. */
+export const topUpSettings = (participant: string) => ({ PK: `PARTICIPANT#${participant}`, SK: 'TOPUP' });
+export const topUpSettingsActive = () => 'TOPUPS#ACTIVE';
+/** When the participant's last automatic top-up started: the frequency window's conditional marker. */
+export const topUpAutoMarker = (participant: string) => ({ PK: `PARTICIPANT#${participant}`, SK: 'TOPUPAUTO' });
+/** One top-up chain; GSI1: the participant's top-ups by creation time. */
+export const topUp = (uuid: string) => ({ PK: `TOPUP#${uuid}`, SK: 'TOPUP' });
+export const topUpsOfParticipant = (participant: string) => `PARTICIPANT#${participant}#TOPUPS`;
+/** A top-up chain not yet final (the job resumes these); removed in the transaction that closes the chain. */
+export const openTopUp = (uuid: string) => ({ PK: 'TOPUPS#OPEN', SK: `TOPUP#${uuid}` });
+export const openTopUpsPartition = 'TOPUPS#OPEN';
+/** A participant's `Idempotency-Key` of a manual top-up -> the chain it started (24 h, TTL). */
+export const topUpRequestKey = (participant: string, key: string) => ({ PK: `PARTICIPANT#${participant}`, SK: `TOPUPKEY#${key}` });
+/** GSI1: billing accounts with work for the renewal job: a payment in flight (any time) or a paid plan (by the day its paid period ends). */
+export const billingAccountsPending = () => 'BILLING#PENDING';
+export const billingAccountsRenewing = () => 'BILLING#RENEWING';
+/** One payment of a participant's plan (a plan change or a renewal), by its key (`change:<id>` or `renewal:<first day of the period>`). */
+export const billingPayment = (participant: string, key: string) => ({ PK: `PARTICIPANT#${participant}`, SK: `PAYMENT#${key}` });
+export const billingPaymentsPrefix = () => 'PAYMENT#';
+/** The rewards coins a participant used on one UTC day (`YYYY-MM-DD`), billed with the period holding that day. */
+export const rewardsUsage = (participant: string, day: string) => ({ PK: `PARTICIPANT#${participant}`, SK: `USAGE#${day}` });
 
 /** Ledger account ids: `<network>:<kind>:<id>`. */
 export const accountIds = {
@@ -110,6 +133,10 @@ export const accountIds = {
   coinsHold: (transferUuid: string) => `coins:hold:${transferUuid}`,
   /** Transfer fees collected by the platform. */
   coinsFees: () => 'coins:fees',
+  /** Coins the platform sold by coin top-ups (the counterpart of what they sent on chain); goes negative by design. */
+  topupSales: () => 'coins:topup-sales',
+  /** The coins of one top-up while its chain payout settles. */
+  topupHold: (topUpUuid: string) => `coins:topup-hold:${topUpUuid}`,
   /** Counterpart of admin deposits: value entering the platform from outside; may go negative. */
   external: (network: Network) => `${network}:external`,
   /** A member's cashback on one card, in the card currency's minor units. */

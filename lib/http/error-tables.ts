@@ -13,6 +13,7 @@ import type { PayoutFailure } from '../payouts/failures.js';
 import type { PurchaseFailure } from '../purchases/failures.js';
 import type { RateCardFailure } from '../ratecards/failures.js';
 import type { RatesFailure } from '../rates/failures.js';
+import type { TopUpFailure } from '../topups/failures.js';
 
 /** A status, or a status and the wire code. */
 export type Answer = number | readonly [status: number, code: string];
@@ -79,7 +80,7 @@ export const cashoutErrors: ErrorTable<CashoutFailure> = {
 };
 
 /** The payments envelope's `error_id` is `payments-<code>`. */
-export const paymentsErrors: ErrorTable<IdentityFailure | CoinsFailure | BillingFailure | RatesFailure | RateCardFailure> = {
+export const paymentsErrors: ErrorTable<IdentityFailure | CoinsFailure | BillingFailure | RatesFailure | RateCardFailure | TopUpFailure> = {
   no_ticket: 401,
   bad_ticket: 401,
   no_participant: 403,
@@ -108,12 +109,19 @@ export const paymentsErrors: ErrorTable<IdentityFailure | CoinsFailure | Billing
   unsupported_user_id: 400,
   too_many_notification_emails: 409,
   not_billing_owner: 403,
+  commitment_period: 409,
+  payment_in_progress: 409,
+  terminate_unavailable: 409,
+  not_your_participant: 403,
   unknown_currency: 400,
   unknown_country: 400,
   no_price: 422,
   id_required: 400,
   foreign_rate_card: 403,
   rate_card_not_found: 404,
+  topup_currency_unsupported: 422,
+  bad_amount: 400,
+  topup_settings_not_found: 404,
 };
 
 /** Textcoin claims (the platform's own routes). */

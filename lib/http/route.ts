@@ -45,6 +45,8 @@ export interface DocumentedHeader {
 export interface RouteContract<Params = unknown, Query = unknown, Body = unknown, Caller = unknown, Response = unknown> {
   method: HttpMethod;
   path: string;
+  /** The same endpoint under a spelling clients also send (a trailing slash): routed to this function too, not documented apart. */
+  alsoAt?: string;
   family: ApiFamily;
   auth: AuthScheme<Caller>;
   summary: string;

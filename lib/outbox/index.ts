@@ -6,6 +6,8 @@
  *   - a new PENDING payout (INSERT)          -> chain-transfers or mail
  *   - a cash-out claim just SUBMITTED (MODIFY) -> cashout-payments
  *   - a new pending coin transfer (INSERT)     -> a moderation mail to every moderator
+ *   - a plan payment settled (INSERT or MODIFY to paid/failed) -> its receipt or failure notice to the
+ *     participant's notification emails
  * The stream mapping's filter (resources/event-sources.yml) lets only these records through.
  */
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
@@ -17,6 +19,8 @@ import { moderationMails } from '../coins/moderation.js';
 import { coinTransferFrom } from '../coins/repository.js';
 import { claimFrom } from '../cashout/repository.js';
 import { payoutFrom } from '../payouts/repository.js';
+import { paymentMails } from '../billing/mails.js';
+import { paymentFrom } from '../billing/repository.js';
 
 /** Images are mapped by their repository's own reader (numbers arrive as decimal text, as from the table). */
 async function dispatch(eventName: string | undefined, image: Record<string, unknown> | undefined): Promise<void> {
@@ -27,6 +31,8 @@ async function dispatch(eventName: string | undefined, image: Record<string, unk
     await publish('cashoutPayments', { type: 'cashout-payment', uuid: claimFrom(image).uuid });
   } else if (eventName === 'INSERT' && image?.type === 'CoinTransfer' && image.status === 'pending') {
     for (const mail of moderationMails(coinTransferFrom(image))) await publish('mail', { type: 'email', ...mail });
+  } else if ((eventName === 'INSERT' || eventName === 'MODIFY') && image?.type === 'BillingPayment' && (image.status === 'paid' || image.status === 'failed')) {
+    for (const mail of paymentMails(paymentFrom(image))) await publish('mail', { type: 'email', ...mail });
   }
 }
 

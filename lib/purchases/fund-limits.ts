@@ -11,7 +11,7 @@
  * conditional write, so one warning per partner, network and day). A warm function remembers a partner past
  * its threshold for the rest of the day and takes the whole limit at once.
  */
-import { budgetTake, budgetWindow } from '../db/counters.js';
+import { budgetTake, budgetWindow, windowBudget } from '../db/counters.js';
 import { ConditionFailedError } from '../db/errors.js';
 import { fields } from '../db/item.js';
 import * as keys from '../db/keys.js';
@@ -23,7 +23,6 @@ import { alertThreshold, fundLimitsOf, type FundLimits } from '../partners/limit
 import { partnerFundBudgetsRepo, type Partner } from '../partners/repository.js';
 import { fail } from './failures.js';
 
-const DAY_SECONDS = 24 * 60 * 60;
 const units = (v: bigint) => `${v} token units (${formatUnits(v, TOKEN_DECIMALS)} tokens)`;
 
 /** The budget refused the take: `taken` is what the day's counter held. */
@@ -68,8 +67,7 @@ function dailyLimitReached(t: FundTake, taken: bigint) {
 }
 
 function takeItem(t: FundTake, max: bigint): GuardedItem {
-  const dayStart = Math.floor(Date.parse(`${t.day}T00:00:00Z`) / 1000);
-  const take = budgetTake({ key: keys.partnerFundBudget(t.network, t.partner, t.day), add: t.amount, max, expiresAt: dayStart + 2 * DAY_SECONDS });
+  const take = budgetTake(windowBudget('day', t.now, (day) => keys.partnerFundBudget(t.network, t.partner, day), t.amount, max));
   return {
     item: { Update: { ...take.Update, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } },
     onConditionFailed: (current) => new BudgetRefusedError(current ? fields(current, `Budget ${t.partner} ${t.day}`).optMoney('n') ?? 0n : 0n),

@@ -1,5 +1,5 @@
 /** Rate cards as stored: one item per card (the default card, or a participant's), with who changed it last. */
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { ddb, tableName } from '../db/client.js';
 import { fields, type Fields, type StoredItem } from '../db/item.js';
@@ -51,27 +51,24 @@ export const rateCardsRepo = {
 
   /** Creates or replaces a card, keeping when it was first created. */
   async put(owner: string, settings: RateCardSettings, by: string, now = new Date().toISOString()): Promise<StoredRateCard> {
-    const createdAt = (await this.get(owner))?.createdAt ?? now;
     const s = settings;
-    await ddb().send(
-      new PutCommand({
+    // One write: the first card's createdAt is kept by the update itself, optional settings left out are removed.
+    const set: Record<string, unknown> = { type: 'RateCard', owner, billable: s.billable, items: s.items, userRewards: s.userRewards, updatedAt: now, updatedBy: by };
+    if (s.gst !== undefined) set.gst = s.gst;
+    if (s.budget) set.budget = s.budget;
+    const remove = ['gst', 'budget'].filter((name) => !(name in set));
+    const names = Object.fromEntries([...Object.keys(set), 'createdAt', ...remove].map((name) => [`#${name}`, name]));
+    const out = await ddb().send(
+      new UpdateCommand({
         TableName: tableName(),
-        Item: {
-          ...keys.rateCard(owner),
-          type: 'RateCard',
-          owner,
-          billable: s.billable,
-          ...(s.gst !== undefined ? { gst: s.gst } : {}),
-          ...(s.budget ? { budget: s.budget } : {}),
-          items: s.items,
-          userRewards: s.userRewards,
-          createdAt,
-          updatedAt: now,
-          updatedBy: by,
-        },
+        Key: keys.rateCard(owner),
+        UpdateExpression: `SET ${Object.keys(set).map((name) => `#${name} = :${name}`).join(', ')}, #createdAt = if_not_exists(#createdAt, :updatedAt)${remove.length ? ` REMOVE ${remove.map((name) => `#${name}`).join(', ')}` : ''}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: Object.fromEntries(Object.entries(set).map(([name, value]) => [`:${name}`, value])),
+        ReturnValues: 'UPDATED_NEW',
       }),
     );
-    return { owner, settings, createdAt, updatedAt: now, updatedBy: by };
+    return { owner, settings, createdAt: String(out.Attributes?.createdAt ?? now), updatedAt: now, updatedBy: by };
   },
 
   /** False when there was no such card. */

@@ -5,6 +5,7 @@
  */
 import * as z from 'zod/mini';
 import { amountTextOf, decimalAtMost, JsonNumber, MAX_FIAT_AMOUNT, type AmountInput } from '../ledger/money.js';
+import { coinsText } from '../ledger/coins-schema.js';
 import { BUILT_IN_DEFAULT_CARD, catalogueItem, RATE_CARD_ITEMS, type RateCardSettings } from './catalogue.js';
 
 /* @__NO_SIDE_EFFECTS__ */
@@ -13,8 +14,6 @@ function schema<T>(build: () => T): T {
 }
 
 const PARTICIPANT = /^urn:authenticateit:participant:[A-Za-z0-9._-]{1,100}$/;
-const COINS = /^[0-9]{1,31}$/;
-const MAX_COINS = 10n ** 30n;
 
 const ID_MESSAGE = 'id must be default or a participant id (urn:authenticateit:participant:...)';
 const cardId = (description: string) =>
@@ -39,22 +38,6 @@ const nonNegativeNumber = (description: string) => {
       }),
     )
     .register(z.globalRegistry, { type: 'number', minimum: 0, description }) as unknown as z.ZodMiniType<string, AmountInput>;
-};
-
-const coins = (description: string) => {
-  const message = "must be coins: a whole number of the token's smallest unit, as a decimal string";
-  return z
-    .pipe(
-      z.string({ error: message }),
-      z.transform((text, ctx): bigint => {
-        if (!COINS.test(text) || BigInt(text) > MAX_COINS) {
-          ctx.issues.push({ code: 'custom', message: COINS.test(text) ? `must be at most ${MAX_COINS}` : message, input: text });
-          return z.NEVER;
-        }
-        return BigInt(text);
-      }),
-    )
-    .register(z.globalRegistry, { type: 'string', pattern: COINS.source, description }) as unknown as z.ZodMiniType<bigint, string>;
 };
 
 const ITEM_IDS = RATE_CARD_ITEMS.map((i) => i.id).join(', ');
@@ -91,7 +74,7 @@ export const setRateCardSchema = schema(() => z.pipe(
         {
           percents: z.optional(nonNegativeNumber("Users' share, in percent.")),
           value: z.optional(nonNegativeNumber('A fixed reward, in the default coin currency.')),
-          coins: z.optional(coins("A fixed reward in coins (the token's smallest unit).")),
+          coins: z.optional(coinsText('coins', "A fixed reward in coins (the token's smallest unit).")),
         },
         { error: 'user_rewards is required: an object with percents, value or coins' },
       )

@@ -131,3 +131,31 @@ export async function seedDemo(previousKey?: string): Promise<{ partner: { name:
   await setRates(DEMO_RATES);
   return { partner };
 }
+
+export interface DemoBilling {
+  participant: string;
+  participantTicket: string;
+  systemTicket: string;
+  stripeUrl: string;
+}
+
+/**
+ * A participant with a saved test card (Visa 4242) on the `light` plan, its receipt mailed to
+ * billing@rewards.local. The Stripe emulator keeps nothing across restarts, so each start makes a new
+ * participant: its card and customer exist in the emulator that is running.
+ */
+export async function seedBilling(identityIssuer: IssuerKey, stripeUrl: string): Promise<DemoBilling> {
+  const { setCard } = await import('../../lib/billing/account-card.js');
+  const { changePlan } = await import('../../lib/billing/payments.js');
+  const participant = `urn:authenticateit:participant:demo-billing-${new Date().toISOString().slice(0, 19).replace(/\D/g, '')}`;
+  const caller = { participant, user: 'urn:authenticateit:user:email:billing@rewards.local', system: false };
+  await setCard(caller, { token: 'tok_visa' });
+  await changePlan(caller, { plan: 'light' });
+  const day = 24 * 3600;
+  return {
+    participant,
+    participantTicket: await issueTicket(identityIssuer, { sub: caller.user, participant, ttlSeconds: day }),
+    systemTicket: await issueTicket(identityIssuer, { sub: 'urn:authenticateit:user:system', participant: 'urn:authenticateit:participant:system', roles: ['system'], ttlSeconds: day }),
+    stripeUrl,
+  };
+}

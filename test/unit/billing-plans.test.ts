@@ -1,7 +1,7 @@
 /** The billing plans document: its schema, the answer clients read, lookup by id and alias, exact money. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_PLANS_DOCUMENT } from '../../lib/billing/default-plans.js';
-import { billingPlansView, exactDecimal, findPlan, parsePlansDocument, planMoney, requirePlan } from '../../lib/billing/plans.js';
+import { billingPlansView, findPlan, parsePlansDocument, planMoney, requirePlan } from '../../lib/billing/plans.js';
 import { validUntilOf, promoKey } from '../../lib/billing/promo-codes.js';
 import { plansDocumentSchema } from '../../lib/billing/schema.js';
 import { resetConfig } from '../../lib/config/index.js';
@@ -88,19 +88,19 @@ describe('plan lookup', () => {
 describe('exact money of a plan', () => {
   it('gives the cost in cents and the coin rate as a fraction', () => {
     const money = (id: string) => planMoney(requirePlan(DEFAULT_PLANS_DOCUMENT, id));
-    expect(money('basic')).toEqual({ costMinor: 0n, coinRate: { numerator: 0n, denominator: 1n } });
-    expect(money('lite')).toEqual({ costMinor: 19500n, coinRate: { numerator: 1n, denominator: 10n } });
-    expect(money('standard')).toEqual({ costMinor: 39500n, coinRate: { numerator: 1n, denominator: 5n } });
-    expect(money('pro-corp')).toEqual({ costMinor: 49500n, coinRate: { numerator: 3n, denominator: 10n } });
+    expect(money('basic')).toEqual({ costMinor: 0n, coinRate: { num: 0n, den: 1n } });
+    expect(money('lite')).toEqual({ costMinor: 19500n, coinRate: { num: 1n, den: 10n } });
+    expect(money('standard')).toEqual({ costMinor: 39500n, coinRate: { num: 2n, den: 10n } });
+    expect(money('pro-corp')).toEqual({ costMinor: 49500n, coinRate: { num: 3n, den: 10n } });
   });
 
   it('reads decimals from their text, not their binary value', () => {
-    expect(exactDecimal(0.3)).toEqual({ numerator: 3n, denominator: 10n });
-    expect(exactDecimal(19.99)).toEqual({ numerator: 1999n, denominator: 100n });
-    expect(exactDecimal(0.000125)).toEqual({ numerator: 1n, denominator: 8000n });
     const doc = copy();
     doc.list[1].cost = 19.99;
-    expect(planMoney(doc.list[1]).costMinor).toBe(1999n);
+    doc.list[1].coin_rate = 0.000125;
+    expect(planMoney(doc.list[1])).toEqual({ costMinor: 1999n, coinRate: { num: 125n, den: 1_000_000n } });
+    doc.list[1].cost = 0.3;
+    expect(planMoney(doc.list[1]).costMinor).toBe(30n);
   });
 });
 

@@ -82,7 +82,7 @@ describe('rate card body', () => {
     expect(issue({ ...valid, user_rewards: {} })).toBe('user_rewards: user_rewards must contain percents, value or coins');
     expect(issue({ ...valid, user_rewards: { percents: -1 } })).toBe('user_rewards.percents: must be a non-negative number');
     expect(issue({ ...valid, user_rewards: { value: '1' } })).toBe('user_rewards.value: must be a non-negative number');
-    expect(issue({ ...valid, user_rewards: { coins: '1.5' } })).toMatch(/^user_rewards.coins: must be coins/);
+    expect(issue({ ...valid, user_rewards: { coins: '1.5' } })).toMatch(/^user_rewards.coins: coins must be a whole number of the token's smallest unit/);
     expect(issue({ ...valid, gst: 1.5 })).toBe('gst: gst must be a non-negative integer');
     expect(issue({ ...valid, gst: -1 })).toBe('gst: gst must be a non-negative integer');
     expect(issue({ ...valid, items: [] })).toBe('items: items must be a non-empty array of {id, value}');

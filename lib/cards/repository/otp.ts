@@ -5,7 +5,7 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, tableName } from '../../db/client.js';
-import { budgetGiveBack, budgetTake, budgetWindow, type Budget } from '../../db/counters.js';
+import { budgetGiveBack, budgetTake, windowBudget, type Budget } from '../../db/counters.js';
 import { AlreadyExistsError, ConditionFailedError } from '../../db/errors.js';
 import { fields } from '../../db/item.js';
 import * as keys from '../../db/keys.js';
@@ -66,17 +66,10 @@ export class OtpUnavailableError extends ConditionFailedError {
   override name = 'OtpUnavailableError';
 }
 
-const windowEnd = (now: Date, size: 'hour' | 'day') => {
-  const end = new Date(now);
-  if (size === 'hour') end.setUTCMinutes(60, 0, 0);
-  else end.setUTCHours(24, 0, 0, 0);
-  return end;
-};
-
-/** A budget of the window of `now`, its counter kept an hour past the window's end. */
-function windowBudget(key: { PK: string; SK: string }, now: Date, size: 'hour' | 'day', limit: number): WindowBudget {
-  const end = windowEnd(now, size);
-  return { budget: { key, add: 1, max: limit, expiresAt: Math.floor(end.getTime() / 1000) + 3600 }, limit, resetsAt: end.toISOString() };
+/** A cap of the window of `now` (one use per call). */
+function capBudget(size: 'hour' | 'day', now: Date, key: (window: string) => { PK: string; SK: string }, limit: number): WindowBudget {
+  const budget = windowBudget(size, now, key, 1, limit);
+  return { budget, limit, resetsAt: budget.resetsAt };
 }
 
 export const otpRepo = {
@@ -91,10 +84,10 @@ export const otpRepo = {
     const notBefore = new Date(now.getTime() - minIntervalMs).toISOString();
     const { expiresAt, ...rest } = otp;
     const windows: Record<OtpSendCap, WindowBudget> = {
-      member_per_day: windowBudget(keys.otpMemberSendBudget(appId, memberId, 'day', budgetWindow(now, 'day')), now, 'day', caps.member_per_day),
-      member_per_hour: windowBudget(keys.otpMemberSendBudget(appId, memberId, 'hour', budgetWindow(now, 'hour')), now, 'hour', caps.member_per_hour),
-      app_per_day: windowBudget(keys.otpAppSendBudget(appId, 'day', budgetWindow(now, 'day')), now, 'day', caps.app_per_day),
-      app_per_hour: windowBudget(keys.otpAppSendBudget(appId, 'hour', budgetWindow(now, 'hour')), now, 'hour', caps.app_per_hour),
+      member_per_day: capBudget('day', now, (w) => keys.otpMemberSendBudget(appId, memberId, 'day', w), caps.member_per_day),
+      member_per_hour: capBudget('hour', now, (w) => keys.otpMemberSendBudget(appId, memberId, 'hour', w), caps.member_per_hour),
+      app_per_day: capBudget('day', now, (w) => keys.otpAppSendBudget(appId, 'day', w), caps.app_per_day),
+      app_per_hour: capBudget('hour', now, (w) => keys.otpAppSendBudget(appId, 'hour', w), caps.app_per_hour),
     };
     await transactWrite([
       {
@@ -140,7 +133,7 @@ export const otpRepo = {
 
   /** The member's wrong-code budget of the UTC day of `now`. */
   failureBudget(appId: string, memberId: number, now: Date, maxPerDay: number): WindowBudget {
-    return windowBudget(keys.otpFailureBudget(appId, memberId, budgetWindow(now, 'day')), now, 'day', maxPerDay);
+    return capBudget('day', now, (w) => keys.otpFailureBudget(appId, memberId, w), maxPerDay);
   },
 
   /**

@@ -1,0 +1,46 @@
+/**
+ * Rewards paid by participants: coins move from the participant's deposit to the user's coins in one ledger
+ * entry, keyed so a retried reward pays once, and the participant's rewards usage for the day (what its
+ * billing period charges at the plan's coin rate) grows in the same transaction.
+ */
+import { InsufficientFundsError } from '../db/errors.js';
+import { DuplicateEntryError } from '../db/ledger.js';
+import { accountIds } from '../db/keys.js';
+import { transactWrite } from '../db/transact.js';
+import { entryItems } from '../ledger/index.js';
+import { rewardsUsageItem } from '../billing/usage.js';
+import { dayOf } from '../billing/periods.js';
+import { fail } from './failures.js';
+
+export interface Reward {
+  participant: string;
+  user: string;
+  /** Wei, positive. */
+  coins: bigint;
+  /** The same key pays once. */
+  idempotencyKey: string;
+}
+
+/** Pays the reward; false when a reward with this key was paid before. */
+export async function payReward(reward: Reward, now = new Date()): Promise<boolean> {
+  if (reward.coins <= 0n) throw new RangeError('a reward is a positive number of coins');
+  try {
+    await transactWrite([
+      ...entryItems({
+        idempotencyKey: `reward:${reward.idempotencyKey}`,
+        kind: 'participant-reward',
+        memo: reward.user,
+        postings: [
+          { account: accountIds.userCoins(reward.participant), amount: -reward.coins },
+          { account: accountIds.userCoins(reward.user), amount: reward.coins },
+        ],
+      }),
+      rewardsUsageItem(reward.participant, reward.coins, dayOf(now), now.toISOString()),
+    ]);
+    return true;
+  } catch (err) {
+    if (err instanceof DuplicateEntryError) return false;
+    if (err instanceof InsufficientFundsError) throw fail('insufficient_coins', `the participant's deposit has fewer than the reward's coins`);
+    throw err;
+  }
+}
