@@ -81,6 +81,7 @@ const DEPLOYED: Record<string, string> = {
   MAIL_QUEUE: '${self:custom.names.mailQueue}',
   CASHOUT_PAYMENTS_QUEUE: '${self:custom.names.cashoutPaymentsQueue}',
   WEBHOOK_DELIVERIES_QUEUE: '${self:custom.names.webhookDeliveriesQueue}',
+  TOPUP_CHECKS_QUEUE: '${self:custom.names.topUpChecksQueue}',
   PUBLIC_BASE_URL: stageSetting('publicBaseUrl'),
   TEXTCOIN_LINK_SECRET: secret('textcoinLinkSecret'),
   MODERATION_LINK_SECRET: secret('moderationLinkSecret'),
@@ -143,6 +144,7 @@ const QUEUE_RESOURCE: Record<QueueName, string> = {
   mail: 'MailQueue',
   cashoutPayments: 'CashoutPaymentsQueue',
   webhookDeliveries: 'WebhookDeliveriesQueue',
+  topUpChecks: 'TopUpChecksQueue',
 };
 const arn = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
 

@@ -19,6 +19,7 @@ export const QUEUE_ENV = {
   mail: 'MAIL_QUEUE',
   cashoutPayments: 'CASHOUT_PAYMENTS_QUEUE',
   webhookDeliveries: 'WEBHOOK_DELIVERIES_QUEUE',
+  topUpChecks: 'TOPUP_CHECKS_QUEUE',
 } as const;
 export type QueueName = keyof typeof QUEUE_ENV;
 

@@ -127,7 +127,7 @@ export const accountIds = {
   textcoin: (network: Network, id: string) => `${network}:textcoin:${id}`,
   /** Tokens that left the ledger on chain. */
   chainOut: (network: Network) => `${network}:chain-out`,
-  /** A user's coins in the ledger (`account_coins`), in the token's smallest unit. */
+  /** A user's coins in the ledger (`account_coins`), in the token's smallest unit; a participant's deposit is its own. */
   userCoins: (user: string) => `coins:user:${user}`,
   /** Coins + fee of a transfer awaiting moderation and settlement. */
   coinsHold: (transferUuid: string) => `coins:hold:${transferUuid}`,
@@ -146,3 +146,9 @@ export const accountIds = {
   /** What members of the card have redeemed. */
   cardRedeemed: (cardId: number) => `cards:redeemed:${cardId}`,
 };
+
+/** The participant whose deposit a ledger account is (`accountIds.userCoins(<participant urn>)`), if it is one. */
+export function participantOfDeposit(accountId: string): string | undefined {
+  const prefix = accountIds.userCoins('urn:authenticateit:participant:');
+  return accountId.startsWith(prefix) && accountId.length > prefix.length ? accountId.slice(accountIds.userCoins('').length) : undefined;
+}

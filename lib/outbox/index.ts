@@ -8,6 +8,7 @@
  *   - a new pending coin transfer (INSERT)     -> a moderation mail to every moderator
  *   - a plan payment settled (INSERT or MODIFY to paid/failed) -> its receipt or failure notice to the
  *     participant's notification emails
+ *   - a participant's deposit balance changed (its ledger account) -> a top-up check for the participant
  * The stream mapping's filter (resources/event-sources.yml) lets only these records through.
  */
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
@@ -21,6 +22,7 @@ import { claimFrom } from '../cashout/repository.js';
 import { payoutFrom } from '../payouts/repository.js';
 import { paymentMails } from '../billing/mails.js';
 import { paymentFrom } from '../billing/repository.js';
+import { participantOfDeposit } from '../db/keys.js';
 
 /** Images are mapped by their repository's own reader (numbers arrive as decimal text, as from the table). */
 async function dispatch(eventName: string | undefined, image: Record<string, unknown> | undefined): Promise<void> {
@@ -33,6 +35,9 @@ async function dispatch(eventName: string | undefined, image: Record<string, unk
     for (const mail of moderationMails(coinTransferFrom(image))) await publish('mail', { type: 'email', ...mail });
   } else if ((eventName === 'INSERT' || eventName === 'MODIFY') && image?.type === 'BillingPayment' && (image.status === 'paid' || image.status === 'failed')) {
     for (const mail of paymentMails(paymentFrom(image))) await publish('mail', { type: 'email', ...mail });
+  } else if ((eventName === 'INSERT' || eventName === 'MODIFY') && image?.type === 'Account' && typeof image.accountId === 'string') {
+    const participant = participantOfDeposit(image.accountId);
+    if (participant) await publish('topUpChecks', { type: 'topup-check', participant });
   }
 }
 

@@ -47,6 +47,12 @@ export const webhookDeliveryMessage = z.object({
   notBefore: z.optional(z.string()),
 });
 
+/** A participant's deposit changed: start its automatic top-up if the deposit is at or below its threshold. */
+export const topUpCheckMessage = z.object({
+  type: z.literal('topup-check'),
+  participant: z.string().check(z.minLength(1)),
+});
+
 export type ChainTransferMessage = z.infer<typeof chainTransferMessage>;
 export type ChainMessage = z.infer<typeof chainMessage>;
 export type MailMessage = z.infer<typeof mailMessage>;
@@ -57,6 +63,7 @@ export const queues = {
   mail: { env: QUEUE_ENV.mail, schema: mailMessage },
   cashoutPayments: { env: QUEUE_ENV.cashoutPayments, schema: cashoutPaymentMessage },
   webhookDeliveries: { env: QUEUE_ENV.webhookDeliveries, schema: webhookDeliveryMessage },
+  topUpChecks: { env: QUEUE_ENV.topUpChecks, schema: topUpCheckMessage },
 } as const;
 
 export type { QueueName };

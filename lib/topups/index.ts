@@ -431,6 +431,16 @@ async function startAutomatic(s: TopUpSettings, now: Date, options: TopUpOptions
   return true;
 }
 
+/**
+ * A participant's deposit changed (the table stream saw its ledger account): starts its automatic top-up when
+ * its settings are active, its deposit is at or below the threshold and the frequency window allows, as the
+ * job would. True when a chain started.
+ */
+export async function checkTopUp(participant: string, now = new Date(), options: TopUpOptions = {}): Promise<boolean> {
+  const s = await topUpSettingsRepo.get(participant);
+  return s?.status === 'active' ? startAutomatic(s, now, options) : false;
+}
+
 export interface TopUpJobSummary {
   /** Automatic top-ups started. */
   started: number;

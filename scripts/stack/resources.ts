@@ -145,9 +145,9 @@ export function streamMappingsOf(def: ServiceDefinition): StreamMappingDef[] {
     });
 }
 
-/** Lambda event filtering, for the exact-value patterns we use: every key present, every leaf value listed. */
+/** Lambda event filtering, for the patterns we use: every key present, every leaf value listed (exactly, or `{"prefix"}`). */
 export function matchesFilter(record: unknown, pattern: unknown): boolean {
-  if (Array.isArray(pattern)) return pattern.some((v) => v === record);
+  if (Array.isArray(pattern)) return pattern.some((v) => (v && typeof v === 'object' && 'prefix' in v ? typeof record === 'string' && record.startsWith(String(v.prefix)) : v === record));
   if (!pattern || typeof pattern !== 'object') return pattern === record;
   if (!record || typeof record !== 'object') return false;
   return Object.entries(pattern).every(([k, v]) => matchesFilter((record as Record<string, unknown>)[k], v));

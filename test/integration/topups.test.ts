@@ -16,7 +16,8 @@ import { entryItems, getBalance, postEntry } from '../../lib/ledger/index.js';
 import { payoutsRepo } from '../../lib/payouts/repository.js';
 import { setRates } from '../../lib/rates/index.js';
 import { sha256Base64 } from '../../lib/security/secrets.js';
-import { manualTopUp, runTopUpJob, setParticipantCurrency, setTopUpSettings } from '../../lib/topups/index.js';
+import { checkTopUp, deleteTopUpSettings, manualTopUp, runTopUpJob, setParticipantCurrency, setTopUpSettings } from '../../lib/topups/index.js';
+import { payReward } from '../../lib/coins/rewards.js';
 import { topUpsRepo } from '../../lib/topups/repository.js';
 import { call, newParticipant, newUser, ticket } from '../fixtures/payments.js';
 import { isolateFromStackWorkers, onChainBalance, stack, uniq, waitFor } from '../fixtures/stack.js';
@@ -321,6 +322,21 @@ describe('chains driven by the job alone', () => {
     expect((await topUpsRepo.get(open!.uuid))!.state).toBe('topping_up');
     expect(await payoutsRepo.get(payoutUnit(open!.uuid))).toMatchObject({ status: 'PENDING', destination: (await depositAddress(participant)).address });
     expect(await getBalance(accountIds.topupHold(open!.uuid))).toBe(open!.coins);
+  });
+
+  it("a deposit change starts the participant's automatic top-up when it is due, once per window", async () => {
+    const participant = await cardHolder();
+    await creditDeposit(participant, 500n * COIN);
+    await setTopUpSettings(participant, { amount: 600, coins_threshold: 400n * COIN, frequency: 'daily', status: 'active' });
+    expect(await checkTopUp(participant)).toBe(false); // 500 coins: above the threshold
+    await payReward({ participant, user: newUser(), coins: 150n * COIN, idempotencyKey: uniq('reward') });
+    expect(await checkTopUp(participant)).toBe(true); // 350 coins
+    expect(await checkTopUp(participant)).toBe(false); // the day's top-up has started
+    expect((await topUpsRepo.listByParticipant(participant, 10)).map((c) => [c.origin, c.amount])).toEqual([['auto', 600n]]);
+    const other = await cardHolder();
+    await setTopUpSettings(other, { amount: 600, coins_threshold: 400n * COIN, frequency: 'daily', status: 'inactive' });
+    expect(await checkTopUp(other)).toBe(false);
+    await deleteTopUpSettings(participant); // the job runs below count every active setting of this table
   });
 
   it('the job started twice in one frequency window starts one chain; inactive settings or coins above the threshold start none', async () => {

@@ -44,6 +44,22 @@ describe('outbox (table stream)', () => {
     ]);
   });
 
+  it("a participant's deposit balance changing queues a top-up check; a user's coins or a plan payment in flight do not", async () => {
+    sqsMock.on(SendMessageCommand).resolves({});
+    const account = (accountId: string) => ({ type: 'Account', accountId, balance: 5n, createdAt: at, updatedAt: at });
+    const event = {
+      Records: [
+        record('1', 'MODIFY', account('coins:user:urn:authenticateit:participant:p1')),
+        record('2', 'INSERT', account('coins:user:urn:authenticateit:user:u1')),
+        record('3', 'MODIFY', account('main:fund:0')),
+        record('4', 'MODIFY', { type: 'BillingPayment', status: 'charging' }),
+      ],
+    } as unknown as DynamoDBStreamEvent;
+    expect(await dispatchOutboxRecords(event)).toEqual({ batchItemFailures: [] });
+    const sent = sqsMock.commandCalls(SendMessageCommand).map((c) => [c.args[0].input.QueueUrl, JSON.parse(c.args[0].input.MessageBody!)]);
+    expect(sent).toEqual([['http://q/unit-topup-checks', { type: 'topup-check', participant: 'urn:authenticateit:participant:p1' }]]);
+  });
+
   it('maps a new pending coin transfer (numbers arrive as text) into one moderation mail per moderator', async () => {
     process.env.MODERATORS = 'm1@example.com, m2@example.com';
     resetConfig();
