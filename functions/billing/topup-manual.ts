@@ -4,7 +4,7 @@ import { header } from '../../lib/http/body.js';
 import { participantTicket } from '../../lib/http/auth/identity.js';
 import { paymentsFamily } from '../../lib/http/families.js';
 import { defineRoute, routeHandler } from '../../lib/http/route.js';
-import { manualTopUp } from '../../lib/topups/index.js';
+import { manualTopUp } from '../../lib/topups/chain.js';
 import { manualTopUpSchema, successfulChainExample, topUpChainSchema } from '../../lib/topups/schema.js';
 
 export const route = defineRoute({

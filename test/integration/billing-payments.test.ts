@@ -335,11 +335,13 @@ describe('GET /participants/{id}/contract/terminate', () => {
 });
 
 describe('GET /payments-service/participants/current/payment_history', () => {
-  it("a participant reads its own payments, never another's", async () => {
+  it("a participant reads its own payments and card, never another's", async () => {
     const { t } = await newBillingParticipant();
     expect((await change(t, { plan: 'light', card: { nonce: 'tok_visa' } })).status).toBe(200);
     const { t: t2 } = await newBillingParticipant();
     expect((await history(t2)).body).toEqual([]);
+    expect((await plan(t2)).body).toMatchObject({ card: null, plan: 'complete' });
     expect((await history(t)).body).toHaveLength(1);
+    expect((await plan(t)).body.card).toMatchObject({ last4: '4242' });
   });
 });

@@ -2,7 +2,7 @@
 import { log } from '../../../lib/log/index.js';
 import { topUpCheckMessage } from '../../../lib/queue/messages.js';
 import { defineWorker, sqsWorker, workerHandler } from '../../../lib/queue/worker.js';
-import { checkTopUp } from '../../../lib/topups/index.js';
+import { checkTopUp } from '../../../lib/topups/chain.js';
 
 export const worker = defineWorker({
   name: 'topUpCheckWorker',

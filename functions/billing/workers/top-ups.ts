@@ -1,7 +1,7 @@
 /** Scheduled every minute: starts the automatic coin top-ups that are due and advances every open chain (see lib/topups/index.ts). */
 import { log } from '../../../lib/log/index.js';
 import { defineWorker, workerHandler } from '../../../lib/queue/worker.js';
-import { runTopUpJob } from '../../../lib/topups/index.js';
+import { runTopUpJob } from '../../../lib/topups/chain.js';
 
 export const worker = defineWorker({
   name: 'topUps',
