@@ -3,6 +3,7 @@
  * plan lookup by id or by the older names, and the exact money of a plan for charging.
  */
 import { plansConfig } from '../config/index.js';
+import { ttlCache } from '../cache.js';
 import { parseFraction, type Fraction } from '../ledger/money.js';
 import { DEFAULT_PLANS_DOCUMENT } from './default-plans.js';
 import { fail } from './failures.js';
@@ -45,9 +46,11 @@ export function planMoney(plan: StoredPlan): PlanMoney {
   return { costMinor: (cost.num * MINOR_UNITS_PER_MAJOR) / cost.den, coinRate: parseFraction(String(plan.coin_rate)) };
 }
 
-/** The stored document, or the built-in one when the operator has stored none. */
+const documents = ttlCache<'plans', PlansDocument>(() => Number(plansConfig().PLANS_CACHE_SECONDS) * 1000);
+
+/** The stored document, or the built-in one when the operator has stored none (warm functions reuse it PLANS_CACHE_SECONDS). */
 export async function currentPlansDocument(): Promise<PlansDocument> {
-  return (await plansRepo.get())?.document ?? DEFAULT_PLANS_DOCUMENT;
+  return (await documents.get('plans', async () => (await plansRepo.get())?.document ?? DEFAULT_PLANS_DOCUMENT))!;
 }
 
 /** The plans as `GET /payments-service/billing_plans` answers them: features as a map, the configured currency, no upgrade texts. */
@@ -94,7 +97,9 @@ export function parsePlansDocument(raw: unknown): PlansDocument {
 
 /** Validates and stores the operator's document; `setBy` says who or what set it. */
 export async function setPlansDocument(raw: unknown, setBy: string): Promise<StoredPlansDocument> {
-  return plansRepo.put(parsePlansDocument(raw), setBy);
+  const stored = await plansRepo.put(parsePlansDocument(raw), setBy);
+  documents.clear();
+  return stored;
 }
 
 /** What `plans get` shows: the document in force and where it comes from. */

@@ -148,6 +148,8 @@ const plansSchema = z.object({
   BILLING_CURRENCY: z._default(z.string().check(z.regex(/^[a-z]{3}$/, 'must be a lower-case ISO 4217 code like usd')), 'usd'),
   TRIAL_DAYS: z._default(z.string().check(z.regex(/^\d{1,3}$/, 'must be a whole number of days')), '30'),
   /** A plan payment in flight longer than this is taken over (its charge repeated with the same idempotency key) by the next request or the renewal job. */
+  /** How long warm functions reuse the plans document (a `plans set` is seen within this). */
+  PLANS_CACHE_SECONDS: z._default(z.string().check(z.regex(/^\d{1,5}$/, 'must be a whole number of seconds')), '60'),
   BILLING_PAYMENT_STALE_SECONDS: z._default(z.string().check(z.regex(/^\d{1,5}$/, 'must be a whole number of seconds')), '60'),
 });
 

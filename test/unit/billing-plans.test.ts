@@ -1,7 +1,9 @@
 /** The billing plans document: its schema, the answer clients read, lookup by id and alias, exact money. */
+import { GetCommand, DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_PLANS_DOCUMENT } from '../../lib/billing/default-plans.js';
-import { billingPlansView, findPlan, parsePlansDocument, planMoney, requirePlan } from '../../lib/billing/plans.js';
+import { billingPlansView, currentPlansDocument, setPlansDocument, findPlan, parsePlansDocument, planMoney, requirePlan } from '../../lib/billing/plans.js';
 import { validUntilOf, promoKey } from '../../lib/billing/promo-codes.js';
 import { plansDocumentSchema } from '../../lib/billing/schema.js';
 import { resetConfig } from '../../lib/config/index.js';
@@ -113,5 +115,23 @@ describe('promo code days and keys', () => {
 
   it('matches codes whatever their letter case', () => {
     expect(promoKey(' Promo60 ')).toBe('promo60');
+  });
+});
+
+describe('the plans document in a warm function', () => {
+  it('is read once per PLANS_CACHE_SECONDS, and again at once after this function stores a new one', async () => {
+    const ddbMock = mockClient(DynamoDBDocumentClient);
+    try {
+      ddbMock.on(GetCommand).resolves({});
+      ddbMock.on(UpdateCommand).resolves({});
+      expect((await currentPlansDocument())._id).toBe(DEFAULT_PLANS_DOCUMENT._id);
+      await currentPlansDocument();
+      expect(ddbMock.commandCalls(GetCommand)).toHaveLength(1);
+      await setPlansDocument(copy(), 'test');
+      await currentPlansDocument();
+      expect(ddbMock.commandCalls(GetCommand)).toHaveLength(2);
+    } finally {
+      ddbMock.restore();
+    }
   });
 });
