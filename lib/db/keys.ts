@@ -84,6 +84,8 @@ export const webhooksOfProvider = (provider: string) => `CASHOUT#${provider}#WEB
 export const webhookReplayBudget = (provider: string, minute: string) => ({ PK: `CASHOUTREPLAYS#${provider}`, SK: `MINUTE#${minute}` });
 /** The local sandbox card gateway's own record of a payment (it answers status queries from it). */
 export const sandboxPayment = (reference: string) => ({ PK: `SANDBOXPAY#${reference}`, SK: 'PAYMENT' });
+/** The local sandbox bank payout provider's own record of a payout (it answers status queries from it). */
+export const sandboxBankPayout = (reference: string) => ({ PK: `SANDBOXBANK#${reference}`, SK: 'PAYOUT' });
 /** The billing plans document the operator stored (absent: the built-in one). */
 export const billingPlans = () => ({ PK: 'CONFIG#BILLINGPLANS', SK: 'CONFIG' });
 /** A promo code, by its lower-cased text (codes match whatever their letter case). */
