@@ -9,6 +9,12 @@ import { exactDecimalText, JsonNumber } from './ledger/money.js';
 const marker = `__bigint_${randomBytes(6).toString('hex')}_`;
 const markerPattern = new RegExp(`"${marker}(-?\\d+(?:\\.\\d+)?(?:[eE][-+]?\\d+)?)"`, 'g');
 
+/**
+ * An answer as written: where its schema has a number, an exact amount may stand (a bigint, or an exact decimal
+ * written by its own toJSON: money is never a float in our code).
+ */
+export type Wire<T> = T extends number ? T | bigint | { toJSON(): string } : T extends readonly (infer E)[] ? Wire<E>[] : T extends object ? { [K in keyof T]: Wire<T[K]> } : T;
+
 /** A decimal written as a bare JSON number exactly as given ("12.50" stays 12.50), never through a float. */
 export const exactNumber = (decimalText: string) => ({ toJSON: () => `${marker}${decimalText}` });
 

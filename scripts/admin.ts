@@ -34,6 +34,8 @@
  *   npm run admin -- jobs run NAME                  (one scheduled job now: renewals, top-ups, sweep-payouts, ...)
  *   npm run admin -- coins reward --participant URN --user URN --coins TOKENS [--ref KEY]
  *                                (a reward from the participant's deposit to the user; billed as rewards usage)
+ *   npm run admin -- user profile set --user URN [--country 036] [--level basic] [--karma 80] [--booster 1.5]
+ *   npm run admin -- user profile get --user URN   (withdrawal profile: limits level, karma lock, booster)
  *   npm run admin -- ticket --user urn:authenticateit:user:ID [--participant urn:authenticateit:participant:ID] [--roles system] [--ttl 3600]
  *                                (local identity tickets, signed with the stack's issuer key in .local/secrets.json)
  */
@@ -229,6 +231,14 @@ async function run(): Promise<unknown> {
       const { payReward } = await import('../lib/coins/rewards.js');
       const paid = await payReward({ participant: need('participant'), user: need('user'), coins: tokens(need('coins')), idempotencyKey: flags.ref ?? randomUUID() });
       return { paid, participant: flags.participant, user: flags.user, coins: amountOut(tokens(need('coins'))) };
+    }
+    case 'user profile': {
+      const { profileOf, setProfile } = await import('../lib/withdrawals/profiles.js');
+      const { profileView } = await import('../lib/withdrawals/index.js');
+      if (positional[0] === 'get') return profileView(await profileOf(need('user')));
+      if (positional[0] !== 'set') throw new Error('usage: user profile set|get --user URN [--country 036] [--level basic] [--karma 80] [--booster 1.5]');
+      const change = Object.fromEntries((['country', 'level', 'karma', 'booster'] as const).filter((f) => flags[f] !== undefined).map((f) => [f, flags[f]!]));
+      return profileView(await setProfile(need('user'), change));
     }
     case 'ticket issue': {
       const secretsFile = join(import.meta.dirname, '../.local/secrets.json');

@@ -15,7 +15,7 @@ export const route = defineRoute({
   html: true,
   htmlErrors: { when: 'always', page: errorPage },
   errors: { 400: 'Not a moderator link (the decision is approve or reject)', 403: 'The link is no longer valid: its moderator is no longer on the moderators list', 404: 'Tampered or unknown link', 410: 'Expired link' },
-  uses: ['moderation'],
+  uses: ['moderation', 'withdrawals'],
 });
 
 export const handler = routeHandler(route, async ({ params }) => ({ html: (await decide(params.code, params.decision)).html }));

@@ -27,7 +27,7 @@ export const route = defineRoute({
   response: transferRequestedSchema,
   responseExample: { address: '0xe40555b43d60656b9510860A11D6bDCDDb8E78A2', coins: '9000000000000000000', fee: '1000000000000000000', hash: null, id: 'urn:authenticateit:transaction_request:9f5885f7-b013-440c-b86e-a247fc8d6ba2', status: 'pending', ts: '2018-03-08T09:16:49Z' },
   errors: ticketErrors({ 400: `${INVALID_BODY}, or an Idempotency-Key that is not 1 to 255 printable ASCII characters`, 409: 'The Idempotency-Key was already used with another body', 422: 'account_coins cannot cover coins + fee' }),
-  uses: ['identity', 'coins'],
+  uses: ['identity', 'coins', 'withdrawals'],
 });
 
 export const handler = routeHandler(route, async ({ caller, body, headers }) => ({ body: await requestTransfer(caller.sub, body, header(headers, 'Idempotency-Key')) }));

@@ -30,7 +30,7 @@ export interface CashoutProvider {
  * The AES-256-GCM envelope (card-vault.ts) in map `name`; a missing one fails on its first field. Version 1
  * is read too: the vault refuses to open it, naming the record, when it is used.
  */
-function envelopeFrom(f: Fields, name: string, of: string): Envelope {
+export function envelopeFrom(f: Fields, name: string, of: string): Envelope {
   const what = `${of}: ${name}`;
   const e = f.map(name);
   const v = e.int('v');

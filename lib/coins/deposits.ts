@@ -15,6 +15,7 @@ import { depositsRepo } from './repository.js';
 import { transactWrite } from '../db/transact.js';
 import { entryItems } from '../ledger/index.js';
 import { log } from '../log/index.js';
+import { earningItem } from '../withdrawals/earnings.js';
 
 let root: HDNodeWallet | undefined;
 const derive = (index: number) => (root ??= HDNodeWallet.fromExtendedKey(depositConfig().DEPOSIT_XPUB) as HDNodeWallet).deriveChild(index).address;
@@ -55,6 +56,8 @@ export async function creditDeposit(e: TokenTransferEvent, user: string, ts = ne
           { account: accountIds.userCoins(user), amount: e.value },
         ],
       }),
+      // The user's earnings of the month (withdrawal limits, earnings statement).
+      earningItem(user, e.value, new Date(ts)),
     ]);
     return true;
   } catch (err) {

@@ -15,6 +15,7 @@ import { transactWrite } from '../db/transact.js';
 import { entryItems } from '../ledger/index.js';
 import { randomUUID } from 'node:crypto';
 import { depositAddress } from './deposits.js';
+import { withdrawalItem } from '../withdrawals/earnings.js';
 import { fail } from './failures.js';
 import { IDEMPOTENCY_KEY } from './schema.js';
 import { sha256Hex } from '../security/secrets.js';
@@ -139,6 +140,8 @@ export async function requestTransfer(user: string, input: TransferInput, idempo
           { account: accountIds.coinsHold(t.uuid), amount: coins + fee },
         ],
       }),
+      // A withdrawal of the month from the request on (a pending transfer counts against the limits); a rejection undoes it.
+      withdrawalItem(user, coins, now),
     ]);
   } catch (err) {
     if (err instanceof RequestKeyTakenError) {

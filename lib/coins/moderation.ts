@@ -8,6 +8,7 @@
  *            (settled exactly once by the chain worker; a failed transfer returns the coins to the user)
  *   reject:  transfer -> rejected, coins + fee back to the user
  */
+import { withdrawalReversalItem } from '../withdrawals/earnings.js';
 import { coreConfig, moderationConfig } from '../config/index.js';
 import { accountIds } from '../db/keys.js';
 import { payoutsRepo, type Payout } from '../payouts/repository.js';
@@ -113,6 +114,7 @@ export async function decide(code: string, decision: Decision): Promise<{ status
       await transactWrite([
         coinTransferDecisions.decideItem(t.uuid, 'rejected', { decidedBy: moderator, decidedAt }),
         ...entryItems({ idempotencyKey: `coins-reject:${t.uuid}`, kind: 'coins-transfer-reject', postings: [{ account: hold, amount: -(t.coins + t.fee) }, { account: user, amount: t.coins + t.fee }] }),
+        withdrawalReversalItem(t.user, t.coins, new Date(t.ts)),
       ]);
     } else {
       const unit = sha256Base64(`coins-transfer|${t.uuid}`);

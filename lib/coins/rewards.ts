@@ -10,6 +10,7 @@ import { transactWrite } from '../db/transact.js';
 import { entryItems } from '../ledger/index.js';
 import { rewardsUsageItem } from '../billing/usage.js';
 import { dayOf } from '../billing/periods.js';
+import { earningItem } from '../withdrawals/earnings.js';
 import { fail } from './failures.js';
 
 export interface Reward {
@@ -36,6 +37,8 @@ export async function payReward(reward: Reward, now = new Date()): Promise<boole
         ],
       }),
       rewardsUsageItem(reward.participant, reward.coins, dayOf(now), now.toISOString()),
+      // The user's earnings of the month (withdrawal limits, earnings statement).
+      earningItem(reward.user, reward.coins, now),
     ]);
     return true;
   } catch (err) {

@@ -214,6 +214,45 @@ const topupsSchema = z.object({
   TOPUP_MIN_COINS: positiveInt('100'),
 });
 
+/** Users' bank cash-out accounts: the countries an account may be in, each with the currency it is paid in. */
+const cashoutAccountsSchema = z.object({
+  /** Comma-separated `<ISO 3166-1 numeric country>:<currency>` pairs; each country needs its bank details rules (lib/cashout-accounts/rules.ts). */
+  CASHOUT_COUNTRIES: z._default(z.string().check(z.regex(/^\d{3}:[a-z]{3}(,\d{3}:[a-z]{3})*$/, 'must be comma-separated country:currency pairs like 036:aud')), '036:aud'),
+});
+
+/**
+ * Withdrawal limits, karma and earnings: the timezone of the monthly periods, a user's profile until the
+ * system sets one, the karma thresholds, the levels table (a JSON document, validated by lib/withdrawals/limits.ts;
+ * unset: the built-in one) and the network cost quoted for one transfer.
+ */
+const karma = (fallback: string) => z._default(z.string().check(z.regex(/^\d{1,6}(\.\d{1,2})?$/, 'must be a non-negative number with at most 2 decimals')), fallback);
+const withdrawalsSchema = z.object({
+  /** An IANA timezone: months (earnings statement, limit periods) start at midnight there. */
+  WITHDRAWAL_TIMEZONE: z._default(
+    z.string().check(
+      z.refine((tz) => {
+        try {
+          new Intl.DateTimeFormat('en-US', { timeZone: tz });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be an IANA timezone like Australia/Sydney'),
+    ),
+    'Australia/Sydney',
+  ),
+  WITHDRAWAL_DEFAULT_COUNTRY: z._default(z.string().check(z.regex(/^\d{3}$/, 'must be a numeric country code like 036')), '036'),
+  WITHDRAWAL_DEFAULT_LEVEL: z._default(z.string().check(z.regex(/^[a-z_]{1,32}$/, 'must be a level name like basic')), 'basic'),
+  WITHDRAWAL_DEFAULT_KARMA: karma('80'),
+  WITHDRAWAL_DEFAULT_BOOSTER: karma('0'),
+  /** Withdrawals lock when karma falls below this, and unlock only once it reaches KARMA_VALUE_UNLOCK. */
+  KARMA_VALUE_LOCK_BEFORE: karma('50'),
+  KARMA_VALUE_UNLOCK: karma('70'),
+  WITHDRAWAL_LEVELS: z.optional(z.string()),
+  /** The network cost of one transfer in coins (smallest unit), quoted as gas_coins until gas is priced from the chain. */
+  WITHDRAWAL_GAS_COINS: z._default(z.string().check(z.regex(/^\d{1,30}$/, 'must be a whole number of the smallest unit')), '10000000000000000000'),
+});
+
 export class ConfigError extends Error {}
 
 function parseSection<T extends z.ZodMiniType>(name: string, schema: T, env: NodeJS.ProcessEnv): z.infer<T> {
@@ -269,6 +308,8 @@ export const depositConfig = section('deposit', depositSchema);
 export const plansConfig = section('plans', plansSchema);
 export const billingConfig = section('billing', billingSchema);
 export const topupsConfig = section('topups', topupsSchema);
+export const withdrawalsConfig = section('withdrawals', withdrawalsSchema);
+export const cashoutAccountsConfig = section('cashoutAccounts', cashoutAccountsSchema);
 
 /** Every section by name: the deployment gives a function the variables of the sections it uses. */
 export const configSections = {
@@ -288,6 +329,8 @@ export const configSections = {
   plans: plansConfig,
   billing: billingConfig,
   topups: topupsConfig,
+  withdrawals: withdrawalsConfig,
+  cashoutAccounts: cashoutAccountsConfig,
 };
 export type ConfigSection = keyof typeof configSections;
 
@@ -310,6 +353,8 @@ const sectionSchemas = {
   plans: plansSchema,
   billing: billingSchema,
   topups: topupsSchema,
+  withdrawals: withdrawalsSchema,
+  cashoutAccounts: cashoutAccountsSchema,
 };
 
 export type CoreConfig = z.infer<typeof coreSchema>;

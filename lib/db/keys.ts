@@ -63,6 +63,11 @@ export const claimsOfProvider = (provider: string) => `CASHOUT#${provider}#CLAIM
 /** A user's registered Ethereum address (checksummed). */
 export const userAddress = (user: string, address: string) => ({ PK: `USER#${user}`, SK: `ETHADDR#${address}` });
 export const userAddressPrefix = 'ETHADDR#';
+/** A user's bank cash-out account: under the user's key, so another user's account id is never found. */
+export const cashoutAccount = (user: string, uuid: string) => ({ PK: `USER#${user}`, SK: `CASHOUTACCT#${uuid}` });
+export const cashoutAccountPrefix = 'CASHOUTACCT#';
+/** How many cash-out accounts a user has: taken with each account's creation, so the cap holds under concurrency. */
+export const cashoutAccountCount = (user: string) => ({ PK: `USER#${user}`, SK: 'CASHOUTACCTS' });
 export const coinTransfer = (uuid: string) => ({ PK: `COINTRANSFER#${uuid}`, SK: 'TRANSFER' });
 /** A user's `Idempotency-Key` of a transfer request -> the transfer it created (24 h, TTL). */
 export const coinTransferRequestKey = (user: string, key: string) => ({ PK: `USER#${user}`, SK: `TRANSFERKEY#${key}` });
@@ -120,6 +125,11 @@ export const billingPayment = (participant: string, key: string) => ({ PK: `PART
 export const billingPaymentsPrefix = () => 'PAYMENT#';
 /** The rewards coins a participant used on one UTC day (`YYYY-MM-DD`), billed with the period holding that day. */
 export const rewardsUsage = (participant: string, day: string) => ({ PK: `PARTICIPANT#${participant}`, SK: `USAGE#${day}` });
+/** A user's withdrawal profile: country, level, karma (and whether withdrawals are locked by it), booster. */
+export const withdrawalProfile = (user: string) => ({ PK: `USER#${user}`, SK: 'WITHDRAWALPROFILE' });
+/** A user's earnings and withdrawals in one month (`YYYY-MM` in WITHDRAWAL_TIMEZONE); the months sort by period. */
+export const withdrawalMonth = (user: string, period: string) => ({ PK: `USER#${user}`, SK: `EARNINGS#${period}` });
+export const withdrawalMonthPrefix = 'EARNINGS#';
 
 /** Ledger account ids: `<network>:<kind>:<id>`. */
 export const accountIds = {

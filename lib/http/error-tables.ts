@@ -6,6 +6,7 @@
 import type { BillingFailure } from '../billing/failures.js';
 import type { CardsFailure } from '../cards/failures.js';
 import type { CashoutFailure } from '../cashout/failures.js';
+import type { CashoutAccountFailure } from '../cashout-accounts/failures.js';
 import type { CoinsFailure } from '../coins/failures.js';
 import type { DocsFailure } from '../docs/failures.js';
 import type { IdentityFailure } from '../identity/failures.js';
@@ -14,6 +15,7 @@ import type { PurchaseFailure } from '../purchases/failures.js';
 import type { RateCardFailure } from '../ratecards/failures.js';
 import type { RatesFailure } from '../rates/failures.js';
 import type { TopUpFailure } from '../topups/failures.js';
+import type { WithdrawalFailure } from '../withdrawals/failures.js';
 
 /** A status, or a status and the wire code. */
 export type Answer = number | readonly [status: number, code: string];
@@ -80,7 +82,7 @@ export const cashoutErrors: ErrorTable<CashoutFailure> = {
 };
 
 /** The payments envelope's `error_id` is `payments-<code>`. */
-export const paymentsErrors: ErrorTable<IdentityFailure | CoinsFailure | BillingFailure | RatesFailure | RateCardFailure | TopUpFailure> = {
+export const paymentsErrors: ErrorTable<IdentityFailure | CoinsFailure | BillingFailure | RatesFailure | RateCardFailure | TopUpFailure | CashoutAccountFailure | WithdrawalFailure> = {
   no_ticket: 401,
   bad_ticket: 401,
   no_participant: 403,
@@ -122,6 +124,12 @@ export const paymentsErrors: ErrorTable<IdentityFailure | CoinsFailure | Billing
   topup_currency_unsupported: 422,
   bad_amount: 400,
   topup_settings_not_found: 404,
+  bad_profile: 400,
+  unknown_level: 400,
+  bad_convert_request: 400,
+  country_not_allowed: 400,
+  too_many_cashout_accounts: 422,
+  cashout_account_not_found: 404,
 };
 
 /** Textcoin claims (the platform's own routes). */

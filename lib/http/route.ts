@@ -6,6 +6,7 @@
  * page for browser routes). The OpenAPI document and the deployment's function definitions are generated
  * from the same contracts.
  */
+import type { Wire } from '../json.js';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import { declaredRunner, type Use } from '../config/uses.js';
@@ -89,8 +90,7 @@ export interface RouteInput<Params, Query, Body, Caller> {
   fromForm: boolean;
 }
 
-/** What a handler may return for a response type: exact amounts are written by their own toJSON (money is never a float in our code). */
-export type Wire<T> = T extends number ? T | { toJSON(): string } : T extends readonly (infer E)[] ? Wire<E>[] : T extends object ? { [K in keyof T]: Wire<T[K]> } : T;
+export type { Wire };
 
 export type Reply<Response> =
   | { status?: number; body: Wire<Response>; headers?: Record<string, string> }

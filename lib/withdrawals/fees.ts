@@ -236,7 +236,7 @@ function fitsDecimals(text: string, decimals: number): boolean {
 }
 
 /** Coins on the wire: a decimal string, except 0 and negative amounts, which the contract writes as bare JSON integers. */
-const wireCoins = (coins: bigint): string | bigint => (coins > 0n ? coins.toString() : coins);
+export const wireCoins = (coins: bigint): string | bigint => (coins > 0n ? coins.toString() : coins);
 /** A fiat value on the wire: a JSON number with at least one decimal ("0.0", "1.5", "220.53"), as the contract shows them. */
 const wireValue = (minor: bigint) => {
   const text = formatUnits(minor, FEE_FIAT_DECIMALS);

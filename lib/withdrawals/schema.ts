@@ -4,6 +4,7 @@
  */
 import * as z from 'zod/mini';
 import { amountTextOf, isAmountInput, type AmountInput } from '../ledger/money.js';
+import { COINS_DIGITS, coinsOfText, notCoins } from '../ledger/coins-schema.js';
 import { feeEntryProblem, WITHDRAWAL_TYPES, type FeeOptionsDocument, type FeeOptionsEntry } from './fees.js';
 
 /* @__NO_SIDE_EFFECTS__ */
@@ -93,5 +94,128 @@ export const withdrawalFeeSummarySchema = schema(() =>
   z.object({
     ...summaryFields,
     pay_fee_with_coins: z.boolean().register(z.globalRegistry, { description: 'true: the fee was paid on top of coins; false: taken out of them.' }),
+  }),
+);
+
+// --- Profiles, limits, earnings statement, convert_coins -----------------------------------------------
+
+const decimalInput = (field: string, description: string) =>
+  z
+    .custom<AmountInput>((v) => isAmountInput(v) && /^\d{1,6}(\.\d{1,2})?$/.test(amountTextOf(v) ?? ''), { error: `${field} must be a non-negative number with at most 2 decimals (at most 999999.99)` })
+    .register(z.globalRegistry, { type: 'number', minimum: 0, description });
+
+/** What the system sets of a user's profile (beyond the contract); fields left out keep their value. */
+export const profileSetSchema = schema(() =>
+  z.strictObject({
+    user: z.string().check(z.regex(/^urn:authenticateit:user:[A-Za-z0-9._:-]{1,200}$/, 'user must be a user urn (urn:authenticateit:user:...)')).register(z.globalRegistry, { description: 'The user (urn:authenticateit:user:...).' }),
+    country: z.optional(z.string().check(z.regex(/^\d{3}$/, 'country must be a numeric country code like 036')).register(z.globalRegistry, { description: 'ISO 3166-1 numeric country (036, 702, 840): the currency of limits and quotes.' })),
+    level: z.optional(z.string().check(z.regex(/^[a-z_]{1,32}$/, 'level must be a level name like basic')).register(z.globalRegistry, { description: 'One of the levels of the limits table (basic, bronze, silver, gold, platinum, ambassador by default).' })),
+    karma: z.optional(decimalInput('karma', 'Karma: withdrawals lock below karma_value_lock_before and unlock at karma_value_unlock.')),
+    booster: z.optional(decimalInput('booster', "Booster multiplier: the level's limit grows by booster x level_max_value, at most level_max_booster.")),
+  }),
+);
+export type ProfileSetInput = z.output<typeof profileSetSchema>;
+
+export const profileQuerySchema = schema(() => z.object({ user: z.string().check(z.regex(/^urn:authenticateit:user:[A-Za-z0-9._:-]{1,200}$/, 'user must be a user urn (urn:authenticateit:user:...)')).register(z.globalRegistry, { description: 'The user (urn:authenticateit:user:...).' }) }));
+
+export const profileViewSchema = schema(() =>
+  z.object({
+    user: z.string(),
+    country: z.string(),
+    level: z.string(),
+    karma: z.number(),
+    booster: z.number(),
+    karma_value_withdrawal_enabled: z.boolean().register(z.globalRegistry, { description: 'false while karma keeps withdrawals locked.' }),
+    updated_at: z.nullable(z.string()).register(z.globalRegistry, { description: 'When the system last set the profile; null: the defaults apply.' }),
+  }),
+);
+
+const coinsOrZero = (description: string) =>
+  z.union([z.string().check(z.regex(/^[0-9]+$/)), z.number()]).register(z.globalRegistry, { description: `${description} A decimal string of the token's smallest unit; 0 and negative amounts are bare JSON integers.` });
+
+export const limitsResponseSchema = schema(() =>
+  z.object({
+    currency: z.string(),
+    currency_low: z.string(),
+    currency_symbol: z.string(),
+    current_limit: z.object({
+      coins_limit_based_on_earnings: coinsOrZero('What earlier months left unwithdrawn plus what this month earned.'),
+      coins_transfered: coinsOrZero('Coins withdrawn this period.'),
+      coins_transfered_wo_boosters: coinsOrZero("The part of coins_transfered within the level's base value (level_max_value); the rest used the booster."),
+      current_booster: z.number(),
+      current_coins_price: z.number().register(z.globalRegistry, { description: 'The price of the smallest unit of the token in the currency.' }),
+      current_level: z.string(),
+      current_level_max_value: z.number().register(z.globalRegistry, { description: "The level's limit with the booster, in the currency." }),
+      current_level_max_value_earnings: z.number().register(z.globalRegistry, { description: 'current_level_max_value as far as the earnings reach it.' }),
+      current_rest: z.number().register(z.globalRegistry, { description: 'The value of current_rest_coins, to the cent.' }),
+      current_rest_coins: coinsOrZero('What may still be withdrawn this period: the tighter bound.'),
+      current_rest_type: z.enum(['rest_based_earnings', 'rest_based_limits']),
+      current_value: z.number().register(z.globalRegistry, { description: 'The value of coins_transfered at the current price, to the cent.' }),
+      ts_from: z.string(),
+      ts_to: z.string(),
+    }),
+    levels_limits: z.array(z.object({ level: z.string(), level_max_booster: z.number(), level_max_value: z.number(), level_max_value_with_booster: z.number() })),
+    start_ts: z.string(),
+  }),
+);
+
+export const earningsStatementSchema = schema(() =>
+  z.object({
+    result: z.array(
+      z.object({
+        balance: coinsOrZero('Everything earned minus everything withdrawn, up to the end of the month.'),
+        balance_ts: z.string().register(z.globalRegistry, { description: 'The month\'s last earning or withdrawal; 0000-01-01T00:00:00Z when none.' }),
+        balance_type: z.enum(['earnings', 'transfers']).register(z.globalRegistry, { description: 'Which moved the balance last in the month.' }),
+        earn_coins: coinsOrZero('Coins earned in the month (rewards, deposits).'),
+        month: z.number(),
+        period: z.string(),
+        transfer_coins: coinsOrZero('Coins withdrawn in the month.'),
+        year: z.number(),
+      }),
+    ),
+  }),
+);
+
+export const CONVERT_ACCOUNT_TYPES = ['ethereum_account', 'cashout_account', 'coinbase_account', 'poloniex_account'] as const;
+
+const flag = (field: string, description: string) =>
+  z
+    .custom<boolean | string>((v) => v === true || v === false || v === 'true' || v === 'false', { error: `${field} must be true or false` })
+    .register(z.globalRegistry, { anyOf: [{ type: 'boolean' }, { type: 'string', enum: ['true', 'false'] }], description });
+
+export const convertCoinsRequestSchema = schema(() =>
+  z.object({
+    coins: z.optional(
+      z.pipe(
+        z.custom<AmountInput>(isAmountInput, { error: notCoins('coins') }),
+        z.transform((value, ctx): bigint => {
+          const text = amountTextOf(value);
+          const coins = text === undefined ? { refused: notCoins('coins') } : coinsOfText(text, 'coins');
+          if (typeof coins === 'bigint') return coins;
+          ctx.issues.push({ code: 'custom', message: coins.refused, input: value });
+          return z.NEVER;
+        }),
+      ).register(z.globalRegistry, { anyOf: [{ type: 'string', pattern: COINS_DIGITS.source }, { type: 'integer', minimum: 0 }], description: "Coins to convert (the token's smallest unit). coins or value is required." }) as unknown as z.ZodMiniType<bigint, AmountInput>,
+    ),
+    value: z.optional(
+      z
+        .custom<AmountInput>((v) => isAmountInput(v) && /^\d{1,12}(\.\d{1,2})?$/.test(amountTextOf(v) ?? ''), { error: 'value must be a non-negative amount with at most 2 decimals' })
+        .register(z.globalRegistry, { type: 'number', minimum: 0, description: 'A fiat value in your country\'s currency: converted to the fewest coins worth it. coins or value is required.' }),
+    ),
+    type: z.optional(z.enum(CONVERT_ACCOUNT_TYPES, { error: `type must be one of ${CONVERT_ACCOUNT_TYPES.join(', ')}` }).register(z.globalRegistry, { description: 'Target account type (its fees); absent: ethereum_account.' })),
+    id: z.optional(z.string().check(z.maxLength(200, 'id must be at most 200 characters')).register(z.globalRegistry, { description: 'Target account id (not needed for a quote).' })),
+    negative_values: z.optional(flag('negative_values', 'true: amounts after the fee may be negative; false (default): they show 0.')),
+    rule_karma_value_include: z.optional(flag('rule_karma_value_include', 'true: the answer includes the karma_* fields.')),
+  }),
+);
+export type ConvertCoinsRequest = z.output<typeof convertCoinsRequestSchema>;
+
+export const convertCoinsAnswerSchema = schema(() =>
+  z.object({
+    ...withdrawalQuoteViewSchema.shape,
+    karma_value: z.optional(z.number()),
+    karma_value_lock_before: z.optional(z.number()),
+    karma_value_unlock: z.optional(z.number()),
+    karma_value_withdrawal_enabled: z.optional(z.boolean().register(z.globalRegistry, { description: 'false while karma keeps withdrawals locked (locks below karma_value_lock_before, unlocks at karma_value_unlock).' })),
   }),
 );

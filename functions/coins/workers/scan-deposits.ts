@@ -6,7 +6,7 @@ export const worker = defineWorker({
   name: 'scanDeposits',
   description: "Credits ERC-20 deposits to users' deposit addresses",
   timeout: 50,
-  uses: ['coins', 'deposit'],
+  uses: ['coins', 'deposit', 'withdrawals'],
   schedule: 'rate(1 minute)',
 });
 

@@ -1,0 +1,140 @@
+/**
+ * Users' bank cash-out accounts: one item per account under the user's key (so every read and write is the
+ * caller's own) with the account number sealed by the card vault, and a per-user count item taken in the same
+ * transaction as each creation and removal, so the cap holds however many requests run at once.
+ */
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { envelopeFrom } from '../cashout/repository.js';
+import { ddb, tableName } from '../db/client.js';
+import { isConditionFailed } from '../db/errors.js';
+import { fields, type StoredItem } from '../db/item.js';
+import * as keys from '../db/keys.js';
+import { putNew, transactWrite, type GuardedItem } from '../db/transact.js';
+import type { Envelope } from '../security/card-vault.js';
+import { fail } from './failures.js';
+
+/** The bank details as stored: the number only sealed (and its last 3 digits, for logs and support). */
+export interface StoredCashoutAccount {
+  id: string;
+  country: string;
+  city?: string;
+  bank: string;
+  name: string;
+  bsb: string;
+  accountNumber: Envelope;
+  accountLast3: string;
+  postcode?: string;
+  description?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type CashoutAccountFields = Omit<StoredCashoutAccount, 'id' | 'createdAt' | 'updatedAt'>;
+
+const OPTIONAL = ['city', 'postcode', 'description'] as const;
+
+function accountFrom(i: StoredItem): StoredCashoutAccount {
+  const what = `CashoutAccount ${i.user} ${i.id}`;
+  const f = fields(i, what);
+  return {
+    id: f.str('id'),
+    country: f.str('country'),
+    city: f.optStr('city'),
+    bank: f.str('bank'),
+    name: f.str('name'),
+    bsb: f.str('bsb'),
+    accountNumber: envelopeFrom(f, 'accountNumber', what),
+    accountLast3: f.str('accountLast3'),
+    postcode: f.optStr('postcode'),
+    description: f.optStr('description'),
+    createdAt: f.str('createdAt'),
+    updatedAt: f.str('updatedAt'),
+  };
+}
+
+const notFound = (id: string) => fail('cashout_account_not_found', `no cash-out account ${id}`, { id });
+
+/** Adds `delta` to the user's account count; an increase only while the count stays within `max`. */
+function countItem(user: string, delta: number, now: string, max?: number): GuardedItem {
+  return {
+    item: {
+      Update: {
+        TableName: tableName(),
+        Key: keys.cashoutAccountCount(user),
+        UpdateExpression: 'ADD #count :delta SET #type = :type, #user = :user, createdAt = if_not_exists(createdAt, :now), updatedAt = :now',
+        ...(max === undefined ? {} : { ConditionExpression: 'attribute_not_exists(#count) OR #count < :max' }),
+        ExpressionAttributeNames: { '#count': 'count', '#type': 'type', '#user': 'user' },
+        ExpressionAttributeValues: { ':delta': delta, ':type': 'CashoutAccountCount', ':user': user, ':now': now, ...(max === undefined ? {} : { ':max': max }) },
+      },
+    },
+    ...(max === undefined ? {} : { onConditionFailed: () => fail('too_many_cashout_accounts', `a user can keep at most ${max} cash-out accounts`, { max }) }),
+  };
+}
+
+const defined = <T extends Record<string, unknown>>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+
+export const cashoutAccountsRepo = {
+  /** A new account and the count that bounds them, in one transaction: refused (too_many_cashout_accounts) at `max`. */
+  async create(user: string, id: string, a: CashoutAccountFields, now: string, max: number): Promise<void> {
+    await transactWrite([
+      countItem(user, 1, now, max),
+      { item: putNew(defined({ ...keys.cashoutAccount(user, id), type: 'CashoutAccount', user, id, ...a, createdAt: now, updatedAt: now })) },
+    ]);
+  },
+
+  /** Newest first (as the contract lists "My second account" before "My primary account"). */
+  async list(user: string): Promise<StoredCashoutAccount[]> {
+    const items: StoredItem[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await ddb().send(
+        new QueryCommand({
+          TableName: tableName(),
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+          ExpressionAttributeValues: { ':pk': keys.cashoutAccountCount(user).PK, ':sk': keys.cashoutAccountPrefix },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items.map(accountFrom).sort((x, y) => y.createdAt.localeCompare(x.createdAt) || x.id.localeCompare(y.id));
+  },
+
+  /** Replaces the bank details of one of the user's accounts (cashout_account_not_found when the user has none with this id). */
+  async update(user: string, id: string, a: CashoutAccountFields, now: string): Promise<void> {
+    const set = { ...defined(a), updatedAt: now };
+    const names = Object.fromEntries(Object.keys(set).map((k, i) => [`#f${i}`, k]));
+    const values = Object.fromEntries(Object.values(set).map((v, i) => [`:v${i}`, v]));
+    const removed = OPTIONAL.filter((k) => a[k] === undefined);
+    removed.forEach((k, i) => (names[`#r${i}`] = k));
+    try {
+      await ddb().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: keys.cashoutAccount(user, id),
+          UpdateExpression: `SET ${Object.keys(set).map((_, i) => `#f${i} = :v${i}`).join(', ')}${removed.length ? ` REMOVE ${removed.map((_, i) => `#r${i}`).join(', ')}` : ''}`,
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+    } catch (err) {
+      if (isConditionFailed(err)) throw notFound(id);
+      throw err;
+    }
+  },
+
+  /** Removes all the accounts named, or none (cashout_account_not_found naming the first the user does not have). */
+  async remove(user: string, ids: string[], now: string): Promise<void> {
+    const unique = [...new Set(ids)];
+    await transactWrite([
+      ...unique.map((id) => ({
+        item: { Delete: { TableName: tableName(), Key: keys.cashoutAccount(user, id), ConditionExpression: 'attribute_exists(PK)' } },
+        onConditionFailed: () => notFound(id),
+      })),
+      countItem(user, -unique.length, now),
+    ]);
+  },
+};

@@ -1,0 +1,42 @@
+/**
+ * Every account a user can withdraw to, each with its `type`, and the withdrawal transfer types served.
+ *
+ * Served today: bank cash-out accounts (`cashout_account`) and the user's Ethereum addresses
+ * (`ethereum_account`, paid by the coins transfers). Coinbase (`coinbase_account`) and Poloniex
+ * (`poloniex_account`) accounts do not exist yet: each gets a reader of its own added to `withdrawalAccounts`
+ * and its type to WITHDRAWAL_TRANSFER_TYPES when it is built.
+ */
+import { userAddressesRepo } from '../coins/repository.js';
+import { DEFAULT_COIN_CURRENCY } from '../rates/currencies.js';
+import { cashoutAccountsOf } from './index.js';
+import { allowedCountries } from './rules.js';
+import type { WithdrawalAccounts } from './schema.js';
+
+/** The contract's `allowed_transfer_types`: what a withdrawal can be made as on this platform (`coinbase`, `poloniex` once they exist). */
+export const WITHDRAWAL_TRANSFER_TYPES = ['cashout'] as const;
+
+const seconds = (iso: string) => iso.replace(/\.\d{3}Z$/, 'Z');
+
+export async function withdrawalAccounts(user: string): Promise<WithdrawalAccounts> {
+  const [bank, addresses] = await Promise.all([cashoutAccountsOf(user), userAddressesRepo.list(user)]);
+  // A bank account is valued in its country's currency; one whose country is no longer open keeps the default.
+  const currencyOf = new Map(allowedCountries().map((c) => [c.country, c.currency]));
+  return {
+    accounts: [
+      ...bank.map((a) => ({
+        account: a.account,
+        bank: a.bank,
+        bsb: a.bsb,
+        country: a.country,
+        currency: (currencyOf.get(a.country) ?? DEFAULT_COIN_CURRENCY).toUpperCase(),
+        id: a.id,
+        name: a.name,
+        ...(a.postcode === undefined ? {} : { postcode: a.postcode }),
+        type: 'cashout_account' as const,
+      })),
+      // Coins sent to an address are valued in the platform's default currency (an address has no country).
+      ...addresses.map((a) => ({ address: a.address, currency: DEFAULT_COIN_CURRENCY.toUpperCase(), description: a.description, id: a.address, ts: seconds(a.ts), type: 'ethereum_account' as const })),
+    ],
+    allowed_transfer_types: [...WITHDRAWAL_TRANSFER_TYPES],
+  };
+}

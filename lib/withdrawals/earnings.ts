@@ -1,0 +1,74 @@
+/**
+ * Earnings and withdrawals by month. A month is a calendar month in WITHDRAWAL_TIMEZONE (an IANA zone; its
+ * boundaries are computed with Intl, so daylight saving is followed). Every reward paid to a user and every
+ * deposit credited adds to the month's `earnCoins`, and every withdrawal to its `transferCoins`, each in the
+ * same transaction as its ledger entry, so the totals never disagree with the ledger.
+ */
+import { withdrawalsConfig } from '../config/index.js';
+import { withdrawalMonthsRepo } from './repository.js';
+import type { GuardedItem } from '../db/transact.js';
+
+/** A month: `YYYY-MM`. */
+export type Period = string;
+
+const partsFormat = new Map<string, Intl.DateTimeFormat>();
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = partsFormat.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    partsFormat.set(timeZone, f);
+  }
+  return f;
+}
+
+/** The wall-clock time in `timeZone` at `instant`, as if it were UTC (ms). */
+function wallClock(instant: number, timeZone: string): number {
+  const p = Object.fromEntries(formatter(timeZone).formatToParts(new Date(instant)).map((x) => [x.type, x.value]));
+  return Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
+}
+
+/** The month holding `at` in `timeZone`. */
+export function periodOf(at: Date, timeZone: string): Period {
+  return new Date(wallClock(at.getTime(), timeZone)).toISOString().slice(0, 7);
+}
+
+/** The instant a month starts in `timeZone` (its local midnight on the 1st). */
+export function periodStart(period: Period, timeZone: string): Date {
+  const [year, month] = period.split('-').map(Number) as [number, number];
+  const local = Date.UTC(year, month - 1, 1);
+  // The zone's offset near the target, then corrected once more in case a DST change lies in between.
+  let guess = local - (wallClock(local, timeZone) - local);
+  guess = local - (wallClock(guess, timeZone) - guess);
+  return new Date(guess);
+}
+
+export function nextPeriod(period: Period): Period {
+  const [year, month] = period.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(year, month, 1)).toISOString().slice(0, 7);
+}
+
+/** The month of `at` and its boundaries [from, to) in `timeZone`. */
+export function periodAround(at: Date, timeZone: string): { period: Period; from: Date; to: Date } {
+  const period = periodOf(at, timeZone);
+  return { period, from: periodStart(period, timeZone), to: periodStart(nextPeriod(period), timeZone) };
+}
+
+const timeZone = () => withdrawalsConfig().WITHDRAWAL_TIMEZONE;
+
+/** The transaction item recording coins a user earned (a reward, a deposit) in the month of `at`. */
+export function earningItem(user: string, coins: bigint, at: Date): GuardedItem {
+  return withdrawalMonthsRepo.addItem(user, periodOf(at, timeZone()), { earnCoins: coins }, at.toISOString());
+}
+
+/**
+ * The transaction item recording a withdrawal of `coins` by a user (any type: Ethereum transfers now; bank,
+ * Coinbase and Poloniex withdrawals call it in their own transactions). A withdrawal that is undone (a rejected
+ * transfer) calls `withdrawalReversalItem` with the time it was requested: it leaves the month it counted in.
+ */
+export function withdrawalItem(user: string, coins: bigint, at: Date): GuardedItem {
+  return withdrawalMonthsRepo.addItem(user, periodOf(at, timeZone()), { transferCoins: coins }, at.toISOString());
+}
+
+export function withdrawalReversalItem(user: string, coins: bigint, requestedAt: Date, now = new Date()): GuardedItem {
+  return withdrawalMonthsRepo.addItem(user, periodOf(requestedAt, timeZone()), { transferCoins: -coins }, now.toISOString(), false);
+}

@@ -1,0 +1,164 @@
+/**
+ * Withdrawal limits, the earnings statement and convert_coins: the period's totals from the repository, the
+ * profile, the current price, then the pure computations (limits.ts, fees.ts).
+ */
+import { withdrawalsConfig } from '../config/index.js';
+import { exactNumber, type Wire } from '../json.js';
+import { formatUnits, parseFraction, parseUnits, amountTextOf } from '../ledger/money.js';
+import { currentPrice } from '../rates/index.js';
+import { COUNTRY_CURRENCY, DEFAULT_COIN_CURRENCY, type CoinCurrency } from '../rates/currencies.js';
+import { periodAround, periodStart } from './earnings.js';
+import { coinsForValue, DEFAULT_FEE_TABLE, FEE_FIAT_DECIMALS, feeOptionsFor, quoteWithdrawal, wireCoins, withdrawalFeeView, type WithdrawalType } from './fees.js';
+import { fail } from './failures.js';
+import { computeLimits, minorText, type Limits } from './limits.js';
+import { karmaRule, levelNamed, levels, profileOf } from './profiles.js';
+import { withdrawalMonthsRepo, type WithdrawalProfile } from './repository.js';
+import type * as z from 'zod/mini';
+import type { convertCoinsAnswerSchema, ConvertCoinsRequest, earningsStatementSchema, limitsResponseSchema, profileViewSchema, withdrawalQuoteViewSchema } from './schema.js';
+
+const seconds = (d: Date | string) => (typeof d === 'string' ? d : d.toISOString()).replace(/\.\d{3}Z$/, 'Z');
+const money = (minor: bigint) => exactNumber(minorText(minor));
+const currencyOf = (p: WithdrawalProfile): CoinCurrency => COUNTRY_CURRENCY[p.country] ?? DEFAULT_COIN_CURRENCY;
+const CURRENCY_SYMBOLS: Record<CoinCurrency, string> = { aud: '$', sgd: '$', usd: '$' };
+
+interface LimitsNow {
+  profile: WithdrawalProfile;
+  currency: CoinCurrency;
+  price: { price: ReturnType<typeof parseFraction> };
+  period: { period: string; from: Date; to: Date };
+  firstPeriod?: string;
+  limits: Limits;
+}
+
+async function limitsNow(user: string, now: Date): Promise<LimitsNow> {
+  const profile = await profileOf(user);
+  const currency = currencyOf(profile);
+  const period = periodAround(now, withdrawalsConfig().WITHDRAWAL_TIMEZONE);
+  const [price, totals] = await Promise.all([currentPrice(currency), withdrawalMonthsRepo.periodTotals(user, period.period)]);
+  const limits = computeLimits({ ...totals, level: levelNamed(profile.level), booster: parseFraction(profile.booster), price: price.price });
+  return { profile, currency, price, period, ...(totals.firstPeriod ? { firstPeriod: totals.firstPeriod } : {}), limits };
+}
+
+/**
+ * What a user may still withdraw now: coins (and their value in cents), which bound binds, and whether karma
+ * locks withdrawals. For the transfer routes, which refuse a withdrawal beyond it.
+ */
+export async function withdrawalRoom(user: string, now = new Date()): Promise<{ coins: bigint; valueMinor: bigint; restType: Limits['restType']; currency: CoinCurrency; withdrawalsLocked: boolean }> {
+  const { limits, currency, profile } = await limitsNow(user, now);
+  return { coins: limits.restCoins, valueMinor: limits.restMinor, restType: limits.restType, currency, withdrawalsLocked: profile.withdrawalsLocked };
+}
+
+/** The price of the smallest unit, exactly, as decimal text (an exact JSON number). */
+function pricePerUnit(price: { num: bigint; den: bigint }): string {
+  const digits = price.den.toString().length - 1; // den is a power of ten (parseFraction)
+  return formatUnits(price.num, digits + 18);
+}
+
+/** GET /payments-service/withdrawal/limits. */
+export async function withdrawalLimitsView(user: string, now = new Date()): Promise<Wire<z.output<typeof limitsResponseSchema>>> {
+  const { profile, currency, price, period, firstPeriod, limits } = await limitsNow(user, now);
+  return {
+    currency: currency.toUpperCase(),
+    currency_low: currency,
+    currency_symbol: CURRENCY_SYMBOLS[currency],
+    current_limit: {
+      coins_limit_based_on_earnings: wireCoins(limits.earningsLimitCoins),
+      coins_transfered: wireCoins(limits.transferredCoins),
+      coins_transfered_wo_boosters: wireCoins(limits.transferredWithoutBoostersCoins),
+      current_booster: exactNumber(profile.booster),
+      current_coins_price: exactNumber(pricePerUnit(price.price)),
+      current_level: profile.level,
+      current_level_max_value: money(limits.levelLimitMinor),
+      current_level_max_value_earnings: money(limits.levelLimitEarningsMinor),
+      current_rest: money(limits.restMinor),
+      current_rest_coins: wireCoins(limits.restCoins),
+      current_rest_type: limits.restType,
+      current_value: money(limits.transferredMinor),
+      ts_from: seconds(period.from),
+      ts_to: seconds(period.to),
+    },
+    levels_limits: levels().map((l) => ({
+      level: l.level,
+      level_max_booster: money(l.maxBoosterMinor),
+      level_max_value: money(l.maxValueMinor),
+      level_max_value_with_booster: money(l.maxValueMinor + l.maxBoosterMinor),
+    })),
+    start_ts: seconds(firstPeriod ? periodStart(firstPeriod, withdrawalsConfig().WITHDRAWAL_TIMEZONE) : period.from),
+  };
+}
+
+const NO_TIME = '0000-01-01T00:00:00Z';
+
+/** GET /payments-service/withdrawal/earnings/statement: every month with an earning or a withdrawal, oldest first. */
+export async function earningsStatement(user: string): Promise<Wire<z.output<typeof earningsStatementSchema>>> {
+  let balance = 0n;
+  const result = (await withdrawalMonthsRepo.list(user)).map((m) => {
+    balance += m.earnCoins - m.transferCoins;
+    const lastEarn = m.lastEarnAt ?? '';
+    const lastTransfer = m.lastTransferAt ?? '';
+    const [year, month] = m.period.split('-').map(Number) as [number, number];
+    return {
+      balance: wireCoins(balance),
+      balance_ts: lastEarn || lastTransfer ? seconds(lastTransfer > lastEarn ? lastTransfer : lastEarn) : NO_TIME,
+      balance_type: lastTransfer > lastEarn ? ('transfers' as const) : ('earnings' as const),
+      earn_coins: wireCoins(m.earnCoins),
+      month,
+      period: m.period,
+      transfer_coins: wireCoins(m.transferCoins),
+      year,
+    };
+  });
+  return { result };
+}
+
+const FEE_TYPES: Record<NonNullable<ConvertCoinsRequest['type']>, WithdrawalType> = {
+  ethereum_account: 'ethereum',
+  cashout_account: 'bank',
+  coinbase_account: 'coinbase',
+  poloniex_account: 'poloniex',
+};
+
+const truthy = (v: boolean | string | undefined) => v === true || v === 'true';
+
+/** POST /payments-service/withdrawal/convert_coins: the fee engine's quote in the user's currency, with karma when asked. */
+export async function convertCoinsQuote(user: string, req: ConvertCoinsRequest): Promise<Wire<z.output<typeof convertCoinsAnswerSchema>>> {
+  if ((req.coins === undefined) === (req.value === undefined)) throw fail('bad_convert_request', 'give either coins or value', { field: req.coins === undefined ? 'coins' : 'value' });
+  const profile = await profileOf(user);
+  const currency = currencyOf(profile);
+  const { price } = await currentPrice(currency);
+  const coins = req.coins ?? coinsForValue(parseUnits(amountTextOf(req.value)!, FEE_FIAT_DECIMALS), price);
+  const quote = quoteWithdrawal({
+    coins,
+    currency,
+    price,
+    gasCoins: BigInt(withdrawalsConfig().WITHDRAWAL_GAS_COINS),
+    options: feeOptionsFor(DEFAULT_FEE_TABLE, FEE_TYPES[req.type ?? 'ethereum_account'], profile.country),
+    payFeeWithCoins: false,
+    negativeValues: truthy(req.negative_values),
+  });
+  const rule = karmaRule();
+  return {
+    ...(withdrawalFeeView(quote, 'quote') as Wire<z.output<typeof withdrawalQuoteViewSchema>>),
+    ...(truthy(req.rule_karma_value_include)
+      ? {
+          karma_value: exactNumber(profile.karma),
+          karma_value_lock_before: exactNumber(String(rule.lockBefore)),
+          karma_value_unlock: exactNumber(String(rule.unlock)),
+          karma_value_withdrawal_enabled: !profile.withdrawalsLocked,
+        }
+      : {}),
+  };
+}
+
+/** A profile as the profile routes and the admin CLI answer it. */
+export function profileView(p: WithdrawalProfile): Wire<z.output<typeof profileViewSchema>> {
+  return {
+    user: p.user,
+    country: p.country,
+    level: p.level,
+    karma: exactNumber(p.karma),
+    booster: exactNumber(p.booster),
+    karma_value_withdrawal_enabled: !p.withdrawalsLocked,
+    updated_at: p.updatedAt ? seconds(p.updatedAt) : null,
+  };
+}
