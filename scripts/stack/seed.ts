@@ -82,6 +82,11 @@ export async function seedCashout(receiverUrl: string, previous?: Partial<DemoCa
   return { name: DEMO_CASHOUT, apiKey, webhookSecret: update.webhook_secret ?? previous!.webhookSecret!, receiverUrl };
 }
 
+/** Local tickets live a day: the longest lifetime tickets are accepted with (TICKET_MAX_LIFETIME_SECONDS); each start issues new ones. */
+const TICKET_SECONDS = 24 * 3600;
+const systemTicket = (issuer: IssuerKey) =>
+  issueTicket(issuer, { sub: 'urn:authenticateit:user:system', participant: 'urn:authenticateit:participant:system', roles: ['system'], ttlSeconds: TICKET_SECONDS });
+
 export interface DemoCoins {
   userTicket: string;
   participantTicket: string;
@@ -104,13 +109,11 @@ export async function seedCoins(identityIssuer: IssuerKey, moderators: string[])
   }).catch((err: unknown) => {
     if (!(err instanceof DuplicateEntryError)) throw err;
   });
-  const day = 24 * 3600;
   return {
     user,
-    // A day: the longest lifetime tickets are accepted with (TICKET_MAX_LIFETIME_SECONDS); each start issues new ones.
-    userTicket: await issueTicket(identityIssuer, { sub: user, ttlSeconds: day }),
-    participantTicket: await issueTicket(identityIssuer, { sub: 'urn:authenticateit:user:email:brand@rewards.local', participant: 'urn:authenticateit:participant:demo-brand', ttlSeconds: day }),
-    systemTicket: await issueTicket(identityIssuer, { sub: 'urn:authenticateit:user:system', participant: 'urn:authenticateit:participant:system', roles: ['system'], ttlSeconds: day }),
+    userTicket: await issueTicket(identityIssuer, { sub: user, ttlSeconds: TICKET_SECONDS }),
+    participantTicket: await issueTicket(identityIssuer, { sub: 'urn:authenticateit:user:email:brand@rewards.local', participant: 'urn:authenticateit:participant:demo-brand', ttlSeconds: TICKET_SECONDS }),
+    systemTicket: await systemTicket(identityIssuer),
     moderators,
   };
 }
@@ -151,11 +154,51 @@ export async function seedBilling(identityIssuer: IssuerKey, stripeUrl: string):
   const caller = { participant, user: 'urn:authenticateit:user:email:billing@rewards.local', system: false };
   await setCard(caller, { token: 'tok_visa' });
   await changePlan(caller, { plan: 'light' });
-  const day = 24 * 3600;
   return {
     participant,
-    participantTicket: await issueTicket(identityIssuer, { sub: caller.user, participant, ttlSeconds: day }),
-    systemTicket: await issueTicket(identityIssuer, { sub: 'urn:authenticateit:user:system', participant: 'urn:authenticateit:participant:system', roles: ['system'], ttlSeconds: day }),
+    participantTicket: await issueTicket(identityIssuer, { sub: caller.user, participant, ttlSeconds: TICKET_SECONDS }),
+    systemTicket: await systemTicket(identityIssuer),
     stripeUrl,
+  };
+}
+
+export interface DemoWithdrawals {
+  user: string;
+  userTicket: string;
+  systemTicket: string;
+}
+
+/**
+ * A user ready to cash out: 500 coins earned as a reward from a demo participant (an earning of this month), a
+ * profile (Australia, basic level, karma 80) and one bank account with the sandbox's always-paid test number.
+ * Idempotent: the reward is keyed, the account made once.
+ */
+export async function seedWithdrawals(identityIssuer: IssuerKey): Promise<DemoWithdrawals> {
+  const { payReward } = await import('../../lib/coins/rewards.js');
+  const { setProfile } = await import('../../lib/withdrawals/profiles.js');
+  const { cashoutAccountsOf, createCashoutAccount } = await import('../../lib/cashout-accounts/index.js');
+  const { SANDBOX_BANK_ACCOUNTS } = await import('../../lib/payments/bank-sandbox.js');
+  const user = 'urn:authenticateit:user:email:saver@rewards.local';
+  const participant = 'urn:authenticateit:participant:demo-rewards';
+  const coins = 500n * 10n ** 18n;
+  await postEntry({
+    idempotencyKey: 'demo-seed-withdrawals-fund-1',
+    kind: 'demo-coins',
+    postings: [
+      { account: accountIds.external('main'), amount: -coins, allowNegative: true },
+      { account: accountIds.userCoins(participant), amount: coins },
+    ],
+  }).catch((err: unknown) => {
+    if (!(err instanceof DuplicateEntryError)) throw err;
+  });
+  await payReward({ participant, user, coins, idempotencyKey: 'demo-seed-withdrawals-1' });
+  await setProfile(user, { country: '036', level: 'basic', karma: '80' });
+  if ((await cashoutAccountsOf(user)).length === 0) {
+    await createCashoutAccount(user, { account: { country: '036', bank: 'Sandbox Bank', name: 'SAVER DEMO', bsb: '062000', account: SANDBOX_BANK_ACCOUNTS.paid, postcode: '2000', description: 'Demo account (always paid)' } });
+  }
+  return {
+    user,
+    userTicket: await issueTicket(identityIssuer, { sub: user, ttlSeconds: TICKET_SECONDS }),
+    systemTicket: await systemTicket(identityIssuer),
   };
 }
