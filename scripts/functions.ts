@@ -82,6 +82,7 @@ const DEPLOYED: Record<string, string> = {
   CASHOUT_PAYMENTS_QUEUE: '${self:custom.names.cashoutPaymentsQueue}',
   WEBHOOK_DELIVERIES_QUEUE: '${self:custom.names.webhookDeliveriesQueue}',
   TOPUP_CHECKS_QUEUE: '${self:custom.names.topUpChecksQueue}',
+  CASHOUT_TRANSFERS_QUEUE: '${self:custom.names.cashoutTransfersQueue}',
   PUBLIC_BASE_URL: stageSetting('publicBaseUrl'),
   TEXTCOIN_LINK_SECRET: secret('textcoinLinkSecret'),
   MODERATION_LINK_SECRET: secret('moderationLinkSecret'),
@@ -145,6 +146,7 @@ const QUEUE_RESOURCE: Record<QueueName, string> = {
   cashoutPayments: 'CashoutPaymentsQueue',
   webhookDeliveries: 'WebhookDeliveriesQueue',
   topUpChecks: 'TopUpChecksQueue',
+  cashoutTransfers: 'CashoutTransfersQueue',
 };
 const arn = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
 

@@ -20,6 +20,7 @@ export const QUEUE_ENV = {
   cashoutPayments: 'CASHOUT_PAYMENTS_QUEUE',
   webhookDeliveries: 'WEBHOOK_DELIVERIES_QUEUE',
   topUpChecks: 'TOPUP_CHECKS_QUEUE',
+  cashoutTransfers: 'CASHOUT_TRANSFERS_QUEUE',
 } as const;
 export type QueueName = keyof typeof QUEUE_ENV;
 

@@ -130,6 +130,10 @@ export const withdrawalProfile = (user: string) => ({ PK: `USER#${user}`, SK: 'W
 /** A user's earnings and withdrawals in one month (`YYYY-MM` in WITHDRAWAL_TIMEZONE); the months sort by period. */
 export const withdrawalMonth = (user: string, period: string) => ({ PK: `USER#${user}`, SK: `EARNINGS#${period}` });
 export const withdrawalMonthPrefix = 'EARNINGS#';
+/** A user's bank cash-out transfer (its quote, account and state: pending -> paying -> paid | failed). */
+export const cashoutTransfer = (uuid: string) => ({ PK: `CASHOUTTRANSFER#${uuid}`, SK: 'TRANSFER' });
+/** A user's Idempotency-Key of a bank cash-out transfer request. */
+export const cashoutTransferRequestKey = (user: string, key: string) => ({ PK: `USER#${user}`, SK: `CASHOUTTRANSFERKEY#${key}` });
 
 /** Ledger account ids: `<network>:<kind>:<id>`. */
 export const accountIds = {
@@ -145,6 +149,10 @@ export const accountIds = {
   coinsHold: (transferUuid: string) => `coins:hold:${transferUuid}`,
   /** Transfer fees collected by the platform. */
   coinsFees: () => 'coins:fees',
+  /** Coins (delivery + fee) of a bank cash-out transfer until its payout is paid or failed. */
+  cashoutHold: (transferUuid: string) => `coins:cashout-hold:${transferUuid}`,
+  /** Coins delivered by paid bank cash-outs (their value left the platform in fiat); the counterpart of the bank payouts. */
+  cashoutSettlement: () => 'coins:cashout-settlement',
   /** Coins the platform sold by coin top-ups (the counterpart of what they sent on chain); goes negative by design. */
   topupSales: () => 'coins:topup-sales',
   /** The coins of one top-up while its chain payout settles. */

@@ -9,6 +9,7 @@
  *   - a plan payment settled (INSERT or MODIFY to paid/failed) -> its receipt or failure notice to the
  *     participant's notification emails
  *   - a participant's deposit balance changed (its ledger account) -> a top-up check for the participant
+ *   - a new pending bank cash-out transfer (INSERT) -> cashout-transfers
  * The stream mapping's filter (resources/event-sources.yml) lets only these records through.
  */
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
@@ -23,6 +24,7 @@ import { payoutFrom } from '../payouts/repository.js';
 import { paymentMails } from '../billing/mails.js';
 import { paymentFrom } from '../billing/repository.js';
 import { participantOfDeposit } from '../db/keys.js';
+import { cashoutTransferFrom } from '../withdrawals/repository.js';
 
 /** Images are mapped by their repository's own reader (numbers arrive as decimal text, as from the table). */
 async function dispatch(eventName: string | undefined, image: Record<string, unknown> | undefined): Promise<void> {
@@ -38,6 +40,8 @@ async function dispatch(eventName: string | undefined, image: Record<string, unk
   } else if ((eventName === 'INSERT' || eventName === 'MODIFY') && image?.type === 'Account' && typeof image.accountId === 'string') {
     const participant = participantOfDeposit(image.accountId);
     if (participant) await publish('topUpChecks', { type: 'topup-check', participant });
+  } else if (eventName === 'INSERT' && image?.type === 'CashoutTransfer' && image.status === 'pending') {
+    await publish('cashoutTransfers', { type: 'cashout-transfer', uuid: cashoutTransferFrom(image).uuid });
   }
 }
 

@@ -53,6 +53,12 @@ export const topUpCheckMessage = z.object({
   participant: z.string().check(z.minLength(1)),
 });
 
+/** A new bank cash-out transfer to pay; the worker reads its state, so redelivery is harmless. */
+export const cashoutTransferMessage = z.object({
+  type: z.literal('cashout-transfer'),
+  uuid: z.string().check(z.minLength(1)),
+});
+
 export type ChainTransferMessage = z.infer<typeof chainTransferMessage>;
 export type ChainMessage = z.infer<typeof chainMessage>;
 export type MailMessage = z.infer<typeof mailMessage>;
@@ -64,6 +70,7 @@ export const queues = {
   cashoutPayments: { env: QUEUE_ENV.cashoutPayments, schema: cashoutPaymentMessage },
   webhookDeliveries: { env: QUEUE_ENV.webhookDeliveries, schema: webhookDeliveryMessage },
   topUpChecks: { env: QUEUE_ENV.topUpChecks, schema: topUpCheckMessage },
+  cashoutTransfers: { env: QUEUE_ENV.cashoutTransfers, schema: cashoutTransferMessage },
 } as const;
 
 export type { QueueName };

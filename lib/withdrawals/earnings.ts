@@ -5,6 +5,7 @@
  * same transaction as its ledger entry, so the totals never disagree with the ledger.
  */
 import { withdrawalsConfig } from '../config/index.js';
+import { fail } from './failures.js';
 import { withdrawalMonthsRepo } from './repository.js';
 import type { GuardedItem } from '../db/transact.js';
 
@@ -64,9 +65,15 @@ export function earningItem(user: string, coins: bigint, at: Date): GuardedItem 
  * The transaction item recording a withdrawal of `coins` by a user (any type: Ethereum transfers now; bank,
  * Coinbase and Poloniex withdrawals call it in their own transactions). A withdrawal that is undone (a rejected
  * transfer) calls `withdrawalReversalItem` with the time it was requested: it leaves the month it counted in.
+ * `max`: the most the month's withdrawn coins may reach with this one (over_withdrawal_limit beyond it), checked
+ * by the item's condition so concurrent withdrawals can never together exceed it.
  */
-export function withdrawalItem(user: string, coins: bigint, at: Date): GuardedItem {
-  return withdrawalMonthsRepo.addItem(user, periodOf(at, timeZone()), { transferCoins: coins }, at.toISOString());
+export function withdrawalItem(user: string, coins: bigint, at: Date, max?: bigint): GuardedItem {
+  const limit =
+    max === undefined
+      ? undefined
+      : { maxTransferCoins: max, onOverLimit: () => fail('over_withdrawal_limit', 'the withdrawal is beyond what you may still withdraw this month', { max_transfer_coins: max.toString() }) };
+  return withdrawalMonthsRepo.addItem(user, periodOf(at, timeZone()), { transferCoins: coins }, at.toISOString(), true, limit);
 }
 
 export function withdrawalReversalItem(user: string, coins: bigint, requestedAt: Date, now = new Date()): GuardedItem {

@@ -1,6 +1,16 @@
-/** The catalog of how withdrawal profiles, limits and quotes can fail (answered by the payments family's error table). */
+/** The catalog of how withdrawal profiles, limits, quotes and bank cash-out transfers can fail (answered by the payments family's error table). */
 import { failWith } from '../errors.js';
 
-export type WithdrawalFailure = 'bad_profile' | 'unknown_level' | 'bad_convert_request';
+export type WithdrawalFailure =
+  | 'bad_profile'
+  | 'unknown_level'
+  | 'bad_convert_request'
+  | 'bad_version'
+  | 'withdrawals_locked'
+  | 'below_minimum'
+  | 'over_withdrawal_limit'
+  | 'insufficient_coins'
+  | 'bad_idempotency_key'
+  | 'idempotency_key_reused';
 
 export const fail = failWith<WithdrawalFailure>();

@@ -41,11 +41,15 @@ async function limitsNow(user: string, now: Date): Promise<LimitsNow> {
 
 /**
  * What a user may still withdraw now: coins (and their value in cents), which bound binds, and whether karma
- * locks withdrawals. For the transfer routes, which refuse a withdrawal beyond it.
+ * locks withdrawals. For the transfer routes, which refuse a withdrawal beyond it; `transferredInPeriod` + `coins` is
+ * the most the month's withdrawn coins may reach (`withdrawalItem`'s `max`).
  */
-export async function withdrawalRoom(user: string, now = new Date()): Promise<{ coins: bigint; valueMinor: bigint; restType: Limits['restType']; currency: CoinCurrency; withdrawalsLocked: boolean }> {
+export async function withdrawalRoom(
+  user: string,
+  now = new Date(),
+): Promise<{ coins: bigint; valueMinor: bigint; restType: Limits['restType']; currency: CoinCurrency; withdrawalsLocked: boolean; transferredInPeriod: bigint }> {
   const { limits, currency, profile } = await limitsNow(user, now);
-  return { coins: limits.restCoins, valueMinor: limits.restMinor, restType: limits.restType, currency, withdrawalsLocked: profile.withdrawalsLocked };
+  return { coins: limits.restCoins, valueMinor: limits.restMinor, restType: limits.restType, currency, withdrawalsLocked: profile.withdrawalsLocked, transferredInPeriod: limits.transferredCoins };
 }
 
 /** The price of the smallest unit, exactly, as decimal text (an exact JSON number). */

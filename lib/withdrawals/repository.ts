@@ -1,9 +1,12 @@
-/** Withdrawal profiles and a user's months of earnings and withdrawals. */
+/** Withdrawal profiles, a user's months of earnings and withdrawals, and bank cash-out transfers. */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { envelopeFrom } from '../cashout/repository.js';
 import { ddb, queryAll, tableName } from '../db/client.js';
 import { fields, type StoredItem } from '../db/item.js';
 import * as keys from '../db/keys.js';
-import type { GuardedItem } from '../db/transact.js';
+import { requestKeys, type RequestKey } from '../db/request-keys.js';
+import { putNew, transactWrite, type GuardedItem } from '../db/transact.js';
+import type { Envelope } from '../security/card-vault.js';
 
 export interface WithdrawalProfile {
   user: string;
@@ -77,21 +80,38 @@ function monthFrom(i: StoredItem): WithdrawalMonth {
 }
 
 export const withdrawalMonthsRepo = {
-  /** The transaction item adding to a month's totals; `stamp` records `now` as the month's last earning or withdrawal. */
-  addItem(user: string, period: string, add: { earnCoins?: bigint; transferCoins?: bigint }, now: string, stamp = true): GuardedItem {
+  /**
+   * The transaction item adding to a month's totals; `stamp` records `now` as the month's last earning or withdrawal.
+   * `maxTransferCoins`: the month's transferCoins may not exceed it after the addition (the item's condition, so
+   * concurrent withdrawals can never together pass it); `onOverLimit` is the error when they would.
+   */
+  addItem(
+    user: string,
+    period: string,
+    add: { earnCoins?: bigint; transferCoins?: bigint },
+    now: string,
+    stamp = true,
+    limit?: { maxTransferCoins: bigint; onOverLimit: () => Error },
+  ): GuardedItem {
     const field = add.earnCoins !== undefined ? 'earnCoins' : 'transferCoins';
     const amount = add.earnCoins ?? add.transferCoins ?? 0n;
     const last = field === 'earnCoins' ? 'lastEarnAt' : 'lastTransferAt';
+    // The total before the addition must be at most max - amount (a month without withdrawals yet is 0); an
+    // addition beyond max on its own can never be written.
+    const ceiling = limit ? limit.maxTransferCoins - amount : undefined;
+    const condition = ceiling === undefined ? {} : { ConditionExpression: ceiling >= 0n ? 'attribute_not_exists(transferCoins) OR transferCoins <= :ceiling' : 'attribute_not_exists(PK) AND attribute_exists(PK)' };
     return {
       item: {
         Update: {
           TableName: tableName(),
           Key: keys.withdrawalMonth(user, period),
           UpdateExpression: `ADD ${field} :amount SET #type = :type, #user = :user, period = :period, createdAt = if_not_exists(createdAt, :now), updatedAt = :now${stamp ? `, ${last} = :now` : ''}`,
+          ...condition,
           ExpressionAttributeNames: { '#type': 'type', '#user': 'user' },
-          ExpressionAttributeValues: { ':amount': amount, ':type': 'WithdrawalMonth', ':user': user, ':period': period, ':now': now },
+          ExpressionAttributeValues: { ':amount': amount, ':type': 'WithdrawalMonth', ':user': user, ':period': period, ':now': now, ...(ceiling !== undefined && ceiling >= 0n ? { ':ceiling': ceiling } : {}) },
         },
       },
+      ...(limit ? { onConditionFailed: limit.onOverLimit } : {}),
     };
   },
 
@@ -131,3 +151,145 @@ export function periodTotalsOf(months: WithdrawalMonth[], period: string): Perio
   const first = months[0]?.period;
   return first && first <= period ? { ...t, firstPeriod: first } : t;
 }
+
+export const CASHOUT_TRANSFER_STATUSES = ['pending', 'paying', 'paid', 'failed'] as const;
+export type CashoutTransferStatus = (typeof CASHOUT_TRANSFER_STATUSES)[number];
+
+/** The bank account a transfer pays, as it was stored when the transfer was asked for (the number still sealed, bound to the user and account id). */
+export interface CashoutTransferAccount {
+  id: string;
+  country: string;
+  city?: string;
+  bank: string;
+  name: string;
+  bsb: string;
+  accountNumber: Envelope;
+  accountLast3: string;
+  postcode?: string;
+  description?: string;
+}
+
+/**
+ * A bank cash-out transfer: what its quote was made of (so the fee summary is recomputed exactly), what it
+ * moves, and its state: pending -> paying (written before the provider is called) -> paid | failed.
+ */
+export interface CashoutTransfer {
+  uuid: string;
+  user: string;
+  status: CashoutTransferStatus;
+  account: CashoutTransferAccount;
+  /** The quote's inputs. */
+  coins: bigint;
+  payFeeWithCoins: boolean;
+  currency: string;
+  priceNum: bigint;
+  priceDen: bigint;
+  gasCoins: bigint;
+  gasFeePercent: string;
+  transactionFeeMinor: bigint;
+  minTransferCoins?: bigint;
+  /** What it moves: debitCoins = transferCoins + feeCoins left the user's coins for the hold. */
+  debitCoins: bigint;
+  transferCoins: bigint;
+  feeCoins: bigint;
+  /** Paid to the bank account, in cents of `currency`. */
+  payoutValueMinor: bigint;
+  /** The delivered coins in US cents at the time; absent without a usd price. */
+  usdValueMinor?: bigint;
+  ts: string;
+  providerReference?: string;
+  failureCode?: string;
+  failureReason?: string;
+  settledAt?: string;
+}
+
+export function cashoutTransferFrom(i: StoredItem): CashoutTransfer {
+  const what = `CashoutTransfer ${String(i.uuid)}`;
+  const f = fields(i, what);
+  const a = f.map('account');
+  const opt = <K extends string, V>(k: K, v: V | undefined) => (v === undefined ? {} : ({ [k]: v } as Record<K, V>));
+  return {
+    uuid: f.str('uuid'),
+    user: f.str('user'),
+    status: f.oneOf('status', CASHOUT_TRANSFER_STATUSES),
+    account: {
+      id: a.str('id'),
+      country: a.str('country'),
+      ...opt('city', a.optStr('city')),
+      bank: a.str('bank'),
+      name: a.str('name'),
+      bsb: a.str('bsb'),
+      accountNumber: envelopeFrom(a, 'accountNumber', `${what}: account`),
+      accountLast3: a.str('accountLast3'),
+      ...opt('postcode', a.optStr('postcode')),
+      ...opt('description', a.optStr('description')),
+    },
+    coins: f.money('coins'),
+    payFeeWithCoins: f.flag('payFeeWithCoins'),
+    currency: f.str('currency'),
+    priceNum: f.money('priceNum'),
+    priceDen: f.money('priceDen'),
+    gasCoins: f.money('gasCoins'),
+    gasFeePercent: f.str('gasFeePercent'),
+    transactionFeeMinor: f.money('transactionFeeMinor'),
+    ...opt('minTransferCoins', f.optMoney('minTransferCoins')),
+    debitCoins: f.money('debitCoins'),
+    transferCoins: f.money('transferCoins'),
+    feeCoins: f.money('feeCoins'),
+    payoutValueMinor: f.money('payoutValueMinor'),
+    ...opt('usdValueMinor', f.optMoney('usdValueMinor')),
+    ts: f.str('ts'),
+    ...opt('providerReference', f.optStr('providerReference')),
+    ...opt('failureCode', f.optStr('failureCode')),
+    ...opt('failureReason', f.optStr('failureReason')),
+    ...opt('settledAt', f.optStr('settledAt')),
+  };
+}
+
+/** The transfer is not in the state a transition expected (a concurrent delivery moved it). */
+export class CashoutTransferStateError extends Error {
+  override name = 'CashoutTransferStateError';
+}
+
+export type CashoutTransferOutcome = Pick<CashoutTransfer, 'providerReference' | 'failureCode' | 'failureReason' | 'settledAt'>;
+
+export const cashoutTransfersRepo = {
+  newItem(t: CashoutTransfer): GuardedItem {
+    return { item: putNew({ ...keys.cashoutTransfer(t.uuid), type: 'CashoutTransfer', ...t, createdAt: t.ts, updatedAt: t.ts }) };
+  },
+
+  async get(uuid: string): Promise<CashoutTransfer | undefined> {
+    const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.cashoutTransfer(uuid), ConsistentRead: true }));
+    return out.Item ? cashoutTransferFrom(out.Item) : undefined;
+  },
+
+  /** from -> to, once (CashoutTransferStateError when it is not in `from`); for a transaction with the ledger entry it goes with. */
+  transitionItem(uuid: string, from: CashoutTransferStatus, to: CashoutTransferStatus, outcome: CashoutTransferOutcome = {}): GuardedItem {
+    const set = Object.fromEntries(Object.entries({ ...outcome, status: to, updatedAt: new Date().toISOString() }).filter(([, v]) => v !== undefined));
+    const names = Object.fromEntries(Object.keys(set).map((k, i) => [`#f${i}`, k]));
+    const values = Object.fromEntries(Object.values(set).map((v, i) => [`:v${i}`, v]));
+    return {
+      item: {
+        Update: {
+          TableName: tableName(),
+          Key: keys.cashoutTransfer(uuid),
+          UpdateExpression: `SET ${Object.keys(set).map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
+          ConditionExpression: '#status = :from',
+          ExpressionAttributeNames: { ...names, '#status': 'status' },
+          ExpressionAttributeValues: { ...values, ':from': from },
+        },
+      },
+      onConditionFailed: () => new CashoutTransferStateError(`cash-out transfer ${uuid} is not ${from}`),
+    };
+  },
+
+  async transition(uuid: string, from: CashoutTransferStatus, to: CashoutTransferStatus, outcome: CashoutTransferOutcome = {}): Promise<void> {
+    await transactWrite([cashoutTransfersRepo.transitionItem(uuid, from, to, outcome)]);
+  },
+};
+
+export const cashoutTransferRequestKeys = {
+  get: (user: string, key: string, nowSeconds: number) => requestKeys.get(keys.cashoutTransferRequestKey(user, key), nowSeconds),
+  newItem: (user: string, key: string, k: RequestKey, now: string, nowSeconds: number) =>
+    requestKeys.newItem(keys.cashoutTransferRequestKey(user, key), 'CashoutTransferRequestKey', { user }, k, now, nowSeconds),
+};

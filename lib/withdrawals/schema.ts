@@ -5,6 +5,7 @@
 import * as z from 'zod/mini';
 import { amountTextOf, isAmountInput, type AmountInput } from '../ledger/money.js';
 import { COINS_DIGITS, coinsOfText, notCoins } from '../ledger/coins-schema.js';
+import { cashoutAccountSchema } from '../cashout-accounts/schema.js';
 import { feeEntryProblem, WITHDRAWAL_TYPES, type FeeOptionsDocument, type FeeOptionsEntry } from './fees.js';
 
 /* @__NO_SIDE_EFFECTS__ */
@@ -183,20 +184,24 @@ const flag = (field: string, description: string) =>
     .custom<boolean | string>((v) => v === true || v === false || v === 'true' || v === 'false', { error: `${field} must be true or false` })
     .register(z.globalRegistry, { anyOf: [{ type: 'boolean' }, { type: 'string', enum: ['true', 'false'] }], description });
 
+/** Coins asked for: a decimal string (or a JSON integer) of the token's smallest unit, as a bigint. */
+const coinsInput = (description: string) =>
+  z
+    .pipe(
+      z.custom<AmountInput>(isAmountInput, { error: notCoins('coins') }),
+      z.transform((value, ctx): bigint => {
+        const text = amountTextOf(value);
+        const coins = text === undefined ? { refused: notCoins('coins') } : coinsOfText(text, 'coins');
+        if (typeof coins === 'bigint') return coins;
+        ctx.issues.push({ code: 'custom', message: coins.refused, input: value });
+        return z.NEVER;
+      }),
+    )
+    .register(z.globalRegistry, { anyOf: [{ type: 'string', pattern: COINS_DIGITS.source }, { type: 'integer', minimum: 0 }], description }) as unknown as z.ZodMiniType<bigint, AmountInput>;
+
 export const convertCoinsRequestSchema = schema(() =>
   z.object({
-    coins: z.optional(
-      z.pipe(
-        z.custom<AmountInput>(isAmountInput, { error: notCoins('coins') }),
-        z.transform((value, ctx): bigint => {
-          const text = amountTextOf(value);
-          const coins = text === undefined ? { refused: notCoins('coins') } : coinsOfText(text, 'coins');
-          if (typeof coins === 'bigint') return coins;
-          ctx.issues.push({ code: 'custom', message: coins.refused, input: value });
-          return z.NEVER;
-        }),
-      ).register(z.globalRegistry, { anyOf: [{ type: 'string', pattern: COINS_DIGITS.source }, { type: 'integer', minimum: 0 }], description: "Coins to convert (the token's smallest unit). coins or value is required." }) as unknown as z.ZodMiniType<bigint, AmountInput>,
-    ),
+    coins: z.optional(coinsInput("Coins to convert (the token's smallest unit). coins or value is required.")),
     value: z.optional(
       z
         .custom<AmountInput>((v) => isAmountInput(v) && /^\d{1,12}(\.\d{1,2})?$/.test(amountTextOf(v) ?? ''), { error: 'value must be a non-negative amount with at most 2 decimals' })
@@ -217,5 +222,45 @@ export const convertCoinsAnswerSchema = schema(() =>
     karma_value_lock_before: z.optional(z.number()),
     karma_value_unlock: z.optional(z.number()),
     karma_value_withdrawal_enabled: z.optional(z.boolean().register(z.globalRegistry, { description: 'false while karma keeps withdrawals locked (locks below karma_value_lock_before, unlocks at karma_value_unlock).' })),
+  }),
+);
+
+// --- Bank cash-out: convert_coins and transfer ---------------------------------------------------------------
+
+export const cashoutConvertQuerySchema = schema(() =>
+  z.object({
+    coins: coinsInput("Coins to convert (the token's smallest unit)."),
+    country: z.optional(z.string().check(z.regex(/^\d{3}$/, 'country must be a numeric country code like 036')).register(z.globalRegistry, { description: "A country bank cash-outs are paid in (GET /cashout/countries); absent: your profile's." })),
+    negative_values: z.optional(z.enum(['true', 'false'], { error: 'negative_values must be true or false' }).register(z.globalRegistry, { description: 'true: amounts after the fee may be negative; false (default): they show 0.' })),
+  }),
+);
+export type CashoutConvertQuery = z.output<typeof cashoutConvertQuerySchema>;
+
+export const cashoutTransferSchema = schema(() =>
+  z.object({
+    // The contract's clients send the whole account: its other fields are allowed, and not read.
+    account: z.looseObject({
+      id: z.string().check(z.minLength(1, 'account.id is required'), z.maxLength(200, 'account.id must be at most 200 characters')).register(z.globalRegistry, { description: 'The id of one of your stored cash-out accounts; its stored details are paid (the other fields are not read).' }),
+    }),
+    coins: coinsInput("Coins (the token's smallest unit): delivered with the fee on top (pay_fee_with_coins true), or with the fee taken out of them."),
+    version: z.optional(z.unknown().register(z.globalRegistry, { type: 'string', enum: ['v2'], description: 'Only v2 is served; without it, or another value: payments-bad_version.' })),
+    pay_fee_with_coins: z.optional(flag('pay_fee_with_coins', 'true: the fee is paid with coins on top of coins; false (default): it is taken out of them.')),
+  }),
+);
+export type CashoutTransferInput = z.output<typeof cashoutTransferSchema>;
+
+export const cashoutTransferAnswerSchema = schema(() =>
+  z.object({
+    account: cashoutAccountSchema,
+    coins: z.string().register(z.globalRegistry, { description: 'The coins that left your balance (coins + fee_coins when paying the fee with coins, else coins).' }),
+    converted_usd_value: z.nullable(z.number()).register(z.globalRegistry, { description: 'converted_value in US dollars at the time; null without a usd price.' }),
+    converted_value: z.number().register(z.globalRegistry, { description: 'What the bank account is paid, in currency.' }),
+    currency: z.string().register(z.globalRegistry, { description: "The account country's currency (lower case)." }),
+    fee: withdrawalFeeSummarySchema,
+    hash: z.null(),
+    id: z.string(),
+    status: z.enum(['pending', 'success', 'failure']).register(z.globalRegistry, { description: 'pending until the bank payout is paid (success) or refused (failure: the coins are back in your balance).' }),
+    stored_account: z.string().register(z.globalRegistry, { description: 'The id of the account paid.' }),
+    ts: z.string(),
   }),
 );

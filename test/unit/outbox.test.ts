@@ -60,6 +60,21 @@ describe('outbox (table stream)', () => {
     expect(sent).toEqual([['http://q/unit-topup-checks', { type: 'topup-check', participant: 'urn:authenticateit:participant:p1' }]]);
   });
 
+  it('queues a new pending bank cash-out transfer to cashout-transfers; its later states are not queued again', async () => {
+    sqsMock.on(SendMessageCommand).resolves({});
+    const envelope = { v: 2, kek: 'k', iv: 'i', ct: 'c', tag: 't' };
+    const transfer = (status: string) => ({
+      type: 'CashoutTransfer', uuid: 't1', user: 'urn:authenticateit:user:u1', status,
+      account: { id: 'a1', country: '036', bank: 'B', name: 'N', bsb: '123456', accountNumber: envelope, accountLast3: '789' },
+      coins: 10n ** 20n, payFeeWithCoins: false, currency: 'aud', priceNum: 12n, priceDen: 1000n, gasCoins: 10n ** 19n, gasFeePercent: '59', transactionFeeMinor: 150n,
+      debitCoins: 10n ** 20n, transferCoins: 1n, feeCoins: 2n, payoutValueMinor: 3n, ts: at, createdAt: at, updatedAt: at,
+    });
+    const event = { Records: [record('1', 'INSERT', transfer('pending')), record('2', 'MODIFY', transfer('paying')), record('3', 'MODIFY', transfer('failed'))] } as unknown as DynamoDBStreamEvent;
+    expect(await dispatchOutboxRecords(event)).toEqual({ batchItemFailures: [] });
+    const sent = sqsMock.commandCalls(SendMessageCommand).map((c) => [c.args[0].input.QueueUrl, JSON.parse(c.args[0].input.MessageBody!)]);
+    expect(sent).toEqual([['http://q/unit-cashout-transfers', { type: 'cashout-transfer', uuid: 't1' }]]);
+  });
+
   it('maps a new pending coin transfer (numbers arrive as text) into one moderation mail per moderator', async () => {
     process.env.MODERATORS = 'm1@example.com, m2@example.com';
     resetConfig();

@@ -1,0 +1,75 @@
+/** POST /cashout/transfer (identity ticket): a bank cash-out transfer (v2) to one of the user's stored accounts, paid by the cashout-transfers worker. */
+import { idempotencyKeySchema, ticketErrors } from '../../lib/coins/schema.js';
+import { header } from '../../lib/http/body.js';
+import { identityTicket } from '../../lib/http/auth/identity.js';
+import { paymentsFamily } from '../../lib/http/families.js';
+import { defineRoute, routeHandler } from '../../lib/http/route.js';
+import { BAD_VERSION_MESSAGE, requestCashoutTransfer } from '../../lib/withdrawals/cashout.js';
+import { cashoutTransferAnswerSchema, cashoutTransferSchema } from '../../lib/withdrawals/schema.js';
+
+export const route = defineRoute({
+  method: 'POST',
+  path: '/cashout/transfer',
+  family: paymentsFamily,
+  auth: identityTicket,
+  summary: 'Cash coins out to one of your bank accounts (v2)',
+  description:
+    "Pays the stored account `account.id` (its stored details; another user's id is not found) the bank quote of `coins` (GET /cashout/convert_coins, with pay_fee_with_coins). In one transaction the coins (with the fee) move from your balance to a hold and count as a withdrawal of the month, within your withdrawal limits; the answer is `pending` and a worker pays the bank: then `success`, or `failure` with the coins back in your balance. Without `\"version\": \"v2\"` (or with another value): payments-bad_version.",
+  body: cashoutTransferSchema,
+  headers: [
+    {
+      name: 'Idempotency-Key',
+      required: false,
+      schema: idempotencyKeySchema,
+      description:
+        'Makes the request safe to retry: 1 to 255 printable ASCII characters, your own per user, kept 24 hours. A retry with the same key and body answers the transfer the key created (same id, its status now) and holds no coins again; the same key with another body is a 409 (payments-idempotency_key_reused).',
+    },
+  ],
+  requestExample: {
+    account: { account: '67774555', bank: 'SomeBank', bsb: '355896', country: '036', description: 'My account', id: 'ab97eff9-1ef5-4612-95ea-b557d9b106fe', name: "User's account", postcode: '6646' },
+    coins: '30000000000000000000000',
+    pay_fee_with_coins: true,
+    version: 'v2',
+  },
+  response: cashoutTransferAnswerSchema,
+  responseExample: {
+    account: { account: '67774555', bank: 'SomeBank', bsb: '355896', country: '036', description: 'My account', id: 'ab97eff9-1ef5-4612-95ea-b557d9b106fe', name: "User's account", postcode: '6646' },
+    coins: '43609000000000000000000',
+    converted_usd_value: 2.5,
+    converted_value: 3.3,
+    currency: 'aud',
+    fee: {
+      coins: '30000000000000000000000',
+      coins_with_fee: '43609000000000000000000',
+      coins_without_fee: '16391000000000000000000',
+      fee_coins: '13609000000000000000000',
+      fee_value: 1.5,
+      gas_coins: '160000000000000000000',
+      gas_fee_coins: '8000000000000000000',
+      gas_fee_precent: 5,
+      gas_fee_value: 0.0,
+      pay_fee_with_coins: true,
+      transaction_fee: 1.5,
+      transaction_fee_coins: '13601000000000000000000',
+      transaction_fee_value: 1.5,
+      value: 1.8,
+      value_with_fee: 3.3,
+      value_without_fee: 1.8,
+    },
+    hash: null,
+    id: 'urn:authenticateit:transaction_request:5b22e550-2f75-4d79-a059-778f653c823f',
+    status: 'pending',
+    stored_account: 'ab97eff9-1ef5-4612-95ea-b557d9b106fe',
+    ts: '2021-06-30T06:31:53Z',
+  },
+  errors: ticketErrors({
+    400: `No version v2 (payments-bad_version: "${BAD_VERSION_MESSAGE}"), a bad body (payments-bad_<field>) or Idempotency-Key`,
+    403: 'Your karma keeps withdrawals locked (payments-withdrawals_locked)',
+    404: 'You have no cash-out account with this id (payments-cashout_account_not_found)',
+    409: 'The Idempotency-Key was already used with another body (payments-idempotency_key_reused)',
+    422: 'Delivers nothing or less than the minimum after the fee (payments-below_minimum), beyond your withdrawal room this month (payments-over_withdrawal_limit), beyond your coins (payments-insufficient_coins), or no coin price (payments-no_price)',
+  }),
+  uses: ['identity', 'withdrawals', 'cashoutAccounts', 'cardVault'],
+});
+
+export const handler = routeHandler(route, async ({ caller, body, headers }) => ({ body: await requestCashoutTransfer(caller.sub, body, header(headers, 'Idempotency-Key')) }));

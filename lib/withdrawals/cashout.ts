@@ -1,0 +1,323 @@
+/**
+ * Bank cash-out: the quote (GET /cashout/convert_coins) and the transfer (POST /cashout/transfer v2), then its
+ * payout by the cashout-transfers worker.
+ *
+ * A transfer is accepted in ONE transaction: the ledger entry moving debitCoins from the user's coins to the
+ * transfer's hold (conditioned on the balance), the withdrawal in the month's totals (conditioned on the
+ * month's limit, so concurrent transfers can never together pass it), the pending transfer record and, when
+ * given, the Idempotency-Key. The outbox queues the new pending transfer to the worker.
+ *
+ * The worker: pending -> paying (written before the provider is called) -> paid | failed. A transfer found
+ * paying (a crash or a timeout after the call) is resolved by asking the provider for our reference, never by
+ * paying again. paid moves the hold to the cash-out settlement account and the fee to the fees account; failed
+ * returns the hold to the user and takes the withdrawal out of its month, both in the transaction that records
+ * the outcome, so they happen once.
+ */
+import { randomUUID } from 'node:crypto';
+import { fail as accountsFail } from '../cashout-accounts/failures.js';
+import { cashoutAccountView } from '../cashout-accounts/index.js';
+import { cashoutAccountsRepo } from '../cashout-accounts/repository.js';
+import { allowedCountries, type AllowedCountry } from '../cashout-accounts/rules.js';
+import type { CashoutAccountView } from '../cashout-accounts/schema.js';
+import { IDEMPOTENCY_KEY } from '../coins/schema.js';
+import { withdrawalsConfig } from '../config/index.js';
+import { InsufficientFundsError } from '../db/errors.js';
+import { accountIds } from '../db/keys.js';
+import { RequestKeyTakenError } from '../db/request-keys.js';
+import { transactWrite } from '../db/transact.js';
+import { exactNumber, type Wire } from '../json.js';
+import { compactPostings, entryItems, getBalance } from '../ledger/index.js';
+import type { Fraction } from '../ledger/money.js';
+import { log } from '../log/index.js';
+import { BankPayoutTimeoutError, bankPayouts, type BankPayoutResult } from '../payments/bank-payouts.js';
+import { currentPrice, tokenPrice } from '../rates/index.js';
+import type { CoinCurrency } from '../rates/currencies.js';
+import { cashoutAccountNumber, open, VaultOpenError } from '../security/card-vault.js';
+import { sha256Hex } from '../security/secrets.js';
+import { withdrawalItem, withdrawalReversalItem } from './earnings.js';
+import { coinsValueMinor, DEFAULT_FEE_TABLE, feeOptionsFor, quoteWithdrawal, withdrawalFeeView, type WithdrawalQuote } from './fees.js';
+import { fail } from './failures.js';
+import { withdrawalRoom } from './index.js';
+import { minorText } from './limits.js';
+import { profileOf } from './profiles.js';
+import { CashoutTransferStateError, cashoutTransferRequestKeys, cashoutTransfersRepo, type CashoutTransfer, type CashoutTransferAccount, type CashoutTransferStatus } from './repository.js';
+import type * as z from 'zod/mini';
+import type { CashoutConvertQuery, cashoutTransferAnswerSchema, CashoutTransferInput, withdrawalQuoteViewSchema } from './schema.js';
+
+/** The contract's answer to a transfer without `"version": "v2"`, word for word. */
+export const BAD_VERSION_MESSAGE = 'Unsupported version. Your Mobile App needs to be updated.';
+/** How long a transfer request's Idempotency-Key answers its retries. */
+export const CASHOUT_IDEMPOTENCY_KEY_TTL_SECONDS = 24 * 3600;
+
+const truthy = (v: boolean | string | undefined) => v === true || v === 'true';
+const seconds = (iso: string) => iso.replace(/\.\d{3}Z$/, 'Z');
+const money = (minor: bigint) => exactNumber(minorText(minor));
+const transferId = (uuid: string) => `urn:authenticateit:transaction_request:${uuid}`;
+
+/** A country bank cash-outs are open in, and its currency (country_not_allowed otherwise). */
+function bankCountry(country: string): AllowedCountry {
+  const allowed = allowedCountries();
+  const found = allowed.find((c) => c.country === country);
+  if (!found) {
+    throw accountsFail('country_not_allowed', `country: ${country} is not a country bank cash-outs are paid in (allowed: ${allowed.map((c) => c.country).join(', ')})`, {
+      field: 'country',
+      allowed: allowed.map((c) => c.country),
+    });
+  }
+  return found;
+}
+
+async function bankQuote(country: string, coins: bigint, payFeeWithCoins: boolean, negativeValues: boolean): Promise<WithdrawalQuote & { price: Fraction }> {
+  const currency = bankCountry(country).currency as CoinCurrency;
+  const { price } = await currentPrice(currency);
+  const quote = quoteWithdrawal({
+    coins,
+    currency,
+    price,
+    gasCoins: BigInt(withdrawalsConfig().WITHDRAWAL_GAS_COINS),
+    options: feeOptionsFor(DEFAULT_FEE_TABLE, 'bank', country),
+    payFeeWithCoins,
+    negativeValues,
+  });
+  return { ...quote, price };
+}
+
+/** GET /cashout/convert_coins: the bank cash-out quote of `coins` in the country's currency (absent: the profile's country). */
+export async function cashoutConvert(user: string, q: CashoutConvertQuery): Promise<Wire<z.output<typeof withdrawalQuoteViewSchema>>> {
+  const country = q.country ?? (await profileOf(user)).country;
+  const { price: _price, ...quote } = await bankQuote(country, q.coins, false, truthy(q.negative_values));
+  return withdrawalFeeView(quote, 'quote') as Wire<z.output<typeof withdrawalQuoteViewSchema>>;
+}
+
+/** The quote a transfer was accepted with, recomputed from what it stored (the engine is pure). */
+function quoteOf(t: CashoutTransfer): WithdrawalQuote {
+  return quoteWithdrawal({
+    coins: t.coins,
+    currency: t.currency as CoinCurrency,
+    price: { num: t.priceNum, den: t.priceDen },
+    gasCoins: t.gasCoins,
+    options: { gasFeePercent: t.gasFeePercent, transactionFeeMinor: t.transactionFeeMinor, ...(t.minTransferCoins !== undefined ? { minTransferCoins: t.minTransferCoins } : {}) },
+    payFeeWithCoins: t.payFeeWithCoins,
+    negativeValues: false,
+  });
+}
+
+/** The transfer's account as its owner sees it (the number opened). */
+async function accountView(user: string, t: CashoutTransfer): Promise<CashoutAccountView> {
+  const { accountNumber, accountLast3: _last3, ...details } = t.account;
+  return cashoutAccountView({ ...details, account: await open(accountNumber, cashoutAccountNumber(user, details.id)), createdAt: t.ts, updatedAt: t.ts });
+}
+
+/** pending and paying answer `pending`; then `success` or `failure` (as coin transfers do). */
+const STATUS_VIEW: Record<CashoutTransferStatus, 'pending' | 'success' | 'failure'> = { pending: 'pending', paying: 'pending', paid: 'success', failed: 'failure' };
+
+export async function cashoutTransferView(t: CashoutTransfer): Promise<Wire<z.output<typeof cashoutTransferAnswerSchema>>> {
+  return {
+    account: await accountView(t.user, t),
+    coins: t.debitCoins.toString(),
+    converted_usd_value: t.usdValueMinor === undefined ? null : money(t.usdValueMinor),
+    converted_value: money(t.payoutValueMinor),
+    currency: t.currency,
+    fee: withdrawalFeeView(quoteOf(t), 'transfer') as Wire<z.output<typeof cashoutTransferAnswerSchema>>['fee'],
+    hash: null,
+    id: transferId(t.uuid),
+    status: STATUS_VIEW[t.status],
+    stored_account: t.account.id,
+    ts: seconds(t.ts),
+  };
+}
+
+/**
+ * POST /cashout/transfer (v2): a transfer of `coins` to one of the user's stored bank accounts (its stored
+ * details are paid, not the body's). Refused without version v2, for another user's (or no) account, while
+ * karma locks withdrawals, below the minimum delivery, beyond the month's withdrawal room or beyond the balance.
+ * With an Idempotency-Key a retry answers the transfer the key created (as it is now) and holds nothing again.
+ */
+export async function requestCashoutTransfer(user: string, input: CashoutTransferInput, idempotencyKey?: string): Promise<Wire<z.output<typeof cashoutTransferAnswerSchema>>> {
+  if (input.version !== 'v2') throw fail('bad_version', BAD_VERSION_MESSAGE);
+  if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) throw fail('bad_idempotency_key', 'Idempotency-Key must be 1 to 255 printable ASCII characters');
+  const payFeeWithCoins = truthy(input.pay_fee_with_coins);
+  const fingerprint = sha256Hex(JSON.stringify([input.account.id, input.coins.toString(), payFeeWithCoins]));
+  const now = new Date();
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  if (idempotencyKey !== undefined) {
+    // A retry is answered before any rule: the transfer it asked for may since have used the room it had.
+    const earlier = await transferOfKey(user, idempotencyKey, fingerprint, nowSeconds);
+    if (earlier) return earlier;
+  }
+
+  const stored = (await cashoutAccountsRepo.list(user)).find((a) => a.id === input.account.id);
+  if (!stored) throw accountsFail('cashout_account_not_found', `no cash-out account ${input.account.id}`, { id: input.account.id });
+  const room = await withdrawalRoom(user, now);
+  if (room.withdrawalsLocked) throw fail('withdrawals_locked', 'your karma keeps withdrawals locked for now');
+  const quote = await bankQuote(stored.country, input.coins, payFeeWithCoins, false);
+  if (quote.belowMinimum) {
+    throw fail('below_minimum', 'the transfer delivers nothing after its fee, or less than the least a transfer may deliver', {
+      transfer_coins: quote.transferCoins.toString(),
+      fee_coins: quote.feeCoins.toString(),
+      ...(quote.minTransferCoins !== undefined ? { min_transfer_coins_value: quote.minTransferCoins.toString() } : {}),
+    });
+  }
+  if (quote.debitCoins > room.coins) {
+    throw fail('over_withdrawal_limit', 'the transfer (with its fee) is beyond what you may still withdraw this month', { debit_coins: quote.debitCoins.toString(), rest_coins: room.coins.toString(), rest_type: room.restType });
+  }
+  const usdPrice = await tokenPrice('usd');
+  const { accountNumber, accountLast3, id, country, bank, name, bsb, city, postcode, description } = stored;
+  const account: CashoutTransferAccount = { id, country, bank, name, bsb, accountNumber, accountLast3, ...(city === undefined ? {} : { city }), ...(postcode === undefined ? {} : { postcode }), ...(description === undefined ? {} : { description }) };
+  const t: CashoutTransfer = {
+    uuid: randomUUID(),
+    user,
+    status: 'pending',
+    account,
+    coins: quote.coins,
+    payFeeWithCoins,
+    currency: quote.currency,
+    priceNum: quote.price.num,
+    priceDen: quote.price.den,
+    gasCoins: quote.gasCoins,
+    gasFeePercent: quote.gasFeePercent,
+    transactionFeeMinor: quote.transactionFeeMinor,
+    ...(quote.minTransferCoins !== undefined ? { minTransferCoins: quote.minTransferCoins } : {}),
+    debitCoins: quote.debitCoins,
+    transferCoins: quote.transferCoins,
+    feeCoins: quote.feeCoins,
+    payoutValueMinor: quote.payoutValueMinor,
+    ...(usdPrice ? { usdValueMinor: coinsValueMinor(quote.transferCoins, usdPrice) } : {}),
+    ts: now.toISOString(),
+  };
+  try {
+    await transactWrite([
+      // First: when both the key and a limit fail, the key's answer (the earlier transfer) wins.
+      ...(idempotencyKey !== undefined ? [cashoutTransferRequestKeys.newItem(user, idempotencyKey, { uuid: t.uuid, fingerprint, expiresAt: nowSeconds + CASHOUT_IDEMPOTENCY_KEY_TTL_SECONDS }, t.ts, nowSeconds)] : []),
+      cashoutTransfersRepo.newItem(t),
+      ...entryItems({
+        idempotencyKey: `cashout-transfer:${t.uuid}`,
+        kind: 'cashout-transfer-hold',
+        postings: [
+          { account: accountIds.userCoins(user), amount: -t.debitCoins },
+          { account: accountIds.cashoutHold(t.uuid), amount: t.debitCoins },
+        ],
+      }),
+      // The month's withdrawn coins may reach what was withdrawn when the room was read plus the room, no more.
+      withdrawalItem(user, t.debitCoins, now, room.transferredInPeriod + room.coins),
+    ]);
+  } catch (err) {
+    if (err instanceof RequestKeyTakenError) {
+      const earlier = await transferOfKey(user, idempotencyKey!, fingerprint, nowSeconds);
+      if (earlier) return earlier;
+    }
+    if (err instanceof InsufficientFundsError) {
+      throw fail('insufficient_coins', 'your coins cannot cover the transfer and its fee', { account_coins: (await getBalance(accountIds.userCoins(user))).toString(), debit_coins: t.debitCoins.toString() });
+    }
+    throw err;
+  }
+  log.info('cash-out transfer requested', { uuid: t.uuid, account: `***${accountLast3}`, debitCoins: t.debitCoins });
+  return cashoutTransferView(t);
+}
+
+/** The transfer a live Idempotency-Key created, as it is now; the key with another request is refused. */
+async function transferOfKey(user: string, key: string, fingerprint: string, nowSeconds: number): Promise<Wire<z.output<typeof cashoutTransferAnswerSchema>> | undefined> {
+  const taken = await cashoutTransferRequestKeys.get(user, key, nowSeconds);
+  if (!taken) return undefined;
+  if (taken.fingerprint !== fingerprint) throw fail('idempotency_key_reused', 'this Idempotency-Key was already used for a cash-out transfer with another account, coins or pay_fee_with_coins');
+  const t = await cashoutTransfersRepo.get(taken.uuid);
+  if (!t) throw new Error(`cash-out transfer ${taken.uuid} of an Idempotency-Key is missing`); // written in one transaction with the key
+  return cashoutTransferView(t);
+}
+
+export interface CashoutPayoutHooks {
+  /** Tests: runs after the provider answered, before the outcome is written (a crash here must not pay twice). */
+  afterProviderCall?: () => Promise<void> | void;
+}
+
+/** Our reference of a transfer's payout: the provider's idempotency key. */
+export const payoutReference = (uuid: string) => `cashout-transfer-${uuid}`;
+
+/** The worker: pays a pending transfer once and records its outcome; a transfer already settled is left as it is. */
+export async function processCashoutTransfer(uuid: string, hooks: CashoutPayoutHooks = {}): Promise<CashoutTransferStatus> {
+  const provider = await bankPayouts();
+  const t = await cashoutTransfersRepo.get(uuid);
+  if (!t) throw new Error(`cash-out transfer ${uuid} not found`);
+  if (t.status === 'paid' || t.status === 'failed') return t.status;
+  const reference = payoutReference(uuid);
+
+  if (t.status === 'paying') {
+    // An earlier delivery reached the provider or crashed before it: its answer decides.
+    const known = await provider.status(reference);
+    if (known) return finish(t, known, hooks);
+  } else {
+    try {
+      await cashoutTransfersRepo.transition(uuid, 'pending', 'paying');
+    } catch (err) {
+      if (err instanceof CashoutTransferStateError) return processCashoutTransfer(uuid, hooks); // a concurrent delivery moved it
+      throw err;
+    }
+  }
+
+  let accountNumber: string;
+  try {
+    accountNumber = await open(t.account.accountNumber, cashoutAccountNumber(t.user, t.account.id));
+  } catch (err) {
+    if (!(err instanceof VaultOpenError)) throw err;
+    log.error('cash-out transfer not paid: its account number does not open', { uuid, reason: err.message });
+    return settle(t, { status: 'failed', code: 'refused', reason: 'Not paid: the stored account number does not open', providerReference: '' });
+  }
+  let result: BankPayoutResult;
+  try {
+    result = await provider.pay({ reference, country: t.account.country, currency: t.currency, amountMinor: t.payoutValueMinor, branch: t.account.bsb, account: accountNumber, name: t.account.name });
+  } catch (err) {
+    if (err instanceof BankPayoutTimeoutError) {
+      const known = await provider.status(reference);
+      if (known) return finish(t, known, hooks);
+    }
+    throw err; // redelivered later: the transfer is paying, so the provider's status decides then
+  }
+  return finish(t, result, hooks);
+}
+
+async function finish(t: CashoutTransfer, result: BankPayoutResult, hooks: CashoutPayoutHooks): Promise<CashoutTransferStatus> {
+  await hooks.afterProviderCall?.();
+  return settle(t, result);
+}
+
+/** paying -> paid | failed once, with the ledger entry (and, on failure, the month's reversal) of that outcome. */
+async function settle(t: CashoutTransfer, result: BankPayoutResult): Promise<CashoutTransferStatus> {
+  const now = new Date();
+  const settledAt = now.toISOString();
+  const hold = accountIds.cashoutHold(t.uuid);
+  const items =
+    result.status === 'paid'
+      ? [
+          cashoutTransfersRepo.transitionItem(t.uuid, 'paying', 'paid', { providerReference: result.providerReference, settledAt }),
+          ...entryItems({
+            idempotencyKey: `cashout-transfer-paid:${t.uuid}`,
+            kind: 'cashout-transfer-paid',
+            postings: compactPostings([
+              { account: hold, amount: -t.debitCoins },
+              { account: accountIds.cashoutSettlement(), amount: t.transferCoins },
+              { account: accountIds.coinsFees(), amount: t.feeCoins },
+            ]),
+          }),
+        ]
+      : [
+          cashoutTransfersRepo.transitionItem(t.uuid, 'paying', 'failed', { providerReference: result.providerReference || undefined, failureCode: result.code, failureReason: result.reason, settledAt }),
+          ...entryItems({
+            idempotencyKey: `cashout-transfer-returned:${t.uuid}`,
+            kind: 'cashout-transfer-returned',
+            postings: [
+              { account: hold, amount: -t.debitCoins },
+              { account: accountIds.userCoins(t.user), amount: t.debitCoins },
+            ],
+          }),
+          withdrawalReversalItem(t.user, t.debitCoins, new Date(t.ts), now),
+        ];
+  try {
+    await transactWrite(items);
+  } catch (err) {
+    if (!(err instanceof CashoutTransferStateError)) throw err;
+    const now = await cashoutTransfersRepo.get(t.uuid); // a concurrent delivery recorded it
+    return now!.status;
+  }
+  log.info('cash-out transfer settled', { uuid: t.uuid, status: result.status, ...(result.status === 'failed' ? { code: result.code } : {}) });
+  return result.status;
+}
