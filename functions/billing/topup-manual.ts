@@ -1,5 +1,5 @@
 /** POST /participants/topup/manual (participant ticket): a coin top-up now, charged synchronously; idempotent with an Idempotency-Key. */
-import { idempotencyKeySchema, INVALID_BODY, ticketErrors } from '../../lib/coins/schema.js';
+import { idempotencyKeyHeader, INVALID_BODY, ticketErrors } from '../../lib/coins/schema.js';
 import { header } from '../../lib/http/body.js';
 import { participantTicket } from '../../lib/http/auth/identity.js';
 import { paymentsFamily } from '../../lib/http/families.js';
@@ -16,15 +16,7 @@ export const route = defineRoute({
   description:
     "Starts a top-up chain now, whatever the settings (threshold, frequency): charges `amount` cents (at least min_amount) to the saved card and, once charged, sends the coins to the participant's deposit address on chain. Answers the chain as one element of the history v2: a declined card is a `failure` chain with the decline as `reason` (still a 200: the chain is in the history); the topup step is `pending` until the chain transfer settles (then success, or failure and a refund). When the card payment provider cannot be reached, the charge step is `pending` and the chain goes on by itself (never charged twice).",
   body: manualTopUpSchema,
-  headers: [
-    {
-      name: 'Idempotency-Key',
-      required: false,
-      schema: idempotencyKeySchema,
-      description:
-        'Makes the request safe to retry: 1 to 255 printable ASCII characters, your own per participant, kept 24 hours. A retry with the same key and amount answers the chain the key started, as it is now, and charges nothing again; the same key with another amount is a 409 (payments-idempotency_key_reused).',
-    },
-  ],
+  headers: [idempotencyKeyHeader('participant', 'amount', 'chain', 'charges nothing')],
   requestExample: { amount: 2000 },
   response: topUpChainSchema,
   responseExample: successfulChainExample,

@@ -1,6 +1,6 @@
 /** POST /payments-service/user/ethereum/transfer (identity ticket): a moderated transfer request, idempotent with an Idempotency-Key. */
 import { requestTransfer } from '../../lib/coins/index.js';
-import { idempotencyKeySchema, INVALID_BODY, ticketErrors, transferRequestedSchema, transferSchema } from '../../lib/coins/schema.js';
+import { idempotencyKeyHeader, INVALID_BODY, ticketErrors, transferRequestedSchema, transferSchema } from '../../lib/coins/schema.js';
 import { header } from '../../lib/http/body.js';
 import { identityTicket } from '../../lib/http/auth/identity.js';
 import { paymentsFamily } from '../../lib/http/families.js';
@@ -14,15 +14,7 @@ export const route = defineRoute({
   summary: 'Ask to transfer coins to an address (moderated)',
   description: 'coins + fee move from account_coins to a hold in one ledger transaction (concurrent requests cannot overspend); the answer is pending until a moderator decides.',
   body: transferSchema,
-  headers: [
-    {
-      name: 'Idempotency-Key',
-      required: false,
-      schema: idempotencyKeySchema,
-      description:
-        'Makes the request safe to retry: 1 to 255 printable ASCII characters, your own per user, kept 24 hours. A retry with the same key and body answers the transfer the key created (same id, its status now) and holds no coins again; the same key with another body is a 409 (payments-idempotency_key_reused).',
-    },
-  ],
+  headers: [idempotencyKeyHeader('user', 'body', 'transfer', 'holds no coins')],
   requestExample: { address: '0xe40555b43d60656b9510860A11D6bDCDDb8E78A2', coins: '9000000000000000000', fee: '1000000000000000000' },
   response: transferRequestedSchema,
   responseExample: { address: '0xe40555b43d60656b9510860A11D6bDCDDb8E78A2', coins: '9000000000000000000', fee: '1000000000000000000', hash: null, id: 'urn:authenticateit:transaction_request:9f5885f7-b013-440c-b86e-a247fc8d6ba2', status: 'pending', ts: '2018-03-08T09:16:49Z' },

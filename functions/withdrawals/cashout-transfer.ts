@@ -1,5 +1,5 @@
 /** POST /cashout/transfer (identity ticket): a bank cash-out transfer (v2) to one of the user's stored accounts, paid by the cashout-transfers worker. */
-import { idempotencyKeySchema, ticketErrors } from '../../lib/coins/schema.js';
+import { idempotencyKeyHeader, ticketErrors } from '../../lib/coins/schema.js';
 import { header } from '../../lib/http/body.js';
 import { identityTicket } from '../../lib/http/auth/identity.js';
 import { paymentsFamily } from '../../lib/http/families.js';
@@ -16,15 +16,7 @@ export const route = defineRoute({
   description:
     "Pays the stored account `account.id` (its stored details; another user's id is not found) the bank quote of `coins` (GET /cashout/convert_coins, with pay_fee_with_coins). In one transaction the coins (with the fee) move from your balance to a hold and count as a withdrawal of the month, within your withdrawal limits; the answer is `pending` and a worker pays the bank: then `success`, or `failure` with the coins back in your balance. Without `\"version\": \"v2\"` (or with another value): payments-bad_version.",
   body: cashoutTransferSchema,
-  headers: [
-    {
-      name: 'Idempotency-Key',
-      required: false,
-      schema: idempotencyKeySchema,
-      description:
-        'Makes the request safe to retry: 1 to 255 printable ASCII characters, your own per user, kept 24 hours. A retry with the same key and body answers the transfer the key created (same id, its status now) and holds no coins again; the same key with another body is a 409 (payments-idempotency_key_reused).',
-    },
-  ],
+  headers: [idempotencyKeyHeader('user', 'body', 'transfer', 'holds no coins')],
   requestExample: {
     account: { account: '67774555', bank: 'SomeBank', bsb: '355896', country: '036', description: 'My account', id: 'ab97eff9-1ef5-4612-95ea-b557d9b106fe', name: "User's account", postcode: '6646' },
     coins: '30000000000000000000000',

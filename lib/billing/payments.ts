@@ -23,7 +23,7 @@ import { fail } from './failures.js';
 import { addDays, addMonth, commitmentEnd, dayOf, quote, unusedCredit } from './periods.js';
 import { currentPlansDocument, findPlan, planMoney, requirePlan, type Fraction } from './plans.js';
 import { checkPromoCode, promoKey, redeemPromoCode } from './promo-codes.js';
-import { AccountChangedError, accountsRepo, FREE_PLAN, isPaidPlan, PaymentChangedError, paymentsRepo, promoCodesRepo, type BillingAccount, type BillingPayment } from './repository.js';
+import { AccountChangedError, accountsRepo, FREE_PLAN, isPaidPlan, PaymentChangedError, paymentsRepo, promoCodesRepo, paymentCardOf, type BillingAccount, type BillingPayment } from './repository.js';
 import type { BillingPlanView } from './schema.js';
 import type { PlanChangeBody, PlansDocument } from './schema.js';
 import { rewardsUsed } from './usage.js';
@@ -70,8 +70,7 @@ async function usageSince(account: BillingAccount, doc: PlansDocument, to: strin
   return { coins: await rewardsUsed(account.participant, account.paidFrom, to), rate: moneyOf(doc, account.plan).coinRate, from: account.paidFrom, to };
 }
 
-const cardOf = (account: BillingAccount) =>
-  account.card ? { id: account.card.id, brand: account.card.brand, last4: account.card.last4, expMonth: account.card.expMonth, expYear: account.card.expYear, name: account.card.name } : undefined;
+const cardOf = (account: BillingAccount) => (account.card ? paymentCardOf(account.card) : undefined);
 
 /** The payment of a change to `planId` (validated: a downgrade only after the commitment, a card for a paid plan). */
 async function changePayment(account: BillingAccount, doc: PlansDocument, planId: string, key: string, caller: BillingCaller, promo: { code: string; days: number } | undefined, now: Date): Promise<BillingPayment> {

@@ -404,14 +404,7 @@ export const PAYMENT_STATUSES = ['charging', 'paid', 'failed'] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
 /** The card a payment was charged to, as it was then. */
-export interface PaymentCard {
-  id: string;
-  brand: string;
-  last4: string;
-  expMonth: number;
-  expYear: number;
-  name: string | null;
-}
+export type PaymentCard = Pick<AccountCard, 'id' | 'brand' | 'last4' | 'expMonth' | 'expYear' | 'name'>;
 
 /**
  * One payment of a participant's plan: a plan change (`change:<id>`) or a renewal (`renewal:<first day of the
@@ -451,10 +444,13 @@ export interface BillingPayment {
   updatedAt: string;
 }
 
-function paymentCardFrom(i: Record<string, unknown>): PaymentCard {
-  const card = fields(i, 'BillingPayment card');
-  return { id: card.str('id'), brand: card.str('brand'), last4: card.str('last4'), expMonth: card.int('expMonth'), expYear: card.int('expYear'), name: card.optStr('name') ?? null };
+/** What a payment keeps of the card it charged. */
+export function paymentCardOf(card: AccountCard): PaymentCard {
+  const { id, brand, last4, expMonth, expYear, name } = card;
+  return { id, brand, last4, expMonth, expYear, name };
 }
+
+const paymentCardFrom = (i: Record<string, unknown>): PaymentCard => paymentCardOf(cardFrom(i));
 
 export function paymentFrom(i: StoredItem): BillingPayment {
   const item = fields(i, `BillingPayment ${String(i.participant)} ${String(i.key)}`);

@@ -3,11 +3,11 @@
  * caller's own) with the account number sealed by the card vault, and a per-user count item taken in the same
  * transaction as each creation and removal, so the cap holds however many requests run at once.
  */
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { envelopeFrom } from '../cashout/repository.js';
-import { ddb, tableName } from '../db/client.js';
+import { ddb, queryAll, tableName } from '../db/client.js';
 import { isConditionFailed } from '../db/errors.js';
-import { fields, type StoredItem } from '../db/item.js';
+import { fields, type Fields, type StoredItem } from '../db/item.js';
 import * as keys from '../db/keys.js';
 import { putNew, transactWrite, type GuardedItem } from '../db/transact.js';
 import type { Envelope } from '../security/card-vault.js';
@@ -30,26 +30,33 @@ export interface StoredCashoutAccount {
 }
 
 export type CashoutAccountFields = Omit<StoredCashoutAccount, 'id' | 'createdAt' | 'updatedAt'>;
+/** An account's details with its id (the number sealed): what a cash-out transfer keeps of the account it pays. */
+export type CashoutAccountDetails = Omit<StoredCashoutAccount, 'createdAt' | 'updatedAt'>;
 
 const OPTIONAL = ['city', 'postcode', 'description'] as const;
 
-function accountFrom(i: StoredItem): StoredCashoutAccount {
-  const what = `CashoutAccount ${i.user} ${i.id}`;
-  const f = fields(i, what);
-  return {
+/** The details of an account item, or of the copy a transfer keeps (absent optional fields left out). */
+export function accountDetailsFrom(f: Fields, what: string): CashoutAccountDetails {
+  const details: CashoutAccountDetails = {
     id: f.str('id'),
     country: f.str('country'),
-    city: f.optStr('city'),
     bank: f.str('bank'),
     name: f.str('name'),
     bsb: f.str('bsb'),
     accountNumber: envelopeFrom(f, 'accountNumber', what),
     accountLast3: f.str('accountLast3'),
-    postcode: f.optStr('postcode'),
-    description: f.optStr('description'),
-    createdAt: f.str('createdAt'),
-    updatedAt: f.str('updatedAt'),
   };
+  for (const name of OPTIONAL) {
+    const value = f.optStr(name);
+    if (value !== undefined) details[name] = value;
+  }
+  return details;
+}
+
+function accountFrom(i: StoredItem): StoredCashoutAccount {
+  const what = `CashoutAccount ${i.user} ${i.id}`;
+  const f = fields(i, what);
+  return { ...accountDetailsFrom(f, what), createdAt: f.str('createdAt'), updatedAt: f.str('updatedAt') };
 }
 
 const notFound = (id: string) => fail('cashout_account_not_found', `no cash-out account ${id}`, { id });
@@ -84,22 +91,18 @@ export const cashoutAccountsRepo = {
 
   /** Newest first (as the contract lists "My second account" before "My primary account"). */
   async list(user: string): Promise<StoredCashoutAccount[]> {
-    const items: StoredItem[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await ddb().send(
-        new QueryCommand({
-          TableName: tableName(),
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
-          ExpressionAttributeValues: { ':pk': keys.cashoutAccountCount(user).PK, ':sk': keys.cashoutAccountPrefix },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start);
+    const items = await queryAll({
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+      ExpressionAttributeValues: { ':pk': keys.cashoutAccountCount(user).PK, ':sk': keys.cashoutAccountPrefix },
+      ConsistentRead: true,
+    });
     return items.map(accountFrom).sort((x, y) => y.createdAt.localeCompare(x.createdAt) || x.id.localeCompare(y.id));
+  },
+
+  /** One of the user's accounts (another user's id is no account of this user's). */
+  async get(user: string, id: string): Promise<StoredCashoutAccount | undefined> {
+    const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.cashoutAccount(user, id), ConsistentRead: true }));
+    return out.Item ? accountFrom(out.Item) : undefined;
   },
 
   /** Replaces the bank details of one of the user's accounts (cashout_account_not_found when the user has none with this id). */

@@ -135,8 +135,19 @@ export type TransferInput = z.output<typeof transferSchema>;
 /** A transfer request's optional `Idempotency-Key` header: 1 to 255 printable ASCII characters. */
 export const IDEMPOTENCY_KEY = /^[\x20-\x7E]{1,255}$/;
 
-/** The header's documentation (validated by requestTransfer with IDEMPOTENCY_KEY). */
+/** The header's documentation (validated by the domain with IDEMPOTENCY_KEY). */
 export const idempotencyKeySchema = schema(() => z.string().check(z.regex(IDEMPOTENCY_KEY)));
+
+/**
+ * The optional `Idempotency-Key` header of a money-moving POST, documented once: keys are the caller's own
+ * (`owner`), kept 24 hours; a retry with the same key and the same `request` answers the `created` the key made.
+ */
+export const idempotencyKeyHeader = (owner: 'user' | 'participant', request: string, created: string, spent: string) => ({
+  name: 'Idempotency-Key',
+  required: false,
+  schema: idempotencyKeySchema,
+  description: `Makes the request safe to retry: 1 to 255 printable ASCII characters, your own per ${owner}, kept 24 hours. A retry with the same key and ${request} answers the ${created} the key created (same id, its status now) and ${spent} again; the same key with another ${request} is a 409 (payments-idempotency_key_reused).`,
+});
 
 /** The moderator link's path: the signed code and the decision the link was mailed for. */
 export const decisionPathSchema = schema(() => z.object({

@@ -40,7 +40,7 @@ import { fail } from './failures.js';
 import { withdrawalRoom } from './index.js';
 import { minorText } from './limits.js';
 import { profileOf } from './profiles.js';
-import { CashoutTransferStateError, cashoutTransferRequestKeys, cashoutTransfersRepo, type CashoutTransfer, type CashoutTransferAccount, type CashoutTransferStatus } from './repository.js';
+import { CashoutTransferStateError, cashoutTransferRequestKeys, cashoutTransfersRepo, type CashoutTransfer, type CashoutTransferStatus } from './repository.js';
 import type * as z from 'zod/mini';
 import type { CashoutConvertQuery, cashoutTransferAnswerSchema, CashoutTransferInput, withdrawalQuoteViewSchema } from './schema.js';
 
@@ -146,7 +146,7 @@ export async function requestCashoutTransfer(user: string, input: CashoutTransfe
     if (earlier) return earlier;
   }
 
-  const stored = (await cashoutAccountsRepo.list(user)).find((a) => a.id === input.account.id);
+  const stored = await cashoutAccountsRepo.get(user, input.account.id);
   if (!stored) throw accountsFail('cashout_account_not_found', `no cash-out account ${input.account.id}`, { id: input.account.id });
   const room = await withdrawalRoom(user, now);
   if (room.withdrawalsLocked) throw fail('withdrawals_locked', 'your karma keeps withdrawals locked for now');
@@ -162,8 +162,7 @@ export async function requestCashoutTransfer(user: string, input: CashoutTransfe
     throw fail('over_withdrawal_limit', 'the transfer (with its fee) is beyond what you may still withdraw this month', { debit_coins: quote.debitCoins.toString(), rest_coins: room.coins.toString(), rest_type: room.restType });
   }
   const usdPrice = await tokenPrice('usd');
-  const { accountNumber, accountLast3, id, country, bank, name, bsb, city, postcode, description } = stored;
-  const account: CashoutTransferAccount = { id, country, bank, name, bsb, accountNumber, accountLast3, ...(city === undefined ? {} : { city }), ...(postcode === undefined ? {} : { postcode }), ...(description === undefined ? {} : { description }) };
+  const { createdAt: _created, updatedAt: _updated, ...account } = stored;
   const t: CashoutTransfer = {
     uuid: randomUUID(),
     user,
@@ -211,7 +210,7 @@ export async function requestCashoutTransfer(user: string, input: CashoutTransfe
     }
     throw err;
   }
-  log.info('cash-out transfer requested', { uuid: t.uuid, account: `***${accountLast3}`, debitCoins: t.debitCoins });
+  log.info('cash-out transfer requested', { uuid: t.uuid, account: `***${account.accountLast3}`, debitCoins: t.debitCoins });
   return cashoutTransferView(t);
 }
 

@@ -1,12 +1,11 @@
 /** Withdrawal profiles, a user's months of earnings and withdrawals, and bank cash-out transfers. */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { envelopeFrom } from '../cashout/repository.js';
+import { accountDetailsFrom, type CashoutAccountDetails } from '../cashout-accounts/repository.js';
 import { ddb, queryAll, tableName } from '../db/client.js';
 import { fields, type StoredItem } from '../db/item.js';
 import * as keys from '../db/keys.js';
 import { requestKeys, type RequestKey } from '../db/request-keys.js';
 import { putNew, transactWrite, type GuardedItem } from '../db/transact.js';
-import type { Envelope } from '../security/card-vault.js';
 
 export interface WithdrawalProfile {
   user: string;
@@ -156,18 +155,7 @@ export const CASHOUT_TRANSFER_STATUSES = ['pending', 'paying', 'paid', 'failed']
 export type CashoutTransferStatus = (typeof CASHOUT_TRANSFER_STATUSES)[number];
 
 /** The bank account a transfer pays, as it was stored when the transfer was asked for (the number still sealed, bound to the user and account id). */
-export interface CashoutTransferAccount {
-  id: string;
-  country: string;
-  city?: string;
-  bank: string;
-  name: string;
-  bsb: string;
-  accountNumber: Envelope;
-  accountLast3: string;
-  postcode?: string;
-  description?: string;
-}
+export type CashoutTransferAccount = CashoutAccountDetails;
 
 /**
  * A bank cash-out transfer: what its quote was made of (so the fee summary is recomputed exactly), what it
@@ -206,24 +194,12 @@ export interface CashoutTransfer {
 export function cashoutTransferFrom(i: StoredItem): CashoutTransfer {
   const what = `CashoutTransfer ${String(i.uuid)}`;
   const f = fields(i, what);
-  const a = f.map('account');
   const opt = <K extends string, V>(k: K, v: V | undefined) => (v === undefined ? {} : ({ [k]: v } as Record<K, V>));
   return {
     uuid: f.str('uuid'),
     user: f.str('user'),
     status: f.oneOf('status', CASHOUT_TRANSFER_STATUSES),
-    account: {
-      id: a.str('id'),
-      country: a.str('country'),
-      ...opt('city', a.optStr('city')),
-      bank: a.str('bank'),
-      name: a.str('name'),
-      bsb: a.str('bsb'),
-      accountNumber: envelopeFrom(a, 'accountNumber', `${what}: account`),
-      accountLast3: a.str('accountLast3'),
-      ...opt('postcode', a.optStr('postcode')),
-      ...opt('description', a.optStr('description')),
-    },
+    account: accountDetailsFrom(f.map('account'), `${what}: account`),
     coins: f.money('coins'),
     payFeeWithCoins: f.flag('payFeeWithCoins'),
     currency: f.str('currency'),
