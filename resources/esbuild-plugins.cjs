@@ -6,7 +6,7 @@
 // docs/openapi.json; a Lambda never reads what only the document needs. When esbuild loads one of our source
 // files (not node_modules), this plugin blanks
 //  - the docs-only fields of every route contract (the object literal passed to `defineRoute(...)`, wherever
-//    it is called): summary, description, response schema, examples, error descriptions, documented headers.
+//    it is called): summary, description, response schema, examples, error descriptions.
 //    The response schemas and examples they referenced are then tree-shaken (the schema modules build each
 //    schema in a no-side-effects call for that: see lib/cards/schema.ts);
 //  - the OpenAPI metadata of zod schemas, `.register(z.globalRegistry, {...})`: register() only records the
@@ -22,14 +22,15 @@ const ROOT = join(__dirname, '..');
  * Route contract fields read only by the OpenAPI document (lib/docs/openapi.ts) or the deployment's generator
  * (scripts/functions.ts: `alsoAt`), never by the wrapper (routeHandler).
  */
-const DOCS_ONLY = new Set(['summary', 'description', 'response', 'requestExample', 'responseExample', 'errors', 'headers', 'alsoAt']);
+const DOCS_ONLY = new Set(['summary', 'description', 'response', 'requestExample', 'responseExample', 'errors', 'alsoAt']);
 /**
- * Kept: what routeHandler reads (family, auth, params, query, body, emptyFieldsAbsent, uses, htmlErrors),
+ * Kept: what routeHandler reads (family, auth, params, query, body, emptyFieldsAbsent, headers: their schemas
+ * check the values sent, uses, htmlErrors),
  * and the route's identity and success shape (method, path, html, produces, status), a few bytes
  * each. test/unit/lambda-bundle-docs.test.ts checks that the two lists cover RouteContract and that the
  * wrapper reads no docs-only field.
  */
-const RUNTIME = new Set(['method', 'path', 'family', 'auth', 'params', 'query', 'body', 'emptyFieldsAbsent', 'uses', 'htmlErrors', 'html', 'produces', 'status']);
+const RUNTIME = new Set(['method', 'path', 'family', 'auth', 'params', 'query', 'body', 'emptyFieldsAbsent', 'headers', 'uses', 'htmlErrors', 'html', 'produces', 'status']);
 
 /** The generator reads what is stripped: a Lambda that imports it would serve an empty document. */
 const GENERATOR = join(ROOT, 'lib', 'docs', 'openapi.ts');

@@ -36,6 +36,8 @@
  *                                (a reward from the participant's deposit to the user; billed as rewards usage)
  *   npm run admin -- user profile set --user URN [--country 036] [--level basic] [--karma 80] [--booster 1.5]
  *   npm run admin -- user profile get --user URN   (withdrawal profile: limits level, karma lock, booster)
+ *   npm run admin -- withdrawal fees set --file fees.json [--by WHO]   (withdrawal fee options by type and country; validated, replaces the stored document)
+ *   npm run admin -- withdrawal fees get           (the fee options in force, stored or built in)
  *   npm run admin -- ticket --user urn:authenticateit:user:ID [--participant urn:authenticateit:participant:ID] [--roles system] [--ttl 3600]
  *                                (local identity tickets, signed with the stack's issuer key in .local/secrets.json)
  */
@@ -239,6 +241,16 @@ async function run(): Promise<unknown> {
       if (positional[0] !== 'set') throw new Error('usage: user profile set|get --user URN [--country 036] [--level basic] [--karma 80] [--booster 1.5]');
       const change = Object.fromEntries((['country', 'level', 'karma', 'booster'] as const).filter((f) => flags[f] !== undefined).map((f) => [f, flags[f]!]));
       return profileView(await setProfile(need('user'), change));
+    }
+    case 'withdrawal fees': {
+      const { describeFeeOptions, setFeeOptionsDocument } = await import('../lib/withdrawals/fee-settings.js');
+      if (positional[0] === 'get') return describeFeeOptions();
+      if (positional[0] !== 'set') throw new Error('usage: withdrawal fees set --file doc.json [--by WHO] | withdrawal fees get');
+      const file = need('file');
+      const { userInfo } = await import('node:os');
+      const { withdrawalsConfig } = await import('../lib/config/index.js');
+      const stored = await setFeeOptionsDocument(JSON.parse(readFileSync(file, 'utf8')), flags.by ?? `admin-cli:${userInfo().username} --file ${file}`);
+      return { source: 'stored', ...stored, note: `warm functions reuse the document for WITHDRAWAL_FEES_CACHE_SECONDS (${withdrawalsConfig().WITHDRAWAL_FEES_CACHE_SECONDS} s): quotes use it within that time` };
     }
     case 'ticket issue': {
       const secretsFile = join(import.meta.dirname, '../.local/secrets.json');

@@ -43,7 +43,7 @@ export interface ChainLab extends ChainDeployment {
   configure(settings: Record<string, string>): void;
   rpc<T = unknown>(method: string, params?: unknown[]): Promise<T>;
   /** New PENDING chain payouts (credited in the ledger first), each to its own fresh address. */
-  payouts(count: number, options?: { network?: Network; amount?: (i: number) => bigint; destination?: (i: number) => string; refundAccount?: string }): Promise<Payout[]>;
+  payouts(count: number, options?: { network?: Network; amount?: (i: number) => bigint; destination?: (i: number) => string; refundAccount?: string; withdrawal?: { of: string; at: string } }): Promise<Payout[]>;
   /** Runs the real chain worker over the lab queue until every given payout is settled and nothing is in flight. */
   drive(units: string[], options?: { timeoutMs?: number; workers?: number }): Promise<void>;
   /** For each payout: how many times the chain paid it (balance / amount of its fresh address) and its status. */
@@ -145,6 +145,7 @@ export async function startChainLab(): Promise<ChainLab> {
           account: accountIds.customer(network, `${destination}-${randomUUID().slice(0, 8)}`),
           source: 'chain-lab',
           ...(options.refundAccount ? { refundAccount: options.refundAccount } : {}),
+          ...(options.withdrawal ? { withdrawalOf: options.withdrawal.of, withdrawalAt: options.withdrawal.at } : {}),
           createdAt: now,
           updatedAt: now,
         };

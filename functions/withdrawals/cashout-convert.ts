@@ -13,7 +13,7 @@ export const route = defineRoute({
   auth: identityTicket,
   summary: 'Quote a bank cash-out: coins in the currency of a country, with the bank fees',
   description:
-    "The withdrawal fee engine's bank quote (README, Withdrawal fees) of `coins` in the currency of `country` (a country bank cash-outs are paid in; absent: your profile's), the fee taken out of the coins. gas_coins is WITHDRAWAL_GAS_COINS. negative_values (default false) lets coins_without_fee and value_without_fee go below 0.",
+    "The withdrawal fee engine's bank quote (README, Withdrawal fees) of `coins` in the currency of `country` (a country bank cash-outs are paid in; absent: your profile's), the fee taken out of the coins. Fees come from the operator's fee options; gas_coins is the network cost of one transfer in coins (the chain's gas price, WITHDRAWAL_GAS_PER_TRANSFER and the coin's eth price; WITHDRAWAL_GAS_COINS while no eth price is set). negative_values (default false) lets coins_without_fee and value_without_fee go below 0.",
   query: cashoutConvertQuerySchema,
   response: withdrawalQuoteViewSchema,
   responseExample: {
@@ -34,8 +34,12 @@ export const route = defineRoute({
     value_with_fee: 220.53,
     value_without_fee: 219.03,
   },
-  errors: ticketErrors({ 400: 'Bad coins, country or negative_values (payments-bad_<field>), or a country bank cash-outs are not paid in (payments-country_not_allowed)', 422: 'No coin price is set for the currency (payments-no_price)' }),
-  uses: ['identity', 'withdrawals', 'cashoutAccounts'],
+  errors: ticketErrors({
+    400: 'Bad coins, country or negative_values (payments-bad_<field>), or a country bank cash-outs are not paid in (payments-country_not_allowed)',
+    422: 'No coin price is set for the currency (payments-no_price)',
+    503: 'The gas price cannot be read from the chain right now (payments-chain_unavailable), or another dependency is busy: retry shortly',
+  }),
+  uses: ['identity', 'withdrawals', 'cashoutAccounts', 'coins'],
 });
 
 export const handler = routeHandler(route, async ({ caller, query }) => ({ body: await cashoutConvert(caller.sub, query) }));

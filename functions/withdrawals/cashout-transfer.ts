@@ -5,6 +5,7 @@ import { identityTicket } from '../../lib/http/auth/identity.js';
 import { paymentsFamily } from '../../lib/http/families.js';
 import { defineRoute, routeHandler } from '../../lib/http/route.js';
 import { BAD_VERSION_MESSAGE, requestCashoutTransfer } from '../../lib/withdrawals/cashout.js';
+import { cashoutAccountExample, cashoutFeeExample } from '../../lib/withdrawals/examples.js';
 import { cashoutTransferAnswerSchema, cashoutTransferSchema } from '../../lib/withdrawals/schema.js';
 
 export const route = defineRoute({
@@ -18,36 +19,19 @@ export const route = defineRoute({
   body: cashoutTransferSchema,
   headers: [idempotencyKeyHeader('user', 'body', 'transfer', 'holds no coins')],
   requestExample: {
-    account: { account: '67774555', bank: 'SomeBank', bsb: '355896', country: '036', description: 'My account', id: 'ab97eff9-1ef5-4612-95ea-b557d9b106fe', name: "User's account", postcode: '6646' },
+    account: cashoutAccountExample,
     coins: '30000000000000000000000',
     pay_fee_with_coins: true,
     version: 'v2',
   },
   response: cashoutTransferAnswerSchema,
   responseExample: {
-    account: { account: '67774555', bank: 'SomeBank', bsb: '355896', country: '036', description: 'My account', id: 'ab97eff9-1ef5-4612-95ea-b557d9b106fe', name: "User's account", postcode: '6646' },
+    account: cashoutAccountExample,
     coins: '43609000000000000000000',
     converted_usd_value: 2.5,
     converted_value: 3.3,
     currency: 'aud',
-    fee: {
-      coins: '30000000000000000000000',
-      coins_with_fee: '43609000000000000000000',
-      coins_without_fee: '16391000000000000000000',
-      fee_coins: '13609000000000000000000',
-      fee_value: 1.5,
-      gas_coins: '160000000000000000000',
-      gas_fee_coins: '8000000000000000000',
-      gas_fee_precent: 5,
-      gas_fee_value: 0.0,
-      pay_fee_with_coins: true,
-      transaction_fee: 1.5,
-      transaction_fee_coins: '13601000000000000000000',
-      transaction_fee_value: 1.5,
-      value: 1.8,
-      value_with_fee: 3.3,
-      value_without_fee: 1.8,
-    },
+    fee: cashoutFeeExample,
     hash: null,
     id: 'urn:authenticateit:transaction_request:5b22e550-2f75-4d79-a059-778f653c823f',
     status: 'pending',
@@ -60,8 +44,9 @@ export const route = defineRoute({
     404: 'You have no cash-out account with this id (payments-cashout_account_not_found)',
     409: 'The Idempotency-Key was already used with another body (payments-idempotency_key_reused)',
     422: 'Delivers nothing or less than the minimum after the fee (payments-below_minimum), beyond your withdrawal room this month (payments-over_withdrawal_limit), beyond your coins (payments-insufficient_coins), or no coin price (payments-no_price)',
+    503: 'The gas price cannot be read from the chain right now (payments-chain_unavailable), or another dependency is busy: retry shortly',
   }),
-  uses: ['identity', 'withdrawals', 'cashoutAccounts', 'cardVault'],
+  uses: ['identity', 'withdrawals', 'cashoutAccounts', 'cardVault', 'coins'],
 });
 
 export const handler = routeHandler(route, async ({ caller, body, headers }) => ({ body: await requestCashoutTransfer(caller.sub, body, header(headers, 'Idempotency-Key')) }));

@@ -43,6 +43,9 @@ export interface ChainLeg {
   account: string;
   /** Where a refused leg's amount returns (user coin transfers); absent: it stays in `account`. */
   refundAccount?: string;
+  /** A user's withdrawal: a refused leg also leaves the user's month of withdrawals (Payout.withdrawalOf/withdrawalAt). */
+  withdrawalOf?: string;
+  withdrawalAt?: string;
 }
 
 export interface Candidate {
@@ -110,6 +113,8 @@ function txFrom(i: StoredItem): ChainTx {
       amount: l.money('amount'),
       account: l.str('account'),
       refundAccount: l.optStr('refundAccount'),
+      withdrawalOf: l.optStr('withdrawalOf'),
+      withdrawalAt: l.optStr('withdrawalAt'),
     })),
     candidates: f.list('candidates', (c) => ({
       hash: c.str('hash'),

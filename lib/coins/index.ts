@@ -4,21 +4,20 @@
  */
 import { ttlCache } from '../cache.js';
 import { Erc20Reader } from '../chain/erc20.js';
+import * as keys from '../db/keys.js';
 import { accountIds } from '../db/keys.js';
 import { getBalance } from '../ledger/index.js';
 import { coinsConfig } from '../config/index.js';
-import { coinTransferDecisions, coinTransfersRepo, participantsRepo, transferRequestKeys, userAddressesRepo, type CoinTransfer, type StoredCoinTransfer } from './repository.js';
+import { coinTransferDecisions, coinTransfersRepo, participantsRepo, userAddressesRepo, type CoinTransfer, type StoredCoinTransfer } from './repository.js';
 import { InsufficientFundsError } from '../db/errors.js';
-import { RequestKeyTakenError } from '../db/request-keys.js';
+import { keyedRequest } from '../db/request-keys.js';
 import { payoutsRepo } from '../payouts/repository.js';
-import { transactWrite } from '../db/transact.js';
+import { transactWrite, type GuardedItem } from '../db/transact.js';
 import { entryItems } from '../ledger/index.js';
 import { randomUUID } from 'node:crypto';
 import { depositAddress } from './deposits.js';
-import { withdrawalItem } from '../withdrawals/earnings.js';
+import { refuseWhileLocked, withdrawalRoom, withdrawalWithinRoom } from '../withdrawals/index.js';
 import { fail } from './failures.js';
-import { IDEMPOTENCY_KEY } from './schema.js';
-import { sha256Hex } from '../security/secrets.js';
 import type {
   AddAddressInput,
   AddressList,
@@ -101,9 +100,6 @@ export function transferView(t: CoinTransfer): TransferView {
   return { address: t.address, coins: t.coins.toString(), fee: t.fee.toString(), hash: t.hash, id: transferId(t.uuid), status, ts: seconds(t.ts) };
 }
 
-/** How long a transfer request's Idempotency-Key answers its retries. */
-export const IDEMPOTENCY_KEY_TTL_SECONDS = 24 * 3600;
-
 /**
  * Moves coins + fee from the user's ledger account to the transfer's hold in one transaction with the
  * transfer record: concurrent transfers can never spend the same coins (the debit is conditioned on the
@@ -116,21 +112,34 @@ export const IDEMPOTENCY_KEY_TTL_SECONDS = 24 * 3600;
 export async function requestTransfer(user: string, input: TransferInput, idempotencyKey?: string): Promise<TransferRequested> {
   const { address, coins, fee } = input;
   const cfg = coinsConfig();
-  if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-    throw fail('bad_idempotency_key', 'Idempotency-Key must be 1 to 255 printable ASCII characters');
-  }
   // The bounds are configuration, and the answer names them (error_data).
   if (fee < BigInt(cfg.COINS_FEE_MIN) || fee > BigInt(cfg.COINS_FEE_MAX)) {
     throw fail('bad_fee', `fee must be between ${cfg.COINS_FEE_MIN} and ${cfg.COINS_FEE_MAX}`, { min: cfg.COINS_FEE_MIN, max: cfg.COINS_FEE_MAX });
   }
-  const fingerprint = sha256Hex(JSON.stringify([address, coins.toString(), fee.toString()]));
+  const keyed = {
+    key: idempotencyKey === undefined ? undefined : keys.coinTransferRequestKey(user, idempotencyKey),
+    type: 'TransferRequestKey',
+    owner: { user },
+    request: [address, coins.toString(), fee.toString()],
+    answer: async (uuid: string) => {
+      const t = await coinTransferDecisions.get(uuid);
+      return t && transferNow(t);
+    },
+    reused: () => fail('idempotency_key_reused', 'this Idempotency-Key was already used for a transfer request with another address, coins or fee'),
+  };
+  return keyedRequest(keyed, (keyItems) => holdTransfer(user, input, keyItems));
+}
+
+async function holdTransfer(user: string, { address, coins, fee }: TransferInput, keyItems: (uuid: string, now: string) => GuardedItem[]): Promise<TransferRequested> {
   const now = new Date();
-  const nowSeconds = Math.floor(now.getTime() / 1000);
+  const room = await withdrawalRoom(user, now);
+  refuseWhileLocked(room);
+  // Coins and fee leave the balance: both count (a rejection gives both back, a refused chain transfer the coins).
+  const counted = withdrawalWithinRoom(user, room, coins + fee, now);
   const t: CoinTransfer = { uuid: randomUUID(), user, address, coins, fee, status: 'pending', hash: null, ts: now.toISOString() };
   try {
     await transactWrite([
-      // First: when both the key and the balance fail, the key's answer (the earlier transfer) wins.
-      ...(idempotencyKey ? [transferRequestKeys.newItem(user, idempotencyKey, { uuid: t.uuid, fingerprint, expiresAt: nowSeconds + IDEMPOTENCY_KEY_TTL_SECONDS }, t.ts, nowSeconds)] : []),
+      ...keyItems(t.uuid, t.ts),
       coinTransfersRepo.newItem(t),
       ...entryItems({
         idempotencyKey: `coins-transfer:${t.uuid}`,
@@ -141,14 +150,9 @@ export async function requestTransfer(user: string, input: TransferInput, idempo
         ],
       }),
       // A withdrawal of the month from the request on (a pending transfer counts against the limits); a rejection undoes it.
-      withdrawalItem(user, coins, now),
+      counted,
     ]);
   } catch (err) {
-    if (err instanceof RequestKeyTakenError) {
-      // The key is taken: a retry, or a concurrent request that created its transfer first, is answered with that transfer.
-      const earlier = await transferOfKey(user, idempotencyKey!, fingerprint, nowSeconds);
-      if (earlier) return earlier;
-    }
     if (err instanceof InsufficientFundsError) {
       throw fail('insufficient_coins', 'account_coins cannot cover coins + fee', { account_coins: (await getBalance(accountIds.userCoins(user))).toString() });
     }
@@ -157,20 +161,8 @@ export async function requestTransfer(user: string, input: TransferInput, idempo
   return { ...transferView(t), hash: null, status: 'pending' };
 }
 
-/** The transfer a live Idempotency-Key created, as it is now; the key with another request is refused. */
-async function transferOfKey(user: string, key: string, fingerprint: string, nowSeconds: number): Promise<TransferView | undefined> {
-  const taken = await transferRequestKeys.get(user, key, nowSeconds);
-  if (!taken) return undefined;
-  if (taken.fingerprint !== fingerprint) {
-    throw fail('idempotency_key_reused', 'this Idempotency-Key was already used for a transfer request with another address, coins or fee');
-  }
-  const t = await coinTransferDecisions.get(taken.uuid);
-  if (!t) throw new Error(`transfer ${taken.uuid} of an Idempotency-Key is missing`); // written in one transaction with the key
-  return transferNow(t);
-}
-
 /** A transfer as its user sees it now: an approved one is `pending` until its chain payout settles (success/failure). */
-async function transferNow(t: StoredCoinTransfer): Promise<TransferView> {
+export async function transferNow(t: StoredCoinTransfer): Promise<TransferView> {
   const unit = t.payoutUnit;
   if (t.status !== 'approved' || !unit) return transferView(t);
   const p = await payoutsRepo.get(unit);

@@ -114,7 +114,7 @@ export async function decide(code: string, decision: Decision): Promise<{ status
       await transactWrite([
         coinTransferDecisions.decideItem(t.uuid, 'rejected', { decidedBy: moderator, decidedAt }),
         ...entryItems({ idempotencyKey: `coins-reject:${t.uuid}`, kind: 'coins-transfer-reject', postings: [{ account: hold, amount: -(t.coins + t.fee) }, { account: user, amount: t.coins + t.fee }] }),
-        withdrawalReversalItem(t.user, t.coins, new Date(t.ts)),
+        withdrawalReversalItem(t.user, t.coins + t.fee, new Date(t.ts)),
       ]);
     } else {
       const unit = sha256Base64(`coins-transfer|${t.uuid}`);
@@ -127,6 +127,8 @@ export async function decide(code: string, decision: Decision): Promise<{ status
         amount: t.coins,
         account: hold,
         refundAccount: user,
+        withdrawalOf: t.user,
+        withdrawalAt: t.ts,
         source: `coins-transfer:${t.uuid}`,
         createdAt: decidedAt,
         updatedAt: decidedAt,

@@ -3,7 +3,6 @@ import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sd
 import { ddb, tableName } from '../db/client.js';
 import { fields, type StoredItem } from '../db/item.js';
 import * as keys from '../db/keys.js';
-import { requestKeys, type RequestKey } from '../db/request-keys.js';
 import { putNew, type GuardedItem } from '../db/transact.js';
 
 export interface UserAddress {
@@ -120,7 +119,7 @@ export const coinTransfersRepo = {
       item: {
         Put: {
           TableName: tableName(),
-          Item: { ...keys.coinTransfer(t.uuid), GSI1PK: keys.coinHistory(t.user), GSI1SK: t.ts, type: 'CoinTransfer', ...t, createdAt: t.ts, updatedAt: t.ts },
+          Item: { ...keys.coinTransfer(t.uuid), GSI1PK: keys.coinHistory(t.user), GSI1SK: t.ts, ...keys.withdrawalInHistory(t.user, t.ts, t.uuid), type: 'CoinTransfer', ...t, createdAt: t.ts, updatedAt: t.ts },
           ConditionExpression: 'attribute_not_exists(PK)',
         },
       },
@@ -141,12 +140,6 @@ export const coinTransfersRepo = {
     );
     return (out.Items ?? []).map((i) => (i.type === 'Deposit' ? { ...depositFrom(i), type: 'Deposit' as const } : coinTransferFrom(i)));
   },
-};
-
-/** A transfer request's `Idempotency-Key`: the transfer it created and the request (address, coins, fee) it was made with. */
-export const transferRequestKeys = {
-  get: (user: string, key: string, nowSeconds: number) => requestKeys.get(keys.coinTransferRequestKey(user, key), nowSeconds),
-  newItem: (user: string, key: string, k: RequestKey, now: string, nowSeconds: number) => requestKeys.newItem(keys.coinTransferRequestKey(user, key), 'TransferRequestKey', { user }, k, now, nowSeconds),
 };
 
 export class TransferDecidedError extends Error {

@@ -135,8 +135,8 @@ export type TransferInput = z.output<typeof transferSchema>;
 /** A transfer request's optional `Idempotency-Key` header: 1 to 255 printable ASCII characters. */
 export const IDEMPOTENCY_KEY = /^[\x20-\x7E]{1,255}$/;
 
-/** The header's documentation (validated by the domain with IDEMPOTENCY_KEY). */
-export const idempotencyKeySchema = schema(() => z.string().check(z.regex(IDEMPOTENCY_KEY)));
+/** The header's schema: documented, and checked by the route wrapper before the handler runs. */
+export const idempotencyKeySchema = schema(() => z.string().check(z.regex(IDEMPOTENCY_KEY, 'Idempotency-Key must be 1 to 255 printable ASCII characters')));
 
 /**
  * The optional `Idempotency-Key` header of a money-moving POST, documented once: keys are the caller's own

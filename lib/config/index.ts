@@ -223,7 +223,7 @@ const cashoutAccountsSchema = z.object({
 /**
  * Withdrawal limits, karma and earnings: the timezone of the monthly periods, a user's profile until the
  * system sets one, the karma thresholds, the levels table (a JSON document, validated by lib/withdrawals/limits.ts;
- * unset: the built-in one) and the network cost quoted for one transfer.
+ * unset: the built-in one), the network cost of one transfer (gas_coins) and how long fee inputs are reused.
  */
 const karma = (fallback: string) => z._default(z.string().check(z.regex(/^\d{1,6}(\.\d{1,2})?$/, 'must be a non-negative number with at most 2 decimals')), fallback);
 const withdrawalsSchema = z.object({
@@ -249,8 +249,19 @@ const withdrawalsSchema = z.object({
   KARMA_VALUE_LOCK_BEFORE: karma('50'),
   KARMA_VALUE_UNLOCK: karma('70'),
   WITHDRAWAL_LEVELS: z.optional(z.string()),
-  /** The network cost of one transfer in coins (smallest unit), quoted as gas_coins until gas is priced from the chain. */
+  /** The network cost of one transfer in coins (smallest unit), quoted as gas_coins while no eth coin price is set. */
   WITHDRAWAL_GAS_COINS: z._default(z.string().check(z.regex(/^\d{1,30}$/, 'must be a whole number of the smallest unit')), '10000000000000000000'),
+  /**
+   * Gas of one withdrawal's payout on chain: a single token `transfer` from the treasury to an address that held
+   * none (the dearer case; to a holder it costs less). Measured on the local anvil: RewardToken deployed with
+   * scripts/stack/contracts.ts `ensureContracts`, the payout signed by `EvmSender.sign({ kind: 'transfer' })` to a
+   * fresh address and broadcast; its receipt's gasUsed is 51731.
+   */
+  WITHDRAWAL_GAS_PER_TRANSFER: z._default(z.string().check(z.regex(/^[1-9]\d{0,8}$/, 'must be a positive whole number of gas')), '51731'),
+  /** How long warm functions reuse the chain's gas price for gas_coins. */
+  WITHDRAWAL_GAS_PRICE_CACHE_SECONDS: z._default(z.string().check(z.regex(/^\d{1,5}$/, 'must be a whole number of seconds')), '15'),
+  /** How long warm functions reuse the withdrawal fee options document (a `withdrawal fees set` is seen within this). */
+  WITHDRAWAL_FEES_CACHE_SECONDS: z._default(z.string().check(z.regex(/^\d{1,5}$/, 'must be a whole number of seconds')), '60'),
 });
 
 export class ConfigError extends Error {}

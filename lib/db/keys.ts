@@ -93,6 +93,8 @@ export const sandboxPayment = (reference: string) => ({ PK: `SANDBOXPAY#${refere
 export const sandboxBankPayout = (reference: string) => ({ PK: `SANDBOXBANK#${reference}`, SK: 'PAYOUT' });
 /** The billing plans document the operator stored (absent: the built-in one). */
 export const billingPlans = () => ({ PK: 'CONFIG#BILLINGPLANS', SK: 'CONFIG' });
+/** The withdrawal fee options document the operator stored (absent: the built-in one). */
+export const withdrawalFeeOptions = () => ({ PK: 'CONFIG#WITHDRAWALFEES', SK: 'CONFIG' });
 /** A promo code, by its lower-cased text (codes match whatever their letter case). */
 export const promoCode = (code: string) => ({ PK: `PROMO#${code}`, SK: 'PROMO' });
 /** GSI1: every promo code, by code. */
@@ -132,8 +134,16 @@ export const withdrawalMonth = (user: string, period: string) => ({ PK: `USER#${
 export const withdrawalMonthPrefix = 'EARNINGS#';
 /** A user's bank cash-out transfer (its quote, account and state: pending -> paying -> paid | failed). */
 export const cashoutTransfer = (uuid: string) => ({ PK: `CASHOUTTRANSFER#${uuid}`, SK: 'TRANSFER' });
+/** GSI1: cash-out transfers not settled yet (pending or paying), by request time: the sweep re-queues those left behind. */
+export const openCashoutTransfers = () => 'CASHOUTTRANSFERS#OPEN';
 /** A user's Idempotency-Key of a bank cash-out transfer request. */
 export const cashoutTransferRequestKey = (user: string, key: string) => ({ PK: `USER#${user}`, SK: `CASHOUTTRANSFERKEY#${key}` });
+/**
+ * GSI2: a user's withdrawals of every type (bank cash-outs, Ethereum transfers, ...), newest first. The sort key
+ * is the request time and the withdrawal's uuid, unique per user, so a page ends exactly after its last entry.
+ */
+export const withdrawalHistory = (user: string) => `USER#${user}#WITHDRAWALS`;
+export const withdrawalInHistory = (user: string, ts: string, uuid: string) => ({ GSI2PK: withdrawalHistory(user), GSI2SK: `${ts}#${uuid}` });
 
 /** Ledger account ids: `<network>:<kind>:<id>`. */
 export const accountIds = {

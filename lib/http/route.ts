@@ -39,7 +39,10 @@ export interface DocumentedHeader {
   description: string;
   /** Documented as required unless false. */
   required?: boolean;
-  /** Its JSON Schema in the document (a plain string when absent); the handler or its domain checks the value. */
+  /**
+   * Its JSON Schema in the document (a plain string when absent). When given, the wrapper checks a value sent
+   * with it (bad_<name in snake case>, the schema's message) before the handler runs.
+   */
   schema?: z.ZodMiniType;
 }
 
@@ -122,6 +125,7 @@ export function routeHandler<P, Q, B, C, R>(contract: RouteContract<P, Q, B, C, 
       const query = (contract.query ? parseInput(family, contract.query, req.query) : {}) as Q;
       const raw = contract.emptyFieldsAbsent ? withoutEmptyFields(req.body) : req.body;
       const body = (contract.body ? parseInput(family, contract.body, raw) : {}) as B;
+      checkHeaders(family, contract.headers, req.headers);
       return await handle({ params, query, body, caller, headers: req.headers, fromForm });
     } catch (err) {
       const pages = contract.htmlErrors;
@@ -135,6 +139,19 @@ export function routeHandler<P, Q, B, C, R>(contract: RouteContract<P, Q, B, C, 
 }
 
 /** zod validation with the schema's own messages; the family decides the error's code. */
+/** Declared headers with a schema: a value sent must match it (a missing one is the handler's to judge). */
+function checkHeaders(family: ApiFamily, declared: DocumentedHeader[] | undefined, headers: Record<string, string | undefined>): void {
+  for (const h of declared ?? []) {
+    const value = h.schema ? header(headers, h.name) : undefined;
+    if (value === undefined) continue;
+    const result = h.schema!.safeParse(value);
+    if (result.success) continue;
+    const message = result.error.issues[0]!.message;
+    const field = h.name.toLowerCase().replace(/\W/g, '_');
+    throw family.invalidInput ? family.invalidInput(field, message, [{ field, message }]) : badRequest(message, [{ field, message }]);
+  }
+}
+
 export function parseInput<T>(family: ApiFamily, schema: z.ZodMiniType<T, any>, input: unknown): T {
   const result = schema.safeParse(input);
   if (result.success) return result.data;

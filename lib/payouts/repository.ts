@@ -48,6 +48,9 @@ export interface Payout {
   claimedBy?: string;
   /** When set, a FAILED transfer moves the amount back here (user coin transfers return the coins). */
   refundAccount?: string;
+  /** A user's withdrawal (an Ethereum transfer): a FAILED transfer also takes the returned amount out of that user's month of withdrawals (the month it was requested in). */
+  withdrawalOf?: string;
+  withdrawalAt?: string;
 }
 
 export class PayoutStateError extends ConditionFailedError {
@@ -81,6 +84,8 @@ export function payoutFrom(i: StoredItem): Payout {
     error: f.optStr('error'),
     claimedBy: f.optStr('claimedBy'),
     refundAccount: f.optStr('refundAccount'),
+    withdrawalOf: f.optStr('withdrawalOf'),
+    withdrawalAt: f.optStr('withdrawalAt'),
   };
 }
 

@@ -31,6 +31,7 @@ import { transactWrite, type GuardedItem } from '../db/transact.js';
 import { chainSender, type ChainSender, type Fees, type MinedTx, type Payload } from '../chain/sender.js';
 import { compactPostings, entryItems, getEntry } from '../ledger/index.js';
 import { log } from '../log/index.js';
+import { withdrawalReversalItem } from '../withdrawals/earnings.js';
 import { publish } from '../queue/publisher.js';
 
 /** Test seams: a crash injected at each step of sending and resolving. */
@@ -118,7 +119,14 @@ async function sendGroup(sender: ChainSender, initial: Payout[], hooks: EngineHo
     const wallet = await walletOf(sender);
     const fees = await cappedFees(sender);
     if (group.length > 1 && !(await disburserAllowed(sender, wallet, fees))) continue; // an approval took the nonce: read the wallet again
-    const legs: ChainLeg[] = group.map((p) => ({ unit: p.unit, to: p.destination, amount: p.amount, account: p.account, ...(p.refundAccount ? { refundAccount: p.refundAccount } : {}) }));
+    const legs: ChainLeg[] = group.map((p) => ({
+      unit: p.unit,
+      to: p.destination,
+      amount: p.amount,
+      account: p.account,
+      ...(p.refundAccount ? { refundAccount: p.refundAccount } : {}),
+      ...(p.withdrawalOf && p.withdrawalAt ? { withdrawalOf: p.withdrawalOf, withdrawalAt: p.withdrawalAt } : {}),
+    }));
     try {
       await allocateAndSend(sender, wallet.next, group.length === 1 ? 'transfer' : 'batch', legs, fees, hooks, (tx, now) =>
         group.map((p) => payoutsRepo.transitionItem(p, ['PENDING'], 'SENDING', { chainTx: chainTxId(tx), nonce: tx.nonce, txHash: tx.candidates[0]!.hash, attempts: (p.attempts ?? 0) + 1 }, now)),
@@ -396,6 +404,8 @@ async function settleRefused(tx: ChainTx, leg: ChainLeg, mined: MinedTx): Promis
                 { account: leg.refundAccount, amount: leg.amount },
               ],
             }),
+            // The returned coins were not withdrawn after all.
+            ...(leg.withdrawalOf && leg.withdrawalAt ? [withdrawalReversalItem(leg.withdrawalOf, leg.amount, new Date(leg.withdrawalAt))] : []),
           ]
         : [failed],
     );

@@ -21,3 +21,9 @@ export const COUNTRY_CURRENCY: Readonly<Record<string, CoinCurrency>> = {
 };
 
 export const isCoinCurrency = (c: string): c is CoinCurrency => (COIN_CURRENCIES as readonly string[]).includes(c);
+
+/**
+ * The price of one token in ETH (`npm run admin -- coin price set eth=0.000012`): stored with the fiat prices, but
+ * not a coin currency, so no user converts to it and no country is paid in it. It prices gas in coins.
+ */
+export const ETH_PRICE_CURRENCY = 'eth';

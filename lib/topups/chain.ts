@@ -28,16 +28,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import { CardPaymentError, cardPayments, type CardPayments, type ChargeResult } from '../billing/card-payments.js';
-import { IDEMPOTENCY_KEY } from '../coins/schema.js';
 import { depositAddress } from '../coins/deposits.js';
+import * as keys from '../db/keys.js';
 import { accountIds } from '../db/keys.js';
-import { RequestKeyTakenError } from '../db/request-keys.js';
-import { transactWrite } from '../db/transact.js';
+import { keyedRequest } from '../db/request-keys.js';
+import { transactWrite, type GuardedItem } from '../db/transact.js';
 import { isFailure } from '../errors.js';
 import { entryItems, getBalance } from '../ledger/index.js';
 import { log } from '../log/index.js';
 import { payoutsRepo, type Payout } from '../payouts/repository.js';
-import { sha256Base64, sha256Hex } from '../security/secrets.js';
+import { sha256Base64 } from '../security/secrets.js';
 import { fail } from './failures.js';
 import { chainView, coinsFor, requireAtLeastMinimum, seconds, topUpId, topUpTerms, type Terms, type WireChain } from './index.js';
 import {
@@ -45,7 +45,6 @@ import {
   SettingsChangedError,
   topUpAutoMarkers,
   TopUpStateError,
-  topUpRequestKeys,
   topUpSettingsRepo,
   topUpsRepo,
   type TopUp,
@@ -58,8 +57,6 @@ const DAY_MS = 86_400_000;
 const WINDOW_DAYS: Record<TopUpFrequency, number> = { daily: 1, weekly: 7, monthly: 30 };
 /** Stripe keeps idempotency keys 24 hours: a charge of unknown outcome older than this is not repeated. */
 const CHARGE_REPEAT_MS = 23 * 3600_000;
-/** How long a manual top-up's Idempotency-Key answers its retries. */
-export const IDEMPOTENCY_KEY_TTL_SECONDS = 24 * 3600;
 
 // --- Chains ------------------------------------------------------------------------------------------
 
@@ -231,42 +228,29 @@ async function advance(start: TopUp, options: TopUpOptions): Promise<TopUp> {
  * started, as it is now; the key with another amount is refused.
  */
 export async function manualTopUp(participant: string, input: ManualTopUpInput, idempotencyKey?: string, options: TopUpOptions = {}): Promise<WireChain> {
-  if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) throw fail('bad_idempotency_key', 'Idempotency-Key must be 1 to 255 printable ASCII characters');
-  const fingerprint = sha256Hex(JSON.stringify([input.amount]));
-  const nowSeconds = Math.floor(Date.now() / 1000);
-  if (idempotencyKey !== undefined) {
-    const earlier = await chainOfKey(participant, idempotencyKey, fingerprint, nowSeconds);
-    if (earlier) return earlier;
-  }
+  const keyed = {
+    key: idempotencyKey === undefined ? undefined : keys.topUpRequestKey(participant, idempotencyKey),
+    type: 'TopUpRequestKey',
+    owner: { participant },
+    request: [input.amount],
+    answer: async (uuid: string) => {
+      const t = await topUpsRepo.get(uuid);
+      return t && chainView(t);
+    },
+    reused: () => fail('idempotency_key_reused', 'this Idempotency-Key was already used for a top-up of another amount'),
+  };
+  return keyedRequest(keyed, (keyItems) => startManualTopUp(participant, input, keyItems, options));
+}
+
+async function startManualTopUp(participant: string, input: ManualTopUpInput, keyItems: (uuid: string, now: string) => GuardedItem[], options: TopUpOptions): Promise<WireChain> {
   const terms = await topUpTerms(participant);
   const amount = requireAtLeastMinimum(input.amount, terms);
   const now = new Date();
   const t = newChain(participant, 'manual', amount, terms, now.toISOString());
-  try {
-    await transactWrite([
-      // First: when the key is taken, its chain is the answer.
-      ...(idempotencyKey !== undefined ? [topUpRequestKeys.newItem(participant, idempotencyKey, { uuid: t.uuid, fingerprint, expiresAt: nowSeconds + IDEMPOTENCY_KEY_TTL_SECONDS }, t.createdAt, nowSeconds)] : []),
-      ...topUpsRepo.newItems(t),
-    ]);
-  } catch (err) {
-    if (err instanceof RequestKeyTakenError) {
-      const earlier = await chainOfKey(participant, idempotencyKey!, fingerprint, nowSeconds);
-      if (earlier) return earlier;
-    }
-    throw err;
-  }
+  await transactWrite([...keyItems(t.uuid, t.createdAt), ...topUpsRepo.newItems(t)]);
   return chainView(await advance(t, options));
 }
 
-/** The chain a live Idempotency-Key started, as it is now; the key with another amount is refused. */
-async function chainOfKey(participant: string, key: string, fingerprint: string, nowSeconds: number): Promise<WireChain | undefined> {
-  const taken = await topUpRequestKeys.get(participant, key, nowSeconds);
-  if (!taken) return undefined;
-  if (taken.fingerprint !== fingerprint) throw fail('idempotency_key_reused', 'this Idempotency-Key was already used for a top-up of another amount');
-  const t = await topUpsRepo.get(taken.uuid);
-  if (!t) throw new Error(`top-up ${taken.uuid} of an Idempotency-Key is missing`); // written in one transaction with the key
-  return chainView(t);
-}
 
 /** Starts the automatic top-up of one setting when it is due; false when not due or not possible now. */
 async function startAutomatic(s: TopUpSettings, now: Date, options: TopUpOptions): Promise<boolean> {

@@ -10,7 +10,6 @@ export type TopUpFailure =
   | 'bad_amount'
   | 'topup_settings_not_found'
   /** Shared with coin transfers: a manual top-up's Idempotency-Key. */
-  | 'bad_idempotency_key'
   | 'idempotency_key_reused';
 
 export const fail = failWith<TopUpFailure>();

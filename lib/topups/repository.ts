@@ -8,7 +8,6 @@ import { ddb, queryAll, tableName } from '../db/client.js';
 import { AlreadyExistsError, ConditionFailedError, isConditionFailed, setFields } from '../db/errors.js';
 import { fields, type StoredItem } from '../db/item.js';
 import * as keys from '../db/keys.js';
-import { requestKeys, type RequestKey } from '../db/request-keys.js';
 import type { GuardedItem } from '../db/transact.js';
 import { TOPUP_FREQUENCIES, TOPUP_STATUSES, type TopUpFrequency, type TopUpSettingsStatus } from './schema.js';
 
@@ -304,8 +303,3 @@ export const topUpsRepo = {
 
 // --- Idempotency-Keys of manual top-ups ----------------------------------------------------------------
 
-/** A manual top-up's `Idempotency-Key`: the chain it started and the request (the amount) it was made with. */
-export const topUpRequestKeys = {
-  get: (participant: string, key: string, nowSeconds: number) => requestKeys.get(keys.topUpRequestKey(participant, key), nowSeconds),
-  newItem: (participant: string, key: string, k: RequestKey, now: string, nowSeconds: number) => requestKeys.newItem(keys.topUpRequestKey(participant, key), 'TopUpRequestKey', { participant }, k, now, nowSeconds),
-};

@@ -19,35 +19,35 @@ import { cashoutAccountView } from '../cashout-accounts/index.js';
 import { cashoutAccountsRepo } from '../cashout-accounts/repository.js';
 import { allowedCountries, type AllowedCountry } from '../cashout-accounts/rules.js';
 import type { CashoutAccountView } from '../cashout-accounts/schema.js';
-import { IDEMPOTENCY_KEY } from '../coins/schema.js';
-import { withdrawalsConfig } from '../config/index.js';
 import { InsufficientFundsError } from '../db/errors.js';
+import * as keys from '../db/keys.js';
 import { accountIds } from '../db/keys.js';
-import { RequestKeyTakenError } from '../db/request-keys.js';
-import { transactWrite } from '../db/transact.js';
+import { keyedRequest } from '../db/request-keys.js';
+import { transactWrite, type GuardedItem } from '../db/transact.js';
 import { exactNumber, type Wire } from '../json.js';
 import { compactPostings, entryItems, getBalance } from '../ledger/index.js';
 import type { Fraction } from '../ledger/money.js';
 import { log } from '../log/index.js';
+import { publish } from '../queue/publisher.js';
 import { BankPayoutTimeoutError, bankPayouts, type BankPayoutResult } from '../payments/bank-payouts.js';
 import { currentPrice, tokenPrice } from '../rates/index.js';
 import type { CoinCurrency } from '../rates/currencies.js';
 import { cashoutAccountNumber, open, VaultOpenError } from '../security/card-vault.js';
-import { sha256Hex } from '../security/secrets.js';
-import { withdrawalItem, withdrawalReversalItem } from './earnings.js';
-import { coinsValueMinor, DEFAULT_FEE_TABLE, feeOptionsFor, quoteWithdrawal, withdrawalFeeView, type WithdrawalQuote } from './fees.js';
+import { withdrawalReversalItem } from './earnings.js';
+import { withdrawalFeeInputs } from './fee-settings.js';
+import { coinsValueMinor, quoteWithdrawal, withdrawalFeeView, type WithdrawalQuote } from './fees.js';
 import { fail } from './failures.js';
-import { withdrawalRoom } from './index.js';
+import { refuseWhileLocked, withdrawalRoom, withdrawalWithinRoom } from './index.js';
 import { minorText } from './limits.js';
 import { profileOf } from './profiles.js';
-import { CashoutTransferStateError, cashoutTransferRequestKeys, cashoutTransfersRepo, type CashoutTransfer, type CashoutTransferStatus } from './repository.js';
+import { CashoutTransferStateError, cashoutTransfersRepo, type CashoutTransfer, type CashoutTransferStatus } from './repository.js';
 import type * as z from 'zod/mini';
-import type { CashoutConvertQuery, cashoutTransferAnswerSchema, CashoutTransferInput, withdrawalQuoteViewSchema } from './schema.js';
+import type { CashoutConvertQuery, cashoutHistoryEntrySchema, cashoutTransferAnswerSchema, CashoutTransferInput, withdrawalQuoteViewSchema } from './schema.js';
 
 /** The contract's answer to a transfer without `"version": "v2"`, word for word. */
 export const BAD_VERSION_MESSAGE = 'Unsupported version. Your Mobile App needs to be updated.';
-/** How long a transfer request's Idempotency-Key answers its retries. */
-export const CASHOUT_IDEMPOTENCY_KEY_TTL_SECONDS = 24 * 3600;
+/** A transfer not settled this long after its request is queued again by the sweep (the queue's own retries take minutes). */
+export const CASHOUT_SWEEP_AFTER_MS = 15 * 60_000;
 
 const truthy = (v: boolean | string | undefined) => v === true || v === 'true';
 const seconds = (iso: string) => iso.replace(/\.\d{3}Z$/, 'Z');
@@ -70,12 +70,13 @@ function bankCountry(country: string): AllowedCountry {
 async function bankQuote(country: string, coins: bigint, payFeeWithCoins: boolean, negativeValues: boolean): Promise<WithdrawalQuote & { price: Fraction }> {
   const currency = bankCountry(country).currency as CoinCurrency;
   const { price } = await currentPrice(currency);
+  const { options, gasCoins } = await withdrawalFeeInputs('bank', country);
   const quote = quoteWithdrawal({
     coins,
     currency,
     price,
-    gasCoins: BigInt(withdrawalsConfig().WITHDRAWAL_GAS_COINS),
-    options: feeOptionsFor(DEFAULT_FEE_TABLE, 'bank', country),
+    gasCoins,
+    options,
     payFeeWithCoins,
     negativeValues,
   });
@@ -128,6 +129,15 @@ export async function cashoutTransferView(t: CashoutTransfer): Promise<Wire<z.ou
 }
 
 /**
+ * A transfer as a withdrawal history entry: what it paid and its fee summary as the transfer answered them, with
+ * `converted_<currency>_value`, the coins that left the balance at the quote's price (floored to the cent).
+ */
+export async function cashoutHistoryEntry(t: CashoutTransfer): Promise<Wire<z.output<typeof cashoutHistoryEntrySchema>>> {
+  const { fee, stored_account: _stored, converted_usd_value: _usd, ...view } = await cashoutTransferView(t);
+  return { ...view, [`converted_${t.currency}_value`]: money(coinsValueMinor(t.debitCoins, { num: t.priceNum, den: t.priceDen })), fee_summary: fee, type: 'cashout' as const };
+}
+
+/**
  * POST /cashout/transfer (v2): a transfer of `coins` to one of the user's stored bank accounts (its stored
  * details are paid, not the body's). Refused without version v2, for another user's (or no) account, while
  * karma locks withdrawals, below the minimum delivery, beyond the month's withdrawal room or beyond the balance.
@@ -135,21 +145,27 @@ export async function cashoutTransferView(t: CashoutTransfer): Promise<Wire<z.ou
  */
 export async function requestCashoutTransfer(user: string, input: CashoutTransferInput, idempotencyKey?: string): Promise<Wire<z.output<typeof cashoutTransferAnswerSchema>>> {
   if (input.version !== 'v2') throw fail('bad_version', BAD_VERSION_MESSAGE);
-  if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) throw fail('bad_idempotency_key', 'Idempotency-Key must be 1 to 255 printable ASCII characters');
   const payFeeWithCoins = truthy(input.pay_fee_with_coins);
-  const fingerprint = sha256Hex(JSON.stringify([input.account.id, input.coins.toString(), payFeeWithCoins]));
-  const now = new Date();
-  const nowSeconds = Math.floor(now.getTime() / 1000);
-  if (idempotencyKey !== undefined) {
-    // A retry is answered before any rule: the transfer it asked for may since have used the room it had.
-    const earlier = await transferOfKey(user, idempotencyKey, fingerprint, nowSeconds);
-    if (earlier) return earlier;
-  }
+  const keyed = {
+    key: idempotencyKey === undefined ? undefined : keys.cashoutTransferRequestKey(user, idempotencyKey),
+    type: 'CashoutTransferRequestKey',
+    owner: { user },
+    request: [input.account.id, input.coins.toString(), payFeeWithCoins],
+    answer: async (uuid: string) => {
+      const t = await cashoutTransfersRepo.get(uuid);
+      return t && cashoutTransferView(t);
+    },
+    reused: () => fail('idempotency_key_reused', 'this Idempotency-Key was already used for a cash-out transfer with another account, coins or pay_fee_with_coins'),
+  };
+  return keyedRequest(keyed, (keyItems) => holdCashoutTransfer(user, input, payFeeWithCoins, keyItems));
+}
 
+async function holdCashoutTransfer(user: string, input: CashoutTransferInput, payFeeWithCoins: boolean, keyItems: (uuid: string, now: string) => GuardedItem[]): Promise<Wire<z.output<typeof cashoutTransferAnswerSchema>>> {
+  const now = new Date();
   const stored = await cashoutAccountsRepo.get(user, input.account.id);
   if (!stored) throw accountsFail('cashout_account_not_found', `no cash-out account ${input.account.id}`, { id: input.account.id });
   const room = await withdrawalRoom(user, now);
-  if (room.withdrawalsLocked) throw fail('withdrawals_locked', 'your karma keeps withdrawals locked for now');
+  refuseWhileLocked(room);
   const quote = await bankQuote(stored.country, input.coins, payFeeWithCoins, false);
   if (quote.belowMinimum) {
     throw fail('below_minimum', 'the transfer delivers nothing after its fee, or less than the least a transfer may deliver', {
@@ -158,9 +174,7 @@ export async function requestCashoutTransfer(user: string, input: CashoutTransfe
       ...(quote.minTransferCoins !== undefined ? { min_transfer_coins_value: quote.minTransferCoins.toString() } : {}),
     });
   }
-  if (quote.debitCoins > room.coins) {
-    throw fail('over_withdrawal_limit', 'the transfer (with its fee) is beyond what you may still withdraw this month', { debit_coins: quote.debitCoins.toString(), rest_coins: room.coins.toString(), rest_type: room.restType });
-  }
+  const counted = withdrawalWithinRoom(user, room, quote.debitCoins, now);
   const usdPrice = await tokenPrice('usd');
   const { createdAt: _created, updatedAt: _updated, ...account } = stored;
   const t: CashoutTransfer = {
@@ -186,8 +200,7 @@ export async function requestCashoutTransfer(user: string, input: CashoutTransfe
   };
   try {
     await transactWrite([
-      // First: when both the key and a limit fail, the key's answer (the earlier transfer) wins.
-      ...(idempotencyKey !== undefined ? [cashoutTransferRequestKeys.newItem(user, idempotencyKey, { uuid: t.uuid, fingerprint, expiresAt: nowSeconds + CASHOUT_IDEMPOTENCY_KEY_TTL_SECONDS }, t.ts, nowSeconds)] : []),
+      ...keyItems(t.uuid, t.ts),
       cashoutTransfersRepo.newItem(t),
       ...entryItems({
         idempotencyKey: `cashout-transfer:${t.uuid}`,
@@ -197,14 +210,9 @@ export async function requestCashoutTransfer(user: string, input: CashoutTransfe
           { account: accountIds.cashoutHold(t.uuid), amount: t.debitCoins },
         ],
       }),
-      // The month's withdrawn coins may reach what was withdrawn when the room was read plus the room, no more.
-      withdrawalItem(user, t.debitCoins, now, room.transferredInPeriod + room.coins),
+      counted,
     ]);
   } catch (err) {
-    if (err instanceof RequestKeyTakenError) {
-      const earlier = await transferOfKey(user, idempotencyKey!, fingerprint, nowSeconds);
-      if (earlier) return earlier;
-    }
     if (err instanceof InsufficientFundsError) {
       throw fail('insufficient_coins', 'your coins cannot cover the transfer and its fee', { account_coins: (await getBalance(accountIds.userCoins(user))).toString(), debit_coins: t.debitCoins.toString() });
     }
@@ -214,14 +222,18 @@ export async function requestCashoutTransfer(user: string, input: CashoutTransfe
   return cashoutTransferView(t);
 }
 
-/** The transfer a live Idempotency-Key created, as it is now; the key with another request is refused. */
-async function transferOfKey(user: string, key: string, fingerprint: string, nowSeconds: number): Promise<Wire<z.output<typeof cashoutTransferAnswerSchema>> | undefined> {
-  const taken = await cashoutTransferRequestKeys.get(user, key, nowSeconds);
-  if (!taken) return undefined;
-  if (taken.fingerprint !== fingerprint) throw fail('idempotency_key_reused', 'this Idempotency-Key was already used for a cash-out transfer with another account, coins or pay_fee_with_coins');
-  const t = await cashoutTransfersRepo.get(taken.uuid);
-  if (!t) throw new Error(`cash-out transfer ${taken.uuid} of an Idempotency-Key is missing`); // written in one transaction with the key
-  return cashoutTransferView(t);
+/**
+ * The sweep (scheduled): re-queues transfers still pending or paying `olderThanMs` after their request, whose
+ * queue message was lost or dead-lettered (a provider outage outlasting the retries). The worker pays each once
+ * whatever the number of messages: a paying one is resolved by the provider's status for its reference.
+ */
+export async function sweepCashoutTransfers(olderThanMs = CASHOUT_SWEEP_AFTER_MS, now = new Date()): Promise<number> {
+  const open = await cashoutTransfersRepo.listOpenSince(new Date(now.getTime() - olderThanMs).toISOString());
+  for (const t of open) {
+    log.warn('cash-out transfer not settled yet: queued again', { uuid: t.uuid, status: t.status, requestedAt: t.ts });
+    await publish('cashoutTransfers', { type: 'cashout-transfer', uuid: t.uuid });
+  }
+  return open.length;
 }
 
 export interface CashoutPayoutHooks {

@@ -10,7 +10,8 @@ export type WithdrawalFailure =
   | 'below_minimum'
   | 'over_withdrawal_limit'
   | 'insufficient_coins'
-  | 'bad_idempotency_key'
-  | 'idempotency_key_reused';
+  | 'idempotency_key_reused'
+  | 'bad_chunk_id'
+  | 'chain_unavailable';
 
 export const fail = failWith<WithdrawalFailure>();

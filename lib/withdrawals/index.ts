@@ -7,8 +7,10 @@ import { exactNumber, type Wire } from '../json.js';
 import { formatUnits, parseFraction, parseUnits, amountTextOf } from '../ledger/money.js';
 import { currentPrice } from '../rates/index.js';
 import { COUNTRY_CURRENCY, DEFAULT_COIN_CURRENCY, type CoinCurrency } from '../rates/currencies.js';
-import { periodAround, periodStart } from './earnings.js';
-import { coinsForValue, DEFAULT_FEE_TABLE, FEE_FIAT_DECIMALS, feeOptionsFor, quoteWithdrawal, wireCoins, withdrawalFeeView, type WithdrawalType } from './fees.js';
+import type { GuardedItem } from '../db/transact.js';
+import { periodAround, periodStart, withdrawalItem } from './earnings.js';
+import { withdrawalFeeInputs } from './fee-settings.js';
+import { coinsForValue, FEE_FIAT_DECIMALS, quoteWithdrawal, wireCoins, withdrawalFeeView, type WithdrawalType } from './fees.js';
 import { fail } from './failures.js';
 import { computeLimits, minorText, type Limits } from './limits.js';
 import { karmaRule, levelNamed, levels, profileOf } from './profiles.js';
@@ -44,12 +46,35 @@ async function limitsNow(user: string, now: Date): Promise<LimitsNow> {
  * locks withdrawals. For the transfer routes, which refuse a withdrawal beyond it; `transferredInPeriod` + `coins` is
  * the most the month's withdrawn coins may reach (`withdrawalItem`'s `max`).
  */
-export async function withdrawalRoom(
-  user: string,
-  now = new Date(),
-): Promise<{ coins: bigint; valueMinor: bigint; restType: Limits['restType']; currency: CoinCurrency; withdrawalsLocked: boolean; transferredInPeriod: bigint }> {
+export async function withdrawalRoom(user: string, now = new Date()): Promise<WithdrawalRoom> {
   const { limits, currency, profile } = await limitsNow(user, now);
   return { coins: limits.restCoins, valueMinor: limits.restMinor, restType: limits.restType, currency, withdrawalsLocked: profile.withdrawalsLocked, transferredInPeriod: limits.transferredCoins };
+}
+
+export interface WithdrawalRoom {
+  coins: bigint;
+  valueMinor: bigint;
+  restType: Limits['restType'];
+  currency: CoinCurrency;
+  withdrawalsLocked: boolean;
+  transferredInPeriod: bigint;
+}
+
+/** Every withdrawal type: refused while karma locks withdrawals. */
+export function refuseWhileLocked(room: WithdrawalRoom): void {
+  if (room.withdrawalsLocked) throw fail('withdrawals_locked', 'your karma keeps withdrawals locked for now');
+}
+
+/**
+ * Every withdrawal type: the transaction item counting `debitCoins` (every coin leaving the balance for it, fee
+ * included) in the month, refused beyond the room read; its condition keeps the month's total within what was
+ * withdrawn then plus the room, so concurrent withdrawals can never together pass it.
+ */
+export function withdrawalWithinRoom(user: string, room: WithdrawalRoom, debitCoins: bigint, now: Date): GuardedItem {
+  if (debitCoins > room.coins) {
+    throw fail('over_withdrawal_limit', 'the withdrawal (with its fee) is beyond what you may still withdraw this month', { debit_coins: debitCoins.toString(), rest_coins: room.coins.toString(), rest_type: room.restType });
+  }
+  return withdrawalItem(user, debitCoins, now, room.transferredInPeriod + room.coins);
 }
 
 /** The price of the smallest unit, exactly, as decimal text (an exact JSON number). */
@@ -130,13 +155,14 @@ export async function convertCoinsQuote(user: string, req: ConvertCoinsRequest):
   const profile = await profileOf(user);
   const currency = currencyOf(profile);
   const { price } = await currentPrice(currency);
+  const { options, gasCoins } = await withdrawalFeeInputs(FEE_TYPES[req.type ?? 'ethereum_account'], profile.country);
   const coins = req.coins ?? coinsForValue(parseUnits(amountTextOf(req.value)!, FEE_FIAT_DECIMALS), price);
   const quote = quoteWithdrawal({
     coins,
     currency,
     price,
-    gasCoins: BigInt(withdrawalsConfig().WITHDRAWAL_GAS_COINS),
-    options: feeOptionsFor(DEFAULT_FEE_TABLE, FEE_TYPES[req.type ?? 'ethereum_account'], profile.country),
+    gasCoins,
+    options,
     payFeeWithCoins: false,
     negativeValues: truthy(req.negative_values),
   });

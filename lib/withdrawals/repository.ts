@@ -4,7 +4,6 @@ import { accountDetailsFrom, type CashoutAccountDetails } from '../cashout-accou
 import { ddb, queryAll, tableName } from '../db/client.js';
 import { fields, type StoredItem } from '../db/item.js';
 import * as keys from '../db/keys.js';
-import { requestKeys, type RequestKey } from '../db/request-keys.js';
 import { putNew, transactWrite, type GuardedItem } from '../db/transact.js';
 
 export interface WithdrawalProfile {
@@ -231,7 +230,9 @@ export type CashoutTransferOutcome = Pick<CashoutTransfer, 'providerReference' |
 
 export const cashoutTransfersRepo = {
   newItem(t: CashoutTransfer): GuardedItem {
-    return { item: putNew({ ...keys.cashoutTransfer(t.uuid), type: 'CashoutTransfer', ...t, createdAt: t.ts, updatedAt: t.ts }) };
+    return {
+      item: putNew({ ...keys.cashoutTransfer(t.uuid), GSI1PK: keys.openCashoutTransfers(), GSI1SK: t.ts, ...keys.withdrawalInHistory(t.user, t.ts, t.uuid), type: 'CashoutTransfer', ...t, createdAt: t.ts, updatedAt: t.ts }),
+    };
   },
 
   async get(uuid: string): Promise<CashoutTransfer | undefined> {
@@ -239,17 +240,24 @@ export const cashoutTransfersRepo = {
     return out.Item ? cashoutTransferFrom(out.Item) : undefined;
   },
 
-  /** from -> to, once (CashoutTransferStateError when it is not in `from`); for a transaction with the ledger entry it goes with. */
+  /** Transfers still pending or paying that were requested at `until` or before, oldest first. */
+  async listOpenSince(until: string): Promise<CashoutTransfer[]> {
+    const items = await queryAll({ IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK <= :until', ExpressionAttributeValues: { ':pk': keys.openCashoutTransfers(), ':until': until } });
+    return items.map(cashoutTransferFrom);
+  },
+
+  /** from -> to, once (CashoutTransferStateError when it is not in `from`); for a transaction with the ledger entry it goes with. A settled transfer leaves the open index. */
   transitionItem(uuid: string, from: CashoutTransferStatus, to: CashoutTransferStatus, outcome: CashoutTransferOutcome = {}): GuardedItem {
     const set = Object.fromEntries(Object.entries({ ...outcome, status: to, updatedAt: new Date().toISOString() }).filter(([, v]) => v !== undefined));
     const names = Object.fromEntries(Object.keys(set).map((k, i) => [`#f${i}`, k]));
     const values = Object.fromEntries(Object.values(set).map((v, i) => [`:v${i}`, v]));
+    const settled = to === 'paid' || to === 'failed';
     return {
       item: {
         Update: {
           TableName: tableName(),
           Key: keys.cashoutTransfer(uuid),
-          UpdateExpression: `SET ${Object.keys(set).map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
+          UpdateExpression: `SET ${Object.keys(set).map((_, i) => `#f${i} = :v${i}`).join(', ')}${settled ? ' REMOVE GSI1PK, GSI1SK' : ''}`,
           ConditionExpression: '#status = :from',
           ExpressionAttributeNames: { ...names, '#status': 'status' },
           ExpressionAttributeValues: { ...values, ':from': from },
@@ -262,10 +270,4 @@ export const cashoutTransfersRepo = {
   async transition(uuid: string, from: CashoutTransferStatus, to: CashoutTransferStatus, outcome: CashoutTransferOutcome = {}): Promise<void> {
     await transactWrite([cashoutTransfersRepo.transitionItem(uuid, from, to, outcome)]);
   },
-};
-
-export const cashoutTransferRequestKeys = {
-  get: (user: string, key: string, nowSeconds: number) => requestKeys.get(keys.cashoutTransferRequestKey(user, key), nowSeconds),
-  newItem: (user: string, key: string, k: RequestKey, now: string, nowSeconds: number) =>
-    requestKeys.newItem(keys.cashoutTransferRequestKey(user, key), 'CashoutTransferRequestKey', { user }, k, now, nowSeconds),
 };

@@ -6,6 +6,8 @@ import * as z from 'zod/mini';
 import { amountTextOf, isAmountInput, type AmountInput } from '../ledger/money.js';
 import { COINS_DIGITS, coinsOfText, notCoins } from '../ledger/coins-schema.js';
 import { cashoutAccountSchema } from '../cashout-accounts/schema.js';
+import { transferViewSchema } from '../coins/schema.js';
+import { COIN_CURRENCIES } from '../rates/currencies.js';
 import { feeEntryProblem, WITHDRAWAL_TYPES, type FeeOptionsDocument, type FeeOptionsEntry } from './fees.js';
 
 /* @__NO_SIDE_EFFECTS__ */
@@ -262,5 +264,35 @@ export const cashoutTransferAnswerSchema = schema(() =>
     status: z.enum(['pending', 'success', 'failure']).register(z.globalRegistry, { description: 'pending until the bank payout is paid (success) or refused (failure: the coins are back in your balance).' }),
     stored_account: z.string().register(z.globalRegistry, { description: 'The id of the account paid.' }),
     ts: z.string(),
+  }),
+);
+
+// --- Withdrawal history ---------------------------------------------------------------------------------------
+
+export const withdrawalHistoryRequestSchema = schema(() =>
+  z.object({
+    chunk_id: z.optional(
+      z.nullable(z.string().check(z.maxLength(500, 'chunk_id must be at most 500 characters'))).register(z.globalRegistry, { description: 'The `next` of the previous answer; absent or null: the newest chunk.' }),
+    ),
+    limit: z.optional(
+      z.int({ error: 'limit must be a whole number from 1 to 100' }).check(z.minimum(1, 'limit must be a whole number from 1 to 100'), z.maximum(100, 'limit must be a whole number from 1 to 100')).register(z.globalRegistry, { description: 'Entries per chunk, 1 to 100; absent: 20.' }),
+    ),
+  }),
+);
+export type WithdrawalHistoryRequest = z.output<typeof withdrawalHistoryRequestSchema>;
+
+const convertedValues = Object.fromEntries(
+  COIN_CURRENCIES.map((c) => [`converted_${c}_value`, z.optional(z.number().register(z.globalRegistry, { description: `(currency ${c}) The coins that left your balance at the transfer's price, floored to the cent.` }))]),
+) as Record<`converted_${(typeof COIN_CURRENCIES)[number]}_value`, z.ZodMiniOptional<z.ZodMiniNumber>>;
+
+export const cashoutHistoryEntrySchema = schema(() => {
+  const { fee, stored_account: _stored, converted_usd_value: _usd, ...fields } = cashoutTransferAnswerSchema.shape;
+  return z.object({ ...fields, ...convertedValues, fee_summary: fee, type: z.literal('cashout') });
+});
+
+export const withdrawalHistorySchema = schema(() =>
+  z.object({
+    history: z.array(z.union([cashoutHistoryEntrySchema, transferViewSchema]).register(z.globalRegistry, { description: 'A bank cash-out (type cashout) or an Ethereum transfer (no type, as in the transfer history).' })),
+    next: z.nullable(z.string()).register(z.globalRegistry, { description: 'The chunk_id of the next (older) chunk; null on the last.' }),
   }),
 );

@@ -3,9 +3,11 @@
  * table, queues, event source mappings and schedules that resources/ and functions/ declare for AWS.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, UpdateTableCommand, UpdateTimeToLiveCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { parse as parseYaml } from 'yaml';
 import { localAws } from './local-aws.js';
 
 export const ROOT = join(import.meta.dirname, '../..');
@@ -189,10 +191,11 @@ export async function createResources(def: ServiceDefinition, endpoints: { dynam
       );
       const stream = p.StreamSpecification as { StreamViewType: string } | undefined;
       if (existing) {
-        // A table kept in .local/ from an older checkout: bring its stream in line with resources/.
+        // A table kept in .local/ from an older checkout: bring its stream and indexes in line with resources/.
         if (stream && !existing.StreamSpecification?.StreamEnabled) {
           await ddb.send(new UpdateTableCommand({ TableName, StreamSpecification: { StreamEnabled: true, StreamViewType: stream.StreamViewType as 'NEW_IMAGE' } }));
         }
+        await addMissingIndexes(ddb, TableName, existing.GlobalSecondaryIndexes ?? [], p);
         continue;
       }
       await ddb.send(
@@ -225,20 +228,28 @@ export async function createResources(def: ServiceDefinition, endpoints: { dynam
   }
 }
 
-/** A table with the stack's keys and index but no stream: what is written there reaches no outbox or worker. */
+/** Adds the indexes resources/ declares that a kept table lacks (one per update, as DynamoDB allows). */
+async function addMissingIndexes(ddb: DynamoDBClient, TableName: string, existing: { IndexName?: string }[], p: Record<string, unknown>): Promise<void> {
+  const have = new Set(existing.map((i) => i.IndexName));
+  const declared = (p.GlobalSecondaryIndexes ?? []) as NonNullable<CreateTableCommandInput['GlobalSecondaryIndexes']>;
+  const attributes = p.AttributeDefinitions as CreateTableCommandInput['AttributeDefinitions'];
+  for (const index of declared.filter((i) => !have.has(i.IndexName))) {
+    await ddb.send(new UpdateTableCommand({ TableName, AttributeDefinitions: attributes, GlobalSecondaryIndexUpdates: [{ Create: { IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection } }] }));
+  }
+}
+
+/** The table's keys and indexes as resources/table.yml declares them. */
+function tableKeys(): Pick<CreateTableCommandInput, 'AttributeDefinitions' | 'KeySchema' | 'GlobalSecondaryIndexes'> {
+  const doc = parseYaml(readFileSync(join(ROOT, 'resources/table.yml'), 'utf8')) as { Resources: { Table: { Properties: CreateTableCommandInput } } };
+  const { AttributeDefinitions, KeySchema, GlobalSecondaryIndexes } = doc.Resources.Table.Properties;
+  return { AttributeDefinitions, KeySchema, GlobalSecondaryIndexes };
+}
+
+/** A table with the stack's keys and indexes but no stream: what is written there reaches no outbox or worker. */
 export async function createStreamlessTable(endpoint: string, TableName: string): Promise<void> {
   const ddb = new DynamoDBClient(localAws(endpoint));
-  const S = 'S' as const;
   try {
-    await ddb.send(
-      new CreateTableCommand({
-        TableName,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: ['PK', 'SK', 'GSI1PK', 'GSI1SK'].map((AttributeName) => ({ AttributeName, AttributeType: S })),
-        KeySchema: [{ AttributeName: 'PK', KeyType: 'HASH' }, { AttributeName: 'SK', KeyType: 'RANGE' }],
-        GlobalSecondaryIndexes: [{ IndexName: 'GSI1', KeySchema: [{ AttributeName: 'GSI1PK', KeyType: 'HASH' }, { AttributeName: 'GSI1SK', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } }],
-      }),
-    );
+    await ddb.send(new CreateTableCommand({ TableName, BillingMode: 'PAY_PER_REQUEST', ...tableKeys() }));
   } finally {
     ddb.destroy();
   }

@@ -16,8 +16,12 @@ import { cashoutProvidersRepo } from '../../lib/cashout/repository.js';
 import { authenticateProvider, registerProvider, rotateProviderKey, signingSecrets, updateProfile } from '../../lib/cashout/providers.js';
 
 export const DEMO_PARTNER = 'demo-shop';
-/** Price of one token in each purchase currency (AUD and SGD also price coin conversion and rate cards). */
-export const DEMO_RATES = { USD: '1', EUR: '0.92', RUR: '90', GBYTE: '0.05', BTC: '0.000015', AUD: '1.5', SGD: '1.35' };
+/**
+ * Price of one token in each purchase currency (AUD and SGD also price coin conversion and rate cards); ETH prices
+ * the gas of withdrawal quotes, so local quotes show gas_coins from anvil's gas price. The test stack sets no ETH
+ * price: its quotes keep WITHDRAWAL_GAS_COINS unless a test sets one.
+ */
+export const DEMO_RATES = { USD: '1', EUR: '0.92', RUR: '90', GBYTE: '0.05', BTC: '0.000015', AUD: '1.5', SGD: '1.35', ETH: '0.000012' };
 
 export const DEMO_APP_ID = 'app_demo';
 export const DEMO_MEMBER_EMAIL = 'alice@example.com';
@@ -95,20 +99,30 @@ export interface DemoCoins {
   user: string;
 }
 
-/** A demo user with 100 coins in the ledger, a demo participant, and day-long local tickets for both. */
-export async function seedCoins(identityIssuer: IssuerKey, moderators: string[]): Promise<DemoCoins> {
-  const user = 'urn:authenticateit:user:email:demo@rewards.local';
-  const amount = 100n * 10n ** 18n;
+/**
+ * `coins` earned by `user` as a reward from the demo rewards participant (funded for it): earnings, which
+ * withdrawals may take. Idempotent by `key`.
+ */
+async function rewardDemoUser(user: string, coins: bigint, key: string): Promise<void> {
+  const { payReward } = await import('../../lib/coins/rewards.js');
+  const participant = 'urn:authenticateit:participant:demo-rewards';
   await postEntry({
-    idempotencyKey: 'demo-seed-coins-1',
+    idempotencyKey: `${key}-fund`,
     kind: 'demo-coins',
     postings: [
-      { account: accountIds.external('main'), amount: -amount, allowNegative: true },
-      { account: accountIds.userCoins(user), amount },
+      { account: accountIds.external('main'), amount: -coins, allowNegative: true },
+      { account: accountIds.userCoins(participant), amount: coins },
     ],
   }).catch((err: unknown) => {
     if (!(err instanceof DuplicateEntryError)) throw err;
   });
+  await payReward({ participant, user, coins, idempotencyKey: key });
+}
+
+/** A demo user with 100 coins earned (withdrawable within the limits), a demo participant, and day-long local tickets for both. */
+export async function seedCoins(identityIssuer: IssuerKey, moderators: string[]): Promise<DemoCoins> {
+  const user = 'urn:authenticateit:user:email:demo@rewards.local';
+  await rewardDemoUser(user, 100n * 10n ** 18n, 'demo-seed-coins-2');
   return {
     user,
     userTicket: await issueTicket(identityIssuer, { sub: user, ttlSeconds: TICKET_SECONDS }),
@@ -174,24 +188,11 @@ export interface DemoWithdrawals {
  * Idempotent: the reward is keyed, the account made once.
  */
 export async function seedWithdrawals(identityIssuer: IssuerKey): Promise<DemoWithdrawals> {
-  const { payReward } = await import('../../lib/coins/rewards.js');
   const { setProfile } = await import('../../lib/withdrawals/profiles.js');
   const { cashoutAccountsOf, createCashoutAccount } = await import('../../lib/cashout-accounts/index.js');
   const { SANDBOX_BANK_ACCOUNTS } = await import('../../lib/payments/bank-sandbox.js');
   const user = 'urn:authenticateit:user:email:saver@rewards.local';
-  const participant = 'urn:authenticateit:participant:demo-rewards';
-  const coins = 500n * 10n ** 18n;
-  await postEntry({
-    idempotencyKey: 'demo-seed-withdrawals-fund-1',
-    kind: 'demo-coins',
-    postings: [
-      { account: accountIds.external('main'), amount: -coins, allowNegative: true },
-      { account: accountIds.userCoins(participant), amount: coins },
-    ],
-  }).catch((err: unknown) => {
-    if (!(err instanceof DuplicateEntryError)) throw err;
-  });
-  await payReward({ participant, user, coins, idempotencyKey: 'demo-seed-withdrawals-1' });
+  await rewardDemoUser(user, 500n * 10n ** 18n, 'demo-seed-withdrawals-1');
   await setProfile(user, { country: '036', level: 'basic', karma: '80' });
   if ((await cashoutAccountsOf(user)).length === 0) {
     await createCashoutAccount(user, { account: { country: '036', bank: 'Sandbox Bank', name: 'SAVER DEMO', bsb: '062000', account: SANDBOX_BANK_ACCOUNTS.paid, postcode: '2000', description: 'Demo account (always paid)' } });

@@ -1,17 +1,22 @@
 /** End to end: transfer request -> moderation mail in maildev -> link (GET decides nothing) -> POST approve -> ERC-20 on anvil; reject returns the coins. */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { accountIds } from '../../lib/db/keys.js';
 import { issueTicket } from '../../lib/identity/tickets.js';
-import { getBalance, postEntry } from '../../lib/ledger/index.js';
+import { getBalance } from '../../lib/ledger/index.js';
+import { setRates } from '../../lib/rates/index.js';
+import { earnCoins } from '../fixtures/payments.js';
 import { identityIssuer, mailTo, onChainBalance, randomAddress, stack, uniq, waitFor } from '../fixtures/stack.js';
 
 const MODERATOR = 'moderator1@rewards.local';
 const fee = '1000000000000000000';
 const coins = '3000000000000000000';
 
+// Earned coins: a transfer is a withdrawal, within the month's limits (the earnings, and 20 AUD at 0.012 AUD a coin).
+beforeAll(() => setRates({ aud: '0.012' }));
+
 async function userWithCoins(amount: bigint) {
   const sub = `urn:authenticateit:user:${uniq('mod')}`;
-  await postEntry({ idempotencyKey: uniq('credit'), kind: 'test', postings: [{ account: accountIds.external('main'), amount: -amount, allowNegative: true }, { account: accountIds.userCoins(sub), amount }] });
+  await earnCoins(sub, amount);
   return { sub, ticket: await issueTicket(identityIssuer(), { sub }) };
 }
 

@@ -1,9 +1,7 @@
 /** Billing plans and promo codes: the two payments endpoints, the admin CLI, and redemption (HTTP and lib against the stack). */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PLANS_DOCUMENT } from '../../lib/billing/default-plans.js';
@@ -16,24 +14,9 @@ import { DomainError } from '../../lib/errors.js';
 import { issueTicket } from '../../lib/identity/tickets.js';
 import { BILLING_PLANS_EXAMPLE } from '../fixtures/billing-plans.js';
 import { identityIssuer, stack, uniq } from '../fixtures/stack.js';
+import { admin, adminRefusal } from '../fixtures/admin.js';
 
-const ROOT = join(import.meta.dirname, '../..');
 
-async function admin(...args: string[]): Promise<any> {
-  const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'scripts/admin.ts'), ...args], { cwd: ROOT, env: process.env });
-  return JSON.parse(stdout);
-}
-/** The CLI's refusal: exit status 1 and its one JSON error line. */
-async function adminRefusal(...args: string[]): Promise<string> {
-  try {
-    await admin(...args);
-  } catch (err) {
-    const e = err as { code: number; stderr: string };
-    expect(e.code).toBe(1);
-    return (JSON.parse(e.stderr.trim().split('\n').at(-1)!) as { error: string }).error;
-  }
-  throw new Error(`admin ${args.join(' ')} succeeded`);
-}
 
 const user = () => `urn:authenticateit:user:${uniq('u')}`;
 const participant = () => `urn:authenticateit:participant:${uniq('p')}`;

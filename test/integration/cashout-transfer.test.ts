@@ -5,16 +5,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCashoutAccount } from '../../lib/cashout-accounts/index.js';
-import { payReward } from '../../lib/coins/rewards.js';
 import { accountIds } from '../../lib/db/keys.js';
 import { getBalance, postEntry } from '../../lib/ledger/index.js';
 import { setBankPayouts, type BankPayouts } from '../../lib/payments/bank-payouts.js';
 import { sandboxBankPayouts, SANDBOX_BANK_ACCOUNTS } from '../../lib/payments/bank-sandbox.js';
 import { clearRatesCache, setRates } from '../../lib/rates/index.js';
-import { processCashoutTransfer, requestCashoutTransfer } from '../../lib/withdrawals/cashout.js';
+import { processCashoutTransfer, requestCashoutTransfer, sweepCashoutTransfers } from '../../lib/withdrawals/cashout.js';
 import { cashoutTransfersRepo } from '../../lib/withdrawals/repository.js';
-import { call, newParticipant, newUser, ticket } from '../fixtures/payments.js';
-import { isolateFromStackWorkers, stack, uniq, waitFor } from '../fixtures/stack.js';
+import { call, earnCoins, newUser, ticket } from '../fixtures/payments.js';
+import { drainQueue, isolateFromStackWorkers, stack, uniq, waitFor } from '../fixtures/stack.js';
 
 const COIN = 10n ** 18n;
 const RATES = { aud: '0.012', usd: '0.008' };
@@ -28,23 +27,14 @@ beforeAll(async () => {
 
 /** A user who earned `earned` coins (rewards: earnings of the month) and holds `extra` more that are not earnings. */
 async function userWith(earned: bigint, extra = 0n): Promise<string> {
-  const participant = newParticipant();
   const user = newUser();
-  await postEntry({
-    idempotencyKey: uniq('cashout-test-deposit'),
-    kind: 'test',
-    postings: [
-      { account: accountIds.external('main'), amount: -(earned + extra), allowNegative: true },
-      { account: accountIds.userCoins(participant), amount: earned + extra },
-    ],
-  });
-  expect(await payReward({ participant, user, coins: earned, idempotencyKey: uniq('reward') })).toBe(true);
+  await earnCoins(user, earned);
   if (extra > 0n) {
     await postEntry({
       idempotencyKey: uniq('cashout-test-extra'),
       kind: 'test',
       postings: [
-        { account: accountIds.userCoins(participant), amount: -extra },
+        { account: accountIds.external('main'), amount: -extra, allowNegative: true },
         { account: accountIds.userCoins(user), amount: extra },
       ],
     });
@@ -305,5 +295,23 @@ describe('the payout worker exactly once (in-process, on a table the stack worke
     expect(await processCashoutTransfer(uuid)).toBe('paid');
     expect(calls.pay).toBe(1);
     expect(await getBalance(accountIds.userCoins(user))).toBe(100n * COIN);
+  });
+
+  it('the sweep queues again a transfer left pending or paying (its message lost), and not one settled', async () => {
+    const calls = counting();
+    const queued = async () => ((await drainQueue(process.env.CASHOUT_TRANSFERS_QUEUE!)) as { uuid: string }[]).map((m) => m.uuid);
+    const { uuid } = await pendingTransfer('123456789');
+    await sweepCashoutTransfers(60_000); // younger than the delay: not yet
+    expect(await queued()).not.toContain(uuid);
+    await sweepCashoutTransfers(0);
+    expect(await queued()).toEqual(expect.arrayContaining([uuid]));
+    // Crashed between paying and the provider call: still open, queued again, then paid once.
+    await expect(processCashoutTransfer(uuid, { afterProviderCall: () => Promise.reject(new Error('killed')) })).rejects.toThrow('killed');
+    await sweepCashoutTransfers(0);
+    expect(await queued()).toContain(uuid);
+    expect(await processCashoutTransfer(uuid)).toBe('paid');
+    await sweepCashoutTransfers(0);
+    expect(await queued()).not.toContain(uuid);
+    expect(calls.pay).toBe(1);
   });
 });

@@ -9,6 +9,9 @@ import { accountIds } from '../../lib/db/keys.js';
 import { chainRepo } from '../../lib/chain/repository.js';
 import { payoutsRepo } from '../../lib/payouts/repository.js';
 import { getBalance } from '../../lib/ledger/index.js';
+import { transactWrite } from '../../lib/db/transact.js';
+import { withdrawalItem } from '../../lib/withdrawals/earnings.js';
+import { withdrawalMonthsRepo } from '../../lib/withdrawals/repository.js';
 import { chainStatus, resolveNetwork, sendPayouts } from '../../lib/payouts/settle.js';
 import { LAB_MAIN_KEY, LAB_TEST_KEY, runCrashMatrix, startChainLab, type ChainLab } from '../../scripts/chain-lab.js';
 
@@ -103,12 +106,17 @@ describe('chain engine', () => {
   });
 
   it('a leg the token refuses fails alone; the others in its batch are paid', async () => {
-    const refundTo = accountIds.userCoins(`urn:authenticateit:user:lab-${Date.now()}`);
-    const payouts = await lab.payouts(4, { destination: (i) => (i === 2 ? ZeroAddress : Wallet.createRandom().address), refundAccount: refundTo });
+    const user = `urn:authenticateit:user:lab-${Date.now()}`;
+    const refundTo = accountIds.userCoins(user);
+    // A user's withdrawal: counted in the month when requested, taken out again when its coins come back.
+    const at = new Date().toISOString();
+    const payouts = await lab.payouts(4, { destination: (i) => (i === 2 ? ZeroAddress : Wallet.createRandom().address), refundAccount: refundTo, withdrawal: { of: user, at } });
+    await transactWrite([withdrawalItem(user, payouts.reduce((s, p) => s + p.amount, 0n), new Date(at))]);
     await lab.drive(payouts.map((p) => p.unit));
     const states = new Map((await payoutsRepo.getMany(payouts.map((p) => p.unit))).map((p) => [p.unit, p]));
     expect(payouts.map((p) => states.get(p.unit)!.status)).toEqual(['CONFIRMED', 'CONFIRMED', 'FAILED', 'CONFIRMED']);
     expect(await getBalance(refundTo)).toBe(payouts[2]!.amount); // the refused coins went back
+    expect((await withdrawalMonthsRepo.list(user)).map((m) => m.transferCoins)).toEqual([payouts[0]!.amount + payouts[1]!.amount + payouts[3]!.amount]);
     for (const i of [0, 1, 3]) expect(await lab.balanceOf(payouts[i]!.destination)).toBe(payouts[i]!.amount);
   });
 

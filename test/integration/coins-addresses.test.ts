@@ -1,12 +1,13 @@
 /** User coins, first part: tickets, a user's addresses, the participant's Ethereum account (HTTP against the stack). */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { issueTicket, newIssuerKeys } from '../../lib/identity/tickets.js';
 import { NonceManager, Wallet } from 'ethers';
 import { accountIds } from '../../lib/db/keys.js';
 import { postEntry } from '../../lib/ledger/index.js';
 import { TEST_TREASURY_KEY } from '../fixtures/global-stack.js';
 import { identityIssuer, onChainBalance, randomAddress, stack, tokenContract, uniq } from '../fixtures/stack.js';
-import { call, ticket, newUser as user } from '../fixtures/payments.js';
+import { setRates } from '../../lib/rates/index.js';
+import { call, earnCoins, ticket, newUser as user } from '../fixtures/payments.js';
 
 const A = '0xe40555b43d60656b9510860A11D6bDCDDb8E78A2';
 
@@ -88,20 +89,23 @@ describe('balance', () => {
 
 describe('transfer requests', () => {
   const fee = '1000000000000000000';
-  const credit = async (sub: string, amount: bigint) =>
-    postEntry({
-      idempotencyKey: uniq('coins-credit'),
-      kind: 'test',
-      postings: [
-        { account: accountIds.external('main'), amount: -amount, allowNegative: true },
-        { account: accountIds.userCoins(sub), amount },
-      ],
-    });
+  // Earned coins: a transfer is a withdrawal, within the month's limits (the earnings, and 20 AUD at 0.012 AUD a coin).
+  const credit = earnCoins;
+  beforeAll(() => setRates({ aud: '0.012' }));
 
   it('20 concurrent transfers that together exceed the balance never overspend', async () => {
     const sub = user();
     const me = await ticket(sub);
-    await credit(sub, 10n * 10n ** 18n); // room for exactly 5 transfers of 1 coin + 1 coin fee
+    // 30 coins earned, 20 of them spent: the balance (not the month's limit) has room for exactly 5 transfers of 1 coin + 1 coin fee.
+    await credit(sub, 30n * 10n ** 18n);
+    await postEntry({
+      idempotencyKey: uniq('coins-spent'),
+      kind: 'test',
+      postings: [
+        { account: accountIds.userCoins(sub), amount: -20n * 10n ** 18n },
+        { account: accountIds.external('main'), amount: 20n * 10n ** 18n, allowNegative: true },
+      ],
+    });
     const results = await Promise.all(Array.from({ length: 20 }, () => call('POST', '/payments-service/user/ethereum/transfer', me, { address: A, coins: '1000000000000000000', fee })));
     const ok = results.filter((r) => r.status === 200);
     expect(ok).toHaveLength(5);
@@ -202,7 +206,8 @@ describe('participant deposit settings and account changes', () => {
     expect(settings.body).toEqual({ address: expect.stringMatching(/^0x[0-9a-fA-F]{40}$/), unlimited_coins: false, coins: '0', fee: null });
     expect((await call('GET', '/payments-service/participants/deposit/ethereum', await ticket(user()))).status).toBe(403);
 
-    await postEntry({ idempotencyKey: uniq('c'), kind: 'test', postings: [{ account: accountIds.external('main'), amount: -(5n * 10n ** 18n), allowNegative: true }, { account: accountIds.userCoins(sub), amount: 5n * 10n ** 18n }] });
+    await setRates({ aud: '0.012' });
+    await earnCoins(sub, 5n * 10n ** 18n);
     expect((await call('POST', '/payments-service/user/ethereum/transfer', p, { address: A, coins: '1000000000000000000', fee: '1000000000000000000' })).status).toBe(200);
     const refused = await call('PUT', '/payments-service/participants/current/ethereum', p, { address: A });
     expect(refused.status).toBe(409);

@@ -3,28 +3,26 @@
  * moderator no longer on the list.
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { moderationCode } from '../../lib/coins/moderation.js';
 import { ddb, tableName } from '../../lib/db/client.js';
 import * as keys from '../../lib/db/keys.js';
 import { issueTicket } from '../../lib/identity/tickets.js';
-import { getBalance, postEntry } from '../../lib/ledger/index.js';
+import { getBalance } from '../../lib/ledger/index.js';
+import { setRates } from '../../lib/rates/index.js';
+import { earnCoins } from '../fixtures/payments.js';
 import { identityIssuer, randomAddress, stack, uniq } from '../fixtures/stack.js';
 
 const TRANSFER = '/payments-service/user/ethereum/transfer';
 const COIN = 10n ** 18n;
 const fee = COIN.toString();
 
+// Earned coins: a transfer is a withdrawal, within the month's limits (the earnings, and 20 AUD at 0.012 AUD a coin).
+beforeAll(() => setRates({ aud: '0.012' }));
+
 async function userWithCoins(amount: bigint) {
   const sub = `urn:authenticateit:user:${uniq('xfer')}`;
-  await postEntry({
-    idempotencyKey: uniq('coins-credit'),
-    kind: 'test',
-    postings: [
-      { account: keys.accountIds.external('main'), amount: -amount, allowNegative: true },
-      { account: keys.accountIds.userCoins(sub), amount },
-    ],
-  });
+  await earnCoins(sub, amount);
   return { sub, ticket: await issueTicket(identityIssuer(), { sub }) };
 }
 

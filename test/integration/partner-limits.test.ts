@@ -1,7 +1,4 @@
 /** Per-partner limits on the shared distribution fund: per purchase, per UTC day (a budget in the purchase's transaction), the alert. */
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fundBalance, fundDistribution, partnerBalance, tokens } from '../../lib/admin/index.js';
 import { budgetWindow } from '../../lib/db/counters.js';
@@ -15,9 +12,9 @@ import { ordersRepo } from '../../lib/purchases/repository.js';
 import type { NewPurchaseInput } from '../../lib/purchases/schema.js';
 import { answerOf } from '../fixtures/answers.js';
 import { newPartner, postForm, randomAddress, uniq } from '../fixtures/stack.js';
+import { admin } from '../fixtures/admin.js';
 
 const TOKEN = 10n ** 18n;
-const ROOT = join(import.meta.dirname, '../..');
 
 /** A fresh partner (1,000 tokens of deposit), with limit overrides when given. */
 async function partnerWith(limits: { perPurchase?: bigint; perDay?: bigint } = {}) {
@@ -43,10 +40,6 @@ const order = (p: { name: string; key: string }, over: Partial<NewPurchaseInput>
 
 const takenToday = (partner: string) => partnerFundBudgetsRepo.taken('main', partner, budgetWindow(new Date(), 'day'));
 
-async function admin(...args: string[]): Promise<Record<string, unknown>> {
-  const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'scripts/admin.ts'), ...args], { cwd: ROOT, env: process.env });
-  return JSON.parse(stdout) as Record<string, unknown>;
-}
 
 afterEach(() => {
   vi.restoreAllMocks();

@@ -8,11 +8,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { moderationCode } from '../../lib/coins/moderation.js';
 import { creditDeposit } from '../../lib/coins/deposits.js';
 import { payReward } from '../../lib/coins/rewards.js';
-import { accountIds } from '../../lib/db/keys.js';
-import { postEntry } from '../../lib/ledger/index.js';
 import { setRates } from '../../lib/rates/index.js';
 import { periodAround } from '../../lib/withdrawals/earnings.js';
-import { call, newParticipant, newUser, ticket } from '../fixtures/payments.js';
+import { call, fundedParticipant, newUser, ticket } from '../fixtures/payments.js';
 import { randomAddress, stack, uniq } from '../fixtures/stack.js';
 
 const COIN = 10n ** 18n;
@@ -23,18 +21,6 @@ beforeAll(async () => {
   await setRates({ aud: '0.012' });
 });
 
-async function participantWith(coins: bigint): Promise<string> {
-  const participant = newParticipant();
-  await postEntry({
-    idempotencyKey: uniq('withdrawal-test-deposit'),
-    kind: 'test',
-    postings: [
-      { account: accountIds.external('main'), amount: -coins, allowNegative: true },
-      { account: accountIds.userCoins(participant), amount: coins },
-    ],
-  });
-  return participant;
-}
 
 const reward = async (participant: string, user: string, coins: bigint) => expect(await payReward({ participant, user, coins, idempotencyKey: uniq('reward') })).toBe(true);
 const transfer = (t: string, coins: bigint) => call('POST', '/payments-service/user/ethereum/transfer', t, { address: randomAddress(), coins: coins.toString(), fee: COIN.toString() });
@@ -65,7 +51,7 @@ describe('earnings statement', () => {
   it('shows rewards and deposits as earnings of their month, and transfers as withdrawals; a rejected transfer stops counting', async () => {
     const user = newUser();
     const me = await ticket(user);
-    const participant = await participantWith(1000n * COIN);
+    const participant = await fundedParticipant(1000n * COIN);
     await reward(participant, user, 300n * COIN);
     await reward(participant, user, 200n * COIN);
     expect(await creditDeposit({ txHash: `0x${randomBytes(32).toString('hex')}`, logIndex: 0, blockNumber: 1, from: randomAddress(), to: randomAddress(), value: 50n * COIN }, user)).toBe(true);
@@ -78,14 +64,15 @@ describe('earnings statement', () => {
     const before = await call('GET', '/payments-service/withdrawal/earnings/statement', me);
     expect(before.status).toBe(200);
     expect(before.body).toEqual({
-      result: [{ balance: '410000000000000000000', balance_ts: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/), balance_type: 'transfers', earn_coins: '550000000000000000000', month, period, transfer_coins: '140000000000000000000', year }],
+      // Each transfer counts its coins and its fee (1 coin): 101 + 41.
+      result: [{ balance: '408000000000000000000', balance_ts: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/), balance_type: 'transfers', earn_coins: '550000000000000000000', month, period, transfer_coins: '142000000000000000000', year }],
     });
 
     const uuid = String(rejected.body.id).split(':').pop()!;
     const decided = await fetch(`${stack().apiUrl}/user/ethereum/transfer/${moderationCode(uuid, 'moderator1@rewards.local')}/reject`, { method: 'POST' });
     expect(decided.status).toBe(200);
     const after = await call('GET', '/payments-service/withdrawal/earnings/statement', me);
-    expect(after.body.result[0]).toMatchObject({ balance: '450000000000000000000', earn_coins: '550000000000000000000', transfer_coins: '100000000000000000000' });
+    expect(after.body.result[0]).toMatchObject({ balance: '449000000000000000000', earn_coins: '550000000000000000000', transfer_coins: '101000000000000000000' });
     expect((await call('GET', '/payments-service/withdrawal/earnings/statement', await ticket(newUser()))).body).toEqual({ result: [] });
   });
 });
@@ -94,8 +81,8 @@ describe('withdrawal limits', () => {
   it('answer the contract shape with the earnings bound, the level bound and what is left', async () => {
     const user = newUser();
     const me = await ticket(user);
-    await reward(await participantWith(2000n * COIN), user, 1661n * COIN);
-    expect((await transfer(me, 1620n * COIN)).status).toBe(200); // coins 1620 + fee 1: 40 coins remain
+    await reward(await fundedParticipant(2000n * COIN), user, 1661n * COIN);
+    expect((await transfer(me, 1620n * COIN)).status).toBe(200); // coins 1620 + fee 1 count: 40 coins remain
     const { from, to } = thisMonth();
     const limits = await call('GET', '/payments-service/withdrawal/limits', me);
     expect(limits.status).toBe(200);
@@ -105,17 +92,17 @@ describe('withdrawal limits', () => {
       currency_symbol: '$',
       current_limit: {
         coins_limit_based_on_earnings: '1661000000000000000000',
-        coins_transfered: '1620000000000000000000',
-        coins_transfered_wo_boosters: '1620000000000000000000',
+        coins_transfered: '1621000000000000000000',
+        coins_transfered_wo_boosters: '1621000000000000000000',
         current_booster: 0,
         current_coins_price: 1.2e-20,
         current_level: 'basic',
         current_level_max_value: 20,
         current_level_max_value_earnings: 19.93,
-        current_rest: 0.49,
-        current_rest_coins: '41000000000000000000',
+        current_rest: 0.48,
+        current_rest_coins: '40000000000000000000',
         current_rest_type: 'rest_based_earnings',
-        current_value: 19.44,
+        current_value: 19.45,
         ts_from: seconds(from),
         ts_to: seconds(to),
       },
@@ -134,15 +121,15 @@ describe('withdrawal limits', () => {
   it('are bound by the level when earnings are larger, and the booster raises the level bound', async () => {
     const user = newUser();
     const me = await ticket(user);
-    await reward(await participantWith(10_000n * COIN), user, 5000n * COIN);
+    await reward(await fundedParticipant(10_000n * COIN), user, 5000n * COIN);
     expect((await transfer(me, 1000n * COIN)).status).toBe(200);
     const basic = (await call('GET', '/payments-service/withdrawal/limits', me)).body.current_limit;
-    // 20 AUD is 1666.666... coins: 666.666... are left.
-    expect([basic.current_rest_type, basic.current_rest_coins, basic.current_rest, basic.current_level_max_value]).toEqual(['rest_based_limits', '666666666666666666666', 7.99, 20]);
+    // 20 AUD is 1666.666... coins: 665.666... are left after 1000 coins and the 1-coin fee.
+    expect([basic.current_rest_type, basic.current_rest_coins, basic.current_rest, basic.current_level_max_value]).toEqual(['rest_based_limits', '665666666666666666666', 7.98, 20]);
     await call('POST', '/payments-service/withdrawal/profile', await system(), { user, booster: 0.5 });
     const boosted = (await call('GET', '/payments-service/withdrawal/limits', me)).body.current_limit;
     // 20 + 0.5 x 20 = 30 AUD, 2500 coins.
-    expect([boosted.current_rest_type, boosted.current_rest_coins, boosted.current_level_max_value, boosted.current_booster]).toEqual(['rest_based_limits', '1500000000000000000000', 30, 0.5]);
+    expect([boosted.current_rest_type, boosted.current_rest_coins, boosted.current_level_max_value, boosted.current_booster]).toEqual(['rest_based_limits', '1499000000000000000000', 30, 0.5]);
   });
 });
 

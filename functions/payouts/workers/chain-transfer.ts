@@ -11,7 +11,7 @@ export const worker = defineWorker({
   name: 'chainTransferWorker',
   description: "Sends chain payouts in batches and settles what is in flight (chain-transfers queue; event source mapping in resources/event-sources.yml)",
   timeout: 30,
-  uses: ['chain', 'consume:chainTransfers', 'queue:chainTransfers'],
+  uses: ['chain', 'withdrawals', 'consume:chainTransfers', 'queue:chainTransfers'],
 });
 
 export const handler = workerHandler(worker, sqsBatchWorker('chain-transfer', chainMessage, async (records) => {
