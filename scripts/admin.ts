@@ -230,9 +230,10 @@ async function run(): Promise<unknown> {
       return { job: job.name, result: await job.run(), ms: Date.now() - started };
     }
     case 'coins reward': {
-      const { payReward } = await import('../lib/coins/rewards.js');
-      const paid = await payReward({ participant: need('participant'), user: need('user'), coins: tokens(need('coins')), idempotencyKey: flags.ref ?? randomUUID() });
-      return { paid, participant: flags.participant, user: flags.user, coins: amountOut(tokens(need('coins'))) };
+      const { creditReward } = await import('../lib/coins/rewards.js');
+      const ref = flags.ref ?? randomUUID();
+      const { credited } = await creditReward({ participant: need('participant'), user: need('user'), coins: tokens(need('coins')), idempotencyKey: ref });
+      return { credited, participant: flags.participant, user: flags.user, coins: amountOut(tokens(need('coins'))), ref };
     }
     case 'user profile': {
       const { profileOf, setProfile } = await import('../lib/withdrawals/profiles.js');

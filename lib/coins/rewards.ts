@@ -7,7 +7,7 @@ import { InsufficientFundsError } from '../db/errors.js';
 import { DuplicateEntryError } from '../db/ledger.js';
 import { accountIds } from '../db/keys.js';
 import { transactWrite } from '../db/transact.js';
-import { entryItems } from '../ledger/index.js';
+import { entryItems, getEntry } from '../ledger/index.js';
 import { rewardsUsageItem } from '../billing/usage.js';
 import { dayOf } from '../billing/periods.js';
 import { earningItem } from '../withdrawals/earnings.js';
@@ -46,4 +46,19 @@ export async function payReward(reward: Reward, now = new Date()): Promise<boole
     if (err instanceof InsufficientFundsError) throw fail('insufficient_coins', `the participant's deposit has fewer than the reward's coins`);
     throw err;
   }
+}
+
+/**
+ * A reward credited by the system role or an operator, once per `ref`: `credited` false when that ref was
+ * credited before. The ref names one reward: another participant, user or amount with it is refused.
+ */
+export async function creditReward(reward: Reward): Promise<{ credited: boolean }> {
+  if (await payReward(reward)) return { credited: true };
+  const entry = await getEntry(`reward:${reward.idempotencyKey}`);
+  const same =
+    entry?.postings.length === 2 &&
+    entry.postings.some((p) => p.account === accountIds.userCoins(reward.participant) && p.amount === -reward.coins) &&
+    entry.postings.some((p) => p.account === accountIds.userCoins(reward.user) && p.amount === reward.coins);
+  if (!same) throw fail('reward_ref_reused', 'this ref was already used for a reward of another participant, user or amount', { ref: reward.idempotencyKey });
+  return { credited: false };
 }

@@ -127,6 +127,34 @@ export const transferSchema = schema(() => z
   })
   .check(z.refine((t) => t.coins > 0n, { message: 'coins must be more than 0', path: ['coins'] })));
 
+/** A user urn, as tickets carry them. */
+export const userUrn = (description = 'The user (urn:authenticateit:user:...).') =>
+  z.string().check(z.regex(/^urn:authenticateit:user:[A-Za-z0-9._:@+-]{1,200}$/, 'user must be a user urn (urn:authenticateit:user:...)')).register(z.globalRegistry, { description });
+
+export const rewardCreditSchema = schema(() => z
+  .strictObject({
+    participant: z
+      .string()
+      .check(z.regex(/^urn:authenticateit:participant:[A-Za-z0-9._:@+-]{1,200}$/, 'participant must be a participant urn (urn:authenticateit:participant:...)'))
+      .register(z.globalRegistry, { description: 'The participant paying the reward from its deposit coins.' }),
+    user: userUrn('The user credited.'),
+    coins: coinsAmount('coins', "Coins to credit, more than 0: a decimal string of the token's smallest unit."),
+    ref: z
+      .string({ error: 'ref must be 1 to 200 printable ASCII characters' })
+      .check(z.regex(/^[\x20-\x7E]{1,200}$/, 'ref must be 1 to 200 printable ASCII characters'))
+      .register(z.globalRegistry, { description: 'Your reference of the reward: the same ref credits once (a retry answers credited: false); another reward with it is a 409.' }),
+  })
+  .check(z.refine((r) => r.coins > 0n, { message: 'coins must be more than 0', path: ['coins'] })));
+
+export const rewardCreditedSchema = schema(() => z.object({
+  credited: z.boolean().register(z.globalRegistry, { description: 'false: this ref was credited before (nothing moved now).' }),
+  participant: z.string(),
+  user: z.string(),
+  coins: coinsOut(),
+  ref: z.string(),
+}));
+
+export type RewardCreditInput = z.output<typeof rewardCreditSchema>;
 export type AddAddressInput = z.output<typeof addAddressSchema>;
 export type RemoveAddressesInput = z.output<typeof removeAddressesSchema>;
 export type ParticipantEthereumInput = z.output<typeof participantEthereumSchema>;

@@ -130,6 +130,7 @@ export const paymentsErrors: ErrorTable<IdentityFailure | CoinsFailure | Billing
   withdrawals_locked: 403,
   below_minimum: 422,
   over_withdrawal_limit: 422,
+  reward_ref_reused: 409,
   bad_chunk_id: 400,
   country_not_allowed: 400,
   too_many_cashout_accounts: 422,

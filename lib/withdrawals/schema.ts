@@ -6,7 +6,7 @@ import * as z from 'zod/mini';
 import { amountTextOf, isAmountInput, type AmountInput } from '../ledger/money.js';
 import { COINS_DIGITS, coinsOfText, notCoins } from '../ledger/coins-schema.js';
 import { cashoutAccountSchema } from '../cashout-accounts/schema.js';
-import { transferViewSchema } from '../coins/schema.js';
+import { transferViewSchema, userUrn } from '../coins/schema.js';
 import { COIN_CURRENCIES } from '../rates/currencies.js';
 import { feeEntryProblem, WITHDRAWAL_TYPES, type FeeOptionsDocument, type FeeOptionsEntry } from './fees.js';
 
@@ -110,7 +110,7 @@ const decimalInput = (field: string, description: string) =>
 /** What the system sets of a user's profile (beyond the contract); fields left out keep their value. */
 export const profileSetSchema = schema(() =>
   z.strictObject({
-    user: z.string().check(z.regex(/^urn:authenticateit:user:[A-Za-z0-9._:-]{1,200}$/, 'user must be a user urn (urn:authenticateit:user:...)')).register(z.globalRegistry, { description: 'The user (urn:authenticateit:user:...).' }),
+    user: userUrn(),
     country: z.optional(z.string().check(z.regex(/^\d{3}$/, 'country must be a numeric country code like 036')).register(z.globalRegistry, { description: 'ISO 3166-1 numeric country (036, 702, 840): the currency of limits and quotes.' })),
     level: z.optional(z.string().check(z.regex(/^[a-z_]{1,32}$/, 'level must be a level name like basic')).register(z.globalRegistry, { description: 'One of the levels of the limits table (basic, bronze, silver, gold, platinum, ambassador by default).' })),
     karma: z.optional(decimalInput('karma', 'Karma: withdrawals lock below karma_value_lock_before and unlock at karma_value_unlock.')),
@@ -119,7 +119,7 @@ export const profileSetSchema = schema(() =>
 );
 export type ProfileSetInput = z.output<typeof profileSetSchema>;
 
-export const profileQuerySchema = schema(() => z.object({ user: z.string().check(z.regex(/^urn:authenticateit:user:[A-Za-z0-9._:-]{1,200}$/, 'user must be a user urn (urn:authenticateit:user:...)')).register(z.globalRegistry, { description: 'The user (urn:authenticateit:user:...).' }) }));
+export const profileQuerySchema = schema(() => z.object({ user: userUrn() }));
 
 export const profileViewSchema = schema(() =>
   z.object({

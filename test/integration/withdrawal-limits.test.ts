@@ -8,6 +8,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { moderationCode } from '../../lib/coins/moderation.js';
 import { creditDeposit } from '../../lib/coins/deposits.js';
 import { payReward } from '../../lib/coins/rewards.js';
+import { accountIds } from '../../lib/db/keys.js';
+import { getBalance } from '../../lib/ledger/index.js';
 import { setRates } from '../../lib/rates/index.js';
 import { periodAround } from '../../lib/withdrawals/earnings.js';
 import { call, fundedParticipant, newUser, ticket } from '../fixtures/payments.js';
@@ -44,6 +46,10 @@ describe('withdrawal profile', () => {
     expect([unknown.status, unknown.body.error_id]).toEqual([400, 'payments-unknown_level']);
     const badCountry = await call('POST', '/payments-service/withdrawal/profile', await system(), { user, country: '999' });
     expect([badCountry.status, badCountry.body.error_id]).toEqual([400, 'payments-bad_profile']);
+    // Email users (as the identity service names them) too.
+    const emailUser = `urn:authenticateit:user:email:${uniq('saver')}+x@rewards.local`;
+    expect((await call('POST', '/payments-service/withdrawal/profile', await system(), { user: emailUser, karma: 60 })).body).toMatchObject({ user: emailUser, karma: 60 });
+    expect((await call('GET', `/payments-service/withdrawal/profile?user=${encodeURIComponent(emailUser)}`, await system())).body).toMatchObject({ user: emailUser, karma: 60 });
   });
 });
 
@@ -74,6 +80,25 @@ describe('earnings statement', () => {
     const after = await call('GET', '/payments-service/withdrawal/earnings/statement', me);
     expect(after.body.result[0]).toMatchObject({ balance: '449000000000000000000', earn_coins: '550000000000000000000', transfer_coins: '101000000000000000000' });
     expect((await call('GET', '/payments-service/withdrawal/earnings/statement', await ticket(newUser()))).body).toEqual({ result: [] });
+  });
+});
+
+describe('rewards credited by the system role', () => {
+  it('credit once per ref as earnings; a ref reused for another reward is a 409; a user ticket is refused', async () => {
+    const user = newUser();
+    const participant = await fundedParticipant(100n * COIN);
+    const body = { participant, user, coins: (30n * COIN).toString(), ref: uniq('order') };
+    expect((await call('POST', '/payments-service/rewards/credit', await ticket(user), body)).status).toBe(403);
+    const first = await call('POST', '/payments-service/rewards/credit', await system(), body);
+    expect(first).toEqual({ status: 200, body: { ...body, credited: true } });
+    expect((await call('POST', '/payments-service/rewards/credit', await system(), body)).body.credited).toBe(false);
+    const reused = await call('POST', '/payments-service/rewards/credit', await system(), { ...body, coins: (31n * COIN).toString() });
+    expect([reused.status, reused.body.error_id]).toEqual([409, 'payments-reward_ref_reused']);
+    const tooMuch = await call('POST', '/payments-service/rewards/credit', await system(), { ...body, coins: (71n * COIN).toString(), ref: uniq('order') });
+    expect([tooMuch.status, tooMuch.body.error_id]).toEqual([422, 'payments-insufficient_coins']);
+    const statement = await call('GET', '/payments-service/withdrawal/earnings/statement', await ticket(user));
+    expect(statement.body.result.map((m: { earn_coins: string }) => m.earn_coins)).toEqual([(30n * COIN).toString()]);
+    expect(await getBalance(accountIds.userCoins(user))).toBe(30n * COIN);
   });
 });
 
