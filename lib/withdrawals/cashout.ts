@@ -133,8 +133,20 @@ export async function cashoutTransferView(t: CashoutTransfer): Promise<Wire<z.ou
  * `converted_<currency>_value`, the coins that left the balance at the quote's price (floored to the cent).
  */
 export async function cashoutHistoryEntry(t: CashoutTransfer): Promise<Wire<z.output<typeof cashoutHistoryEntrySchema>>> {
-  const { fee, stored_account: _stored, converted_usd_value: _usd, ...view } = await cashoutTransferView(t);
-  return { ...view, [`converted_${t.currency}_value`]: money(coinsValueMinor(t.debitCoins, { num: t.priceNum, den: t.priceDen })), fee_summary: fee, type: 'cashout' as const };
+  const v = await cashoutTransferView(t);
+  return {
+    account: v.account,
+    coins: v.coins,
+    [`converted_${t.currency}_value`]: money(coinsValueMinor(t.debitCoins, { num: t.priceNum, den: t.priceDen })),
+    converted_value: v.converted_value,
+    currency: v.currency,
+    fee_summary: v.fee,
+    hash: v.hash,
+    id: v.id,
+    status: v.status,
+    ts: v.ts,
+    type: 'cashout' as const,
+  };
 }
 
 /**
