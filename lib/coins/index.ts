@@ -8,10 +8,10 @@ import * as keys from '../db/keys.js';
 import { accountIds } from '../db/keys.js';
 import { getBalance } from '../ledger/index.js';
 import { coinsConfig } from '../config/index.js';
-import { coinTransferDecisions, coinTransfersRepo, participantsRepo, userAddressesRepo, type CoinTransfer, type StoredCoinTransfer } from './repository.js';
+import { coinTransferDecisions, coinTransfersRepo, participantsRepo, userAddressesRepo, type CoinTransfer } from './repository.js';
 import { InsufficientFundsError } from '../db/errors.js';
 import { keyedRequest } from '../db/request-keys.js';
-import { payoutsRepo } from '../payouts/repository.js';
+import { seconds, transferNow, transferView } from './views.js';
 import { transactWrite, type GuardedItem } from '../db/transact.js';
 import { entryItems } from '../ledger/index.js';
 import { randomUUID } from 'node:crypto';
@@ -92,14 +92,6 @@ export async function coinsBalance(user: string): Promise<CoinsBalance> {
   };
 }
 
-const transferId = (uuid: string) => `urn:authenticateit:transaction_request:${uuid}`;
-const seconds = (iso: string) => iso.replace(/\.\d{3}Z$/, 'Z');
-
-export function transferView(t: CoinTransfer): TransferView {
-  const status = t.status === 'approved' ? 'pending' : t.status;
-  return { address: t.address, coins: t.coins.toString(), fee: t.fee.toString(), hash: t.hash, id: transferId(t.uuid), status, ts: seconds(t.ts) };
-}
-
 /**
  * Moves coins + fee from the user's ledger account to the transfer's hold in one transaction with the
  * transfer record: concurrent transfers can never spend the same coins (the debit is conditioned on the
@@ -161,14 +153,6 @@ async function holdTransfer(user: string, { address, coins, fee }: TransferInput
   return { ...transferView(t), hash: null, status: 'pending' };
 }
 
-/** A transfer as its user sees it now: an approved one is `pending` until its chain payout settles (success/failure). */
-export async function transferNow(t: StoredCoinTransfer): Promise<TransferView> {
-  const unit = t.payoutUnit;
-  if (t.status !== 'approved' || !unit) return transferView(t);
-  const p = await payoutsRepo.get(unit);
-  const settled = p?.status === 'CONFIRMED' ? 'success' : p?.status === 'FAILED' ? 'failure' : 'pending';
-  return { ...transferView(t), status: settled, hash: p?.txHash ?? null };
-}
 
 /** pending until decided; an approved transfer is `pending` until its chain payout settles (success/failure). */
 export async function transferHistory(user: string): Promise<TransferHistory> {

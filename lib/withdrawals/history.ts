@@ -7,7 +7,7 @@
  * starts strictly after it, and the query's partition is always the caller's own, so a chunk id can neither
  * repeat nor skip an entry, nor reach another user's history.
  */
-import { transferNow } from '../coins/index.js';
+import { transferNow } from '../coins/views.js';
 import { coinTransferFrom } from '../coins/repository.js';
 import { ddb, tableName } from '../db/client.js';
 import type { StoredItem } from '../db/item.js';
