@@ -6,10 +6,11 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { envelopeFrom } from '../cashout/repository.js';
 import { ddb, queryAll, tableName } from '../db/client.js';
+import { collectionCountItem } from '../db/counters.js';
 import { isConditionFailed } from '../db/errors.js';
 import { fields, type Fields, type StoredItem } from '../db/item.js';
 import * as keys from '../db/keys.js';
-import { putNew, transactWrite, type GuardedItem } from '../db/transact.js';
+import { deleteExisting, putNew, transactWrite, type GuardedItem } from '../db/transact.js';
 import type { Envelope } from '../security/card-vault.js';
 import { fail } from './failures.js';
 
@@ -62,21 +63,8 @@ function accountFrom(i: StoredItem): StoredCashoutAccount {
 const notFound = (id: string) => fail('cashout_account_not_found', `no cash-out account ${id}`, { id });
 
 /** Adds `delta` to the user's account count; an increase only while the count stays within `max`. */
-function countItem(user: string, delta: number, now: string, max?: number): GuardedItem {
-  return {
-    item: {
-      Update: {
-        TableName: tableName(),
-        Key: keys.cashoutAccountCount(user),
-        UpdateExpression: 'ADD #count :delta SET #type = :type, #user = :user, createdAt = if_not_exists(createdAt, :now), updatedAt = :now',
-        ...(max === undefined ? {} : { ConditionExpression: 'attribute_not_exists(#count) OR #count < :max' }),
-        ExpressionAttributeNames: { '#count': 'count', '#type': 'type', '#user': 'user' },
-        ExpressionAttributeValues: { ':delta': delta, ':type': 'CashoutAccountCount', ':user': user, ':now': now, ...(max === undefined ? {} : { ':max': max }) },
-      },
-    },
-    ...(max === undefined ? {} : { onConditionFailed: () => fail('too_many_cashout_accounts', `a user can keep at most ${max} cash-out accounts`, { max }) }),
-  };
-}
+const countItem = (user: string, delta: number, now: string, max?: number): GuardedItem =>
+  collectionCountItem(keys.cashoutAccountCount(user), 'CashoutAccountCount', { user }, delta, now, max === undefined ? undefined : { max, onFull: () => fail('too_many_cashout_accounts', `a user can keep at most ${max} cash-out accounts`, { max }) });
 
 const defined = <T extends Record<string, unknown>>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 
@@ -133,10 +121,7 @@ export const cashoutAccountsRepo = {
   async remove(user: string, ids: string[], now: string): Promise<void> {
     const unique = [...new Set(ids)];
     await transactWrite([
-      ...unique.map((id) => ({
-        item: { Delete: { TableName: tableName(), Key: keys.cashoutAccount(user, id), ConditionExpression: 'attribute_exists(PK)' } },
-        onConditionFailed: () => notFound(id),
-      })),
+      ...deleteExisting(unique.map((id) => keys.cashoutAccount(user, id)), (i) => notFound(unique[i]!)),
       countItem(user, -unique.length, now),
     ]);
   },

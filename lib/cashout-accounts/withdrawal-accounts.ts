@@ -1,12 +1,13 @@
 /**
  * Every account a user can withdraw to, each with its `type`, and the withdrawal transfer types served.
  *
- * Served today: bank cash-out accounts (`cashout_account`) and the user's Ethereum addresses
- * (`ethereum_account`, paid by the coins transfers). Coinbase (`coinbase_account`) and Poloniex
- * (`poloniex_account`) accounts do not exist yet: each gets a reader of its own added to `withdrawalAccounts`
- * and its type to WITHDRAWAL_TRANSFER_TYPES when it is built.
+ * Served: bank cash-out accounts (`cashout_account`), the user's Ethereum addresses (`ethereum_account`, paid by
+ * the coins transfers) and Poloniex deposit addresses (`poloniex_account`). Coinbase accounts
+ * (`coinbase_account`) get a reader of their own here when connections are built; each exchange's type joins
+ * WITHDRAWAL_TRANSFER_TYPES when its transfers are served.
  */
 import { userAddressesRepo } from '../coins/repository.js';
+import { poloniexAccountsRepo } from '../exchanges/poloniex-accounts.js';
 import { DEFAULT_COIN_CURRENCY } from '../rates/currencies.js';
 import { cashoutAccountsOf } from './index.js';
 import { allowedCountries } from './rules.js';
@@ -18,7 +19,7 @@ export const WITHDRAWAL_TRANSFER_TYPES = ['cashout'] as const;
 const seconds = (iso: string) => iso.replace(/\.\d{3}Z$/, 'Z');
 
 export async function withdrawalAccounts(user: string): Promise<WithdrawalAccounts> {
-  const [bank, addresses] = await Promise.all([cashoutAccountsOf(user), userAddressesRepo.list(user)]);
+  const [bank, addresses, poloniex] = await Promise.all([cashoutAccountsOf(user), userAddressesRepo.list(user), poloniexAccountsRepo.list(user)]);
   // A bank account is valued in its country's currency; one whose country is no longer open keeps the default.
   const currencyOf = new Map(allowedCountries().map((c) => [c.country, c.currency]));
   return {
@@ -36,6 +37,7 @@ export async function withdrawalAccounts(user: string): Promise<WithdrawalAccoun
       })),
       // Coins sent to an address are valued in the platform's default currency (an address has no country).
       ...addresses.map((a) => ({ address: a.address, currency: DEFAULT_COIN_CURRENCY.toUpperCase(), description: a.description, id: a.address, ts: seconds(a.ts), type: 'ethereum_account' as const })),
+      ...poloniex.map((a) => ({ address: a.address, currency: DEFAULT_COIN_CURRENCY.toUpperCase(), description: a.description, id: a.id, status: a.status, ts: seconds(a.createdAt), type: 'poloniex_account' as const })),
     ],
     allowed_transfer_types: [...WITHDRAWAL_TRANSFER_TYPES],
   };

@@ -264,6 +264,40 @@ const withdrawalsSchema = z.object({
   WITHDRAWAL_FEES_CACHE_SECONDS: z._default(z.string().check(z.regex(/^\d{1,5}$/, 'must be a whole number of seconds')), '60'),
 });
 
+/**
+ * Withdrawals from the platform's Poloniex account (lib/exchanges/poloniex.ts). POLONIEX_API_URL points at the
+ * local emulator; the default is Poloniex itself. The currency is the token's name at Poloniex, the network its
+ * chain there (ETH: Ethereum), the decimals how many decimal places Poloniex takes in the token's amounts.
+ */
+const poloniexSchema = z.object({
+  POLONIEX_API_URL: z._default(z.string().check(z.regex(/^https?:\/\/[^/\s]+\/?$/, 'must be a base URL like https://api.poloniex.com')), 'https://api.poloniex.com'),
+  POLONIEX_API_KEY: z.string().check(z.regex(/^[A-Za-z0-9-]{8,128}$/, 'must be a Poloniex API key (letters, digits and dashes)')),
+  POLONIEX_API_SECRET: z.string().check(z.minLength(32, 'must be at least 32 characters')),
+  POLONIEX_CURRENCY: z.string().check(z.regex(/^[A-Z0-9]{2,20}$/, 'must be a Poloniex currency name in capitals like RWD')),
+  POLONIEX_NETWORK: z._default(z.string().check(z.regex(/^[A-Z0-9]{2,20}$/, 'must be a Poloniex network name in capitals like ETH')), 'ETH'),
+  POLONIEX_AMOUNT_DECIMALS: z._default(z.string().check(z.regex(/^([0-9]|1[0-8])$/, 'must be 0 to 18')), '8'),
+  POLONIEX_TIMEOUT_SECONDS: z._default(z.string().check(z.regex(/^[1-9]\d{0,2}$/, 'must be a whole number of seconds')), '15'),
+});
+
+/**
+ * Withdrawals to users' Coinbase accounts (lib/exchanges/coinbase.ts): users connect with OAuth 2 (client id and
+ * secret), the platform sends from its own wallet of COINBASE_ACCOUNT_CURRENCY with its API key. The URLs point
+ * at the local emulator; the defaults are Coinbase itself. The token endpoint defaults to the API's /oauth/token
+ * (its revoke endpoint is the same URL ending in /revoke).
+ */
+const absoluteUrl = (example: string) => z.string().check(z.regex(/^https?:\/\/[^\s]+$/, `must be a URL like ${example}`));
+const coinbaseSchema = z.object({
+  COINBASE_API_URL: z._default(z.string().check(z.regex(/^https?:\/\/[^/\s]+\/?$/, 'must be a base URL like https://api.coinbase.com')), 'https://api.coinbase.com'),
+  COINBASE_AUTHORIZE_URL: z._default(absoluteUrl('https://www.coinbase.com/oauth/authorize'), 'https://www.coinbase.com/oauth/authorize'),
+  COINBASE_TOKEN_URL: z.optional(absoluteUrl('https://api.coinbase.com/oauth/token')),
+  COINBASE_CLIENT_ID: z.string().check(z.minLength(1)),
+  COINBASE_CLIENT_SECRET: z.string().check(z.minLength(16, 'must be at least 16 characters')),
+  COINBASE_API_KEY: z.string().check(z.minLength(1)),
+  COINBASE_API_SECRET: z.string().check(z.minLength(16, 'must be at least 16 characters')),
+  COINBASE_ACCOUNT_CURRENCY: z._default(z.string().check(z.regex(/^[A-Z0-9]{2,10}$/, 'must be a Coinbase currency code in capitals like USDC')), 'USDC'),
+  COINBASE_TIMEOUT_SECONDS: z._default(z.string().check(z.regex(/^[1-9]\d{0,2}$/, 'must be a whole number of seconds')), '15'),
+});
+
 export class ConfigError extends Error {}
 
 function parseSection<T extends z.ZodMiniType>(name: string, schema: T, env: NodeJS.ProcessEnv): z.infer<T> {
@@ -321,6 +355,8 @@ export const billingConfig = section('billing', billingSchema);
 export const topupsConfig = section('topups', topupsSchema);
 export const withdrawalsConfig = section('withdrawals', withdrawalsSchema);
 export const cashoutAccountsConfig = section('cashoutAccounts', cashoutAccountsSchema);
+export const coinbaseConfig = section('coinbase', coinbaseSchema);
+export const poloniexConfig = section('poloniex', poloniexSchema);
 
 /** Every section by name: the deployment gives a function the variables of the sections it uses. */
 export const configSections = {
@@ -342,6 +378,8 @@ export const configSections = {
   topups: topupsConfig,
   withdrawals: withdrawalsConfig,
   cashoutAccounts: cashoutAccountsConfig,
+  coinbase: coinbaseConfig,
+  poloniex: poloniexConfig,
 };
 export type ConfigSection = keyof typeof configSections;
 
@@ -366,6 +404,8 @@ const sectionSchemas = {
   topups: topupsSchema,
   withdrawals: withdrawalsSchema,
   cashoutAccounts: cashoutAccountsSchema,
+  coinbase: coinbaseSchema,
+  poloniex: poloniexSchema,
 };
 
 export type CoreConfig = z.infer<typeof coreSchema>;

@@ -3,6 +3,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, tableName } from './client.js';
 import { fields } from './item.js';
 import * as keys from './keys.js';
+import type { GuardedItem } from './transact.js';
 
 export const countersRepo = {
   /** Next integer of a named sequence (ids the cards API shows as integers). Gaps are possible, reuse is not. */
@@ -88,4 +89,27 @@ export function windowBudget(size: BudgetWindowSize, now: Date, key: (window: st
   const window = budgetWindow(now, size);
   const end = Math.floor(now.getTime() / WINDOW_MS[size]) * WINDOW_MS[size] + WINDOW_MS[size];
   return { key: key(window), add, max, expiresAt: Math.floor(end / 1000) + 3600, window, resetsAt: new Date(end).toISOString() };
+}
+
+/**
+ * A capped per-owner collection's count (a user's bank accounts, Poloniex addresses): adds `delta` in the
+ * transaction of each creation (+1) and removal (-n); with `cap`, an increase only while the count is below
+ * `cap.max` (then `cap.onFull()`), so the cap holds however many creations run at once.
+ */
+export function collectionCountItem(key: { PK: string; SK: string }, type: string, owner: Record<string, string>, delta: number, now: string, cap?: { max: number; onFull: () => Error }): GuardedItem {
+  const ownerNames = Object.fromEntries(Object.keys(owner).map((k, i) => [`#o${i}`, k]));
+  const ownerValues = Object.fromEntries(Object.values(owner).map((v, i) => [`:o${i}`, v]));
+  return {
+    item: {
+      Update: {
+        TableName: tableName(),
+        Key: key,
+        UpdateExpression: `ADD #count :delta SET #type = :type, ${Object.keys(ownerNames).map((n, i) => `${n} = :o${i}`).join(', ')}${Object.keys(owner).length ? ', ' : ''}createdAt = if_not_exists(createdAt, :now), updatedAt = :now`,
+        ...(cap === undefined ? {} : { ConditionExpression: 'attribute_not_exists(#count) OR #count < :max' }),
+        ExpressionAttributeNames: { '#count': 'count', '#type': 'type', ...ownerNames },
+        ExpressionAttributeValues: { ':delta': delta, ':type': type, ':now': now, ...ownerValues, ...(cap === undefined ? {} : { ':max': cap.max }) },
+      },
+    },
+    ...(cap === undefined ? {} : { onConditionFailed: cap.onFull }),
+  };
 }

@@ -138,6 +138,13 @@ export const cashoutTransfer = (uuid: string) => ({ PK: `CASHOUTTRANSFER#${uuid}
 export const openCashoutTransfers = () => 'CASHOUTTRANSFERS#OPEN';
 /** A user's Idempotency-Key of a bank cash-out transfer request. */
 export const cashoutTransferRequestKey = (user: string, key: string) => ({ PK: `USER#${user}`, SK: `CASHOUTTRANSFERKEY#${key}` });
+/** A user's Poloniex deposit address (where withdrawals to their Poloniex account go); id: sha1 of user and address. */
+export const poloniexAccount = (user: string, id: string) => ({ PK: `USER#${user}`, SK: `POLONIEXACCT#${id}` });
+export const poloniexAccountPrefix = 'POLONIEXACCT#';
+/** How many Poloniex addresses a user has (taken in each add's transaction: the cap holds under concurrency). */
+export const poloniexAccountCount = (user: string) => ({ PK: `USER#${user}`, SK: 'POLONIEXACCTS' });
+/** An exchange's transfer options (manual approval), set by the system role. */
+export const exchangeOptions = (exchange: string) => ({ PK: `CONFIG#EXCHANGE#${exchange}`, SK: 'CONFIG' });
 /**
  * GSI2: a user's withdrawals of every type (bank cash-outs, Ethereum transfers, ...), newest first. The sort key
  * is the request time and the withdrawal's uuid, unique per user, so a page ends exactly after its last entry.

@@ -15,6 +15,10 @@ export interface GuardedItem {
   onConditionFailed?: (current?: Record<string, unknown>) => Error;
 }
 
+/** Transaction items deleting each key on the condition that it exists: the first missing one cancels them all with `onMissing(its index)`. */
+export const deleteExisting = (keys: { PK: string; SK: string }[], onMissing: (index: number) => Error): GuardedItem[] =>
+  keys.map((Key, i) => ({ item: { Delete: { TableName: tableName(), Key, ConditionExpression: 'attribute_exists(PK)' } }, onConditionFailed: () => onMissing(i) }));
+
 /** A transaction's Put of a new item: it fails (and cancels the transaction) when the key already exists. */
 export const putNew = (item: Record<string, unknown>) => ({ Put: { TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(PK)' } });
 

@@ -16,6 +16,7 @@ import type { RateCardFailure } from '../ratecards/failures.js';
 import type { RatesFailure } from '../rates/failures.js';
 import type { TopUpFailure } from '../topups/failures.js';
 import type { WithdrawalFailure } from '../withdrawals/failures.js';
+import type { ExchangeFailure } from '../exchanges/failures.js';
 
 /** A status, or a status and the wire code. */
 export type Answer = number | readonly [status: number, code: string];
@@ -82,7 +83,7 @@ export const cashoutErrors: ErrorTable<CashoutFailure> = {
 };
 
 /** The payments envelope's `error_id` is `payments-<code>`. */
-export const paymentsErrors: ErrorTable<IdentityFailure | CoinsFailure | BillingFailure | RatesFailure | RateCardFailure | TopUpFailure | CashoutAccountFailure | WithdrawalFailure> = {
+export const paymentsErrors: ErrorTable<IdentityFailure | CoinsFailure | BillingFailure | RatesFailure | RateCardFailure | TopUpFailure | CashoutAccountFailure | WithdrawalFailure | ExchangeFailure> = {
   no_ticket: 401,
   bad_ticket: 401,
   no_participant: 403,
@@ -135,6 +136,8 @@ export const paymentsErrors: ErrorTable<IdentityFailure | CoinsFailure | Billing
   country_not_allowed: 400,
   too_many_cashout_accounts: 422,
   cashout_account_not_found: 404,
+  poloniex_account_not_found: 404,
+  too_many_poloniex_accounts: 422,
 };
 
 /** Textcoin claims (the platform's own routes). */

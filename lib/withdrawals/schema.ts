@@ -238,6 +238,12 @@ export const cashoutConvertQuerySchema = schema(() =>
 );
 export type CashoutConvertQuery = z.output<typeof cashoutConvertQuerySchema>;
 
+/** An exchange quote's query (GET /payments-service/coinbase/convert_coins): the profile's country and currency. */
+export const exchangeConvertQuerySchema = schema(() => {
+  const { coins, negative_values } = cashoutConvertQuerySchema.shape;
+  return z.object({ coins, negative_values });
+});
+
 export const cashoutTransferSchema = schema(() =>
   z.object({
     // The contract's clients send the whole account: its other fields are allowed, and not read.

@@ -1,6 +1,6 @@
 /**
  * The whole platform on loopback: DynamoDB Local, fauxqs (SQS), maildev (SMTP + web), anvil with our ERC-20,
- * the Stripe emulator, serverless offline (HTTP) and the queue/schedule workers. Used by `npm start` and by the test run.
+ * the Stripe, Poloniex and Coinbase emulators, serverless offline (HTTP) and the queue/schedule workers. Used by `npm start` and by the test run.
  */
 import { randomBytes } from 'node:crypto';
 import { issuerJwks, keyIdOf, newIssuerKeys } from '../../lib/identity/tickets.js';
@@ -8,7 +8,7 @@ import { HDNodeWallet } from 'ethers';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ANVIL_TEST_TREASURY_KEY, ANVIL_TREASURY_KEY, ensureContracts, type ChainDeployment } from './contracts.js';
-import { isPortFree, requireJava, StackError, startChild, stopAll, waitForPort, type Child } from './process.js';
+import { freePorts, isPortFree, requireJava, StackError, startChild, stopAll, waitForPort, type Child } from './process.js';
 import { createResources, printServerless, ROOT, type ServiceDefinition } from './resources.js';
 
 export interface StackPorts {
@@ -20,9 +20,13 @@ export interface StackPorts {
   mailWeb: number;
   rpc: number;
   stripe: number;
+  /** Left out: a free port. */
+  poloniex?: number;
+  /** Left out: a free port. */
+  coinbase?: number;
 }
 
-export const DEFAULT_PORTS: StackPorts = { api: 3000, lambda: 3002, dynamodb: 8000, sqs: 4566, smtp: 1025, mailWeb: 1080, rpc: 8545, stripe: 12111 };
+export const DEFAULT_PORTS: StackPorts = { api: 3000, lambda: 3002, dynamodb: 8000, sqs: 4566, smtp: 1025, mailWeb: 1080, rpc: 8545, stripe: 12111, poloniex: 12112, coinbase: 12120 };
 
 export interface StackOptions {
   dataDir: string;
@@ -39,6 +43,8 @@ export interface StackInfo extends ChainDeployment {
   mailUrl: string;
   rpcUrl: string;
   stripeUrl: string;
+  poloniexUrl: string;
+  coinbaseUrl: string;
   dynamodbUrl: string;
   sqsUrl: string;
   smtp: { host: string; port: number };
@@ -48,8 +54,14 @@ export interface StackInfo extends ChainDeployment {
 
 const bin = (path: string) => join(ROOT, 'node_modules', path);
 
+/** The local Poloniex account's API key (its secret is a local secret). */
+const LOCAL_POLONIEX_KEY = 'LOCALPOL-0000TEST';
+/** The local Coinbase OAuth client and platform API key (their secrets are local secrets). */
+const LOCAL_COINBASE_CLIENT_ID = 'local-coinbase-client';
+const LOCAL_COINBASE_API_KEY = 'local-coinbase-api-key';
+
 /** Per-checkout secrets for the local stage, made once and kept in dataDir. */
-const SECRET_NAMES = ['textcoinLinkSecret', 'moderationLinkSecret', 'memberTokenSecret', 'memberCodeSecret', 'cardDataKey', 'identityPrivateKey', 'identityPublicKey', 'identityKeyId', 'depositMnemonic', 'depositXpub'] as const;
+const SECRET_NAMES = ['textcoinLinkSecret', 'moderationLinkSecret', 'memberTokenSecret', 'memberCodeSecret', 'cardDataKey', 'poloniexApiSecret', 'coinbaseClientSecret', 'coinbaseApiSecret', 'identityPrivateKey', 'identityPublicKey', 'identityKeyId', 'depositMnemonic', 'depositXpub'] as const;
 
 /** Local secrets, generated once per data directory (a secret added later is generated on the next start). */
 function localSecrets(dataDir: string): Record<(typeof SECRET_NAMES)[number], string> {
@@ -100,15 +112,26 @@ export async function startStack(opts: StackOptions): Promise<StackInfo> {
   );
   // The emulator keeps its state in memory: customers and charges do not outlive the stack, even with persist.
   const stripe = startChild('stripe', process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/stack/stripe-emulator.ts'), String(ports.stripe)], { cwd: ROOT, logDir });
+  // The platform's Poloniex account, in memory: it accepts the local key and secret only (given in its environment, never on its command line).
+  const secrets = localSecrets(dataDir);
+  const poloniexPort = ports.poloniex ?? (await freePorts(1))[0]!;
+  const poloniexEnv = { POLONIEX_API_KEY: LOCAL_POLONIEX_KEY, POLONIEX_API_SECRET: secrets.poloniexApiSecret, POLONIEX_CURRENCY: 'RWD' };
+  const poloniex = startChild('poloniex', process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/stack/poloniex-emulator.ts'), String(poloniexPort)], { cwd: ROOT, env: poloniexEnv, logDir });
+  // Coinbase (OAuth for users, the platform's wallet for sends), in memory: it knows the local client and API key only.
+  const coinbasePort = ports.coinbase ?? (await freePorts(1))[0]!;
+  const coinbaseEnv = { COINBASE_CLIENT_ID: LOCAL_COINBASE_CLIENT_ID, COINBASE_CLIENT_SECRET: secrets.coinbaseClientSecret, COINBASE_API_KEY: LOCAL_COINBASE_API_KEY, COINBASE_API_SECRET: secrets.coinbaseApiSecret, COINBASE_ACCOUNT_CURRENCY: 'USDC' };
+  const coinbase = startChild('coinbase', process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/stack/coinbase-emulator.ts'), String(coinbasePort)], { cwd: ROOT, env: coinbaseEnv, logDir });
   const started: [Child, number][] = [
     [dynamo, ports.dynamodb],
     [fauxqs, ports.sqs],
     [maildev, ports.mailWeb],
     [anvil, ports.rpc],
     [stripe, ports.stripe],
+    [poloniex, poloniexPort],
+    [coinbase, coinbasePort],
   ];
   await Promise.all(started.map(([child, port]) => waitForPort(port, child, 60_000, logDir)));
-  log(`infrastructure up: DynamoDB Local :${ports.dynamodb}, fauxqs :${ports.sqs}, maildev :${ports.smtp}/:${ports.mailWeb}, anvil :${ports.rpc}, stripe :${ports.stripe}`);
+  log(`infrastructure up: DynamoDB Local :${ports.dynamodb}, fauxqs :${ports.sqs}, maildev :${ports.smtp}/:${ports.mailWeb}, anvil :${ports.rpc}, stripe :${ports.stripe}, poloniex :${poloniexPort}, coinbase :${coinbasePort}`);
 
   const rpcUrl = `http://127.0.0.1:${ports.rpc}`;
   const stateFile = join(dataDir, 'stack.json');
@@ -118,7 +141,6 @@ export async function startStack(opts: StackOptions): Promise<StackInfo> {
   log(`ERC-20 at ${tokenAddress} (testnet token ${contracts.testTokenAddress}), disburser at ${contracts.disburserAddress}`);
 
   const apiUrl = `http://localhost:${ports.api}`;
-  const secrets = localSecrets(dataDir);
   const env: Record<string, string> = {
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'local',
@@ -151,6 +173,11 @@ export async function startStack(opts: StackOptions): Promise<StackInfo> {
     // The emulator accepts any test-mode key; it is no secret.
     STRIPE_API_URL: `http://127.0.0.1:${ports.stripe}`,
     STRIPE_SECRET_KEY: 'sk_test_local',
+    POLONIEX_API_URL: `http://127.0.0.1:${poloniexPort}`,
+    ...poloniexEnv,
+    COINBASE_API_URL: `http://127.0.0.1:${coinbasePort}`,
+    COINBASE_AUTHORIZE_URL: `http://127.0.0.1:${coinbasePort}/oauth/authorize`,
+    ...coinbaseEnv,
     OFFLINE_HTTP_PORT: String(ports.api),
     OFFLINE_LAMBDA_PORT: String(ports.lambda),
     ...opts.env,
@@ -178,6 +205,8 @@ export async function startStack(opts: StackOptions): Promise<StackInfo> {
     mailUrl: `http://localhost:${ports.mailWeb}`,
     rpcUrl,
     stripeUrl: env.STRIPE_API_URL!,
+    poloniexUrl: env.POLONIEX_API_URL!,
+    coinbaseUrl: env.COINBASE_API_URL!,
     ...contracts,
     dynamodbUrl: env.DYNAMODB_ENDPOINT!,
     sqsUrl: env.SQS_ENDPOINT!,

@@ -8,6 +8,7 @@
  * Card numbers are never logged or kept. Run as a child of the local stack: `stripe-emulator.ts <port>`.
  */
 import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import { readBody } from './emulator-http.js';
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
 
@@ -134,14 +135,6 @@ function restError(err: unknown): { status: number; body: unknown } {
   return { status: statusCode, body: { error } };
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
 const authorized = (req: IncomingMessage) => /^Bearer sk_test_/.test(req.headers.authorization ?? '');
 

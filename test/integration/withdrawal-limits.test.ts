@@ -186,6 +186,10 @@ describe('convert_coins', () => {
     expect([negative.body.value_without_fee, negative.body.coins_without_fee]).toEqual([-1.45, -120900000000000000000]);
     const byValue = await call('POST', '/payments-service/withdrawal/convert_coins', me, { value: 1.0, type: 'coinbase_account' });
     expect(byValue.body).toMatchObject({ coins: '83333333333333333334', value: 1.0, fee_coins: 0, min_transfer_coins_value: '1000000000000000000' });
+    // The Coinbase quote route answers the same quote.
+    const coinbase = await call('GET', '/payments-service/coinbase/convert_coins?coins=83333333333333333334', me);
+    expect(coinbase).toEqual({ status: 200, body: byValue.body });
+    expect((await call('GET', '/payments-service/coinbase/convert_coins?coins=1.5', me)).body.error_id).toBe('payments-bad_coins');
     const neither = await call('POST', '/payments-service/withdrawal/convert_coins', me, { type: 'coinbase_account' });
     expect([neither.status, neither.body.error_id]).toEqual([400, 'payments-bad_convert_request']);
     const badType = await call('POST', '/payments-service/withdrawal/convert_coins', me, { coins: '1', type: 'paypal' });
