@@ -8,7 +8,8 @@ export class DomainError<Code extends string = string> extends Error {
   constructor(
     readonly code: Code,
     message: string,
-    readonly details?: Record<string, unknown>,
+    /** error_data on the wire: named values, or a list (the contract's Coinbase errors answer `[]`). */
+    readonly details?: Record<string, unknown> | readonly unknown[],
   ) {
     super(message);
     this.name = 'DomainError';
@@ -18,7 +19,7 @@ export class DomainError<Code extends string = string> extends Error {
 /** A domain's thrower, typed by its catalog: `const fail = failWith<CardFailure>()`. */
 export const failWith =
   <Code extends string>() =>
-  (code: Code, message: string, details?: Record<string, unknown>) =>
+  (code: Code, message: string, details?: Record<string, unknown> | readonly unknown[]) =>
     new DomainError<Code>(code, message, details);
 
 /** Whether `err` is one of the failures named (for callers that answer some failures themselves). */

@@ -5,6 +5,7 @@
  */
 import * as z from 'zod/mini';
 import { bankDetailsProblems } from './rules.js';
+import { coinbaseProfileSchema } from '../exchanges/schema.js';
 
 /* @__NO_SIDE_EFFECTS__ */
 function schema<T>(build: () => T): T {
@@ -116,6 +117,7 @@ export const withdrawalAccountsSchema = schema(() =>
   z.object({
     accounts: z.array(
       z.union([
+        z.object({ ...coinbaseProfileSchema.shape, currency: currencyUpper, ts: z.string(), type: z.literal('coinbase_account') }),
         z.object({
           account: z.string(),
           bank: z.string(),

@@ -1,12 +1,12 @@
 /**
  * Every account a user can withdraw to, each with its `type`, and the withdrawal transfer types served.
  *
- * Served: bank cash-out accounts (`cashout_account`), the user's Ethereum addresses (`ethereum_account`, paid by
- * the coins transfers) and Poloniex deposit addresses (`poloniex_account`). Coinbase accounts
- * (`coinbase_account`) get a reader of their own here when connections are built; each exchange's type joins
- * WITHDRAWAL_TRANSFER_TYPES when its transfers are served.
+ * Served: connected Coinbase accounts (`coinbase_account`), bank cash-out accounts (`cashout_account`), the
+ * user's Ethereum addresses (`ethereum_account`, paid by the coins transfers) and Poloniex deposit addresses
+ * (`poloniex_account`). Each exchange's type joins WITHDRAWAL_TRANSFER_TYPES when its transfers are served.
  */
 import { userAddressesRepo } from '../coins/repository.js';
+import { coinbaseConnectionsRepo } from '../exchanges/coinbase-accounts.js';
 import { poloniexAccountsRepo } from '../exchanges/poloniex-accounts.js';
 import { DEFAULT_COIN_CURRENCY } from '../rates/currencies.js';
 import { cashoutAccountsOf } from './index.js';
@@ -19,11 +19,13 @@ export const WITHDRAWAL_TRANSFER_TYPES = ['cashout'] as const;
 const seconds = (iso: string) => iso.replace(/\.\d{3}Z$/, 'Z');
 
 export async function withdrawalAccounts(user: string): Promise<WithdrawalAccounts> {
-  const [bank, addresses, poloniex] = await Promise.all([cashoutAccountsOf(user), userAddressesRepo.list(user), poloniexAccountsRepo.list(user)]);
+  const [coinbase, bank, addresses, poloniex] = await Promise.all([coinbaseConnectionsRepo.list(user), cashoutAccountsOf(user), userAddressesRepo.list(user), poloniexAccountsRepo.list(user)]);
   // A bank account is valued in its country's currency; one whose country is no longer open keeps the default.
   const currencyOf = new Map(allowedCountries().map((c) => [c.country, c.currency]));
   return {
     accounts: [
+      // An exchange account is valued in the platform's default currency, as an address is.
+      ...coinbase.filter((c) => c.active).map((c) => ({ ...c.profile, currency: DEFAULT_COIN_CURRENCY.toUpperCase(), ts: seconds(c.connectedAt), type: 'coinbase_account' as const })),
       ...bank.map((a) => ({
         account: a.account,
         bank: a.bank,

@@ -143,6 +143,11 @@ export const poloniexAccount = (user: string, id: string) => ({ PK: `USER#${user
 export const poloniexAccountPrefix = 'POLONIEXACCT#';
 /** How many Poloniex addresses a user has (taken in each add's transaction: the cap holds under concurrency). */
 export const poloniexAccountCount = (user: string) => ({ PK: `USER#${user}`, SK: 'POLONIEXACCTS' });
+/** A user's connected Coinbase account (its profile and sealed OAuth tokens), by Coinbase user id. */
+export const coinbaseConnection = (user: string, coinbaseId: string) => ({ PK: `USER#${user}`, SK: `COINBASE#${coinbaseId}` });
+export const coinbaseConnectionPrefix = 'COINBASE#';
+/** An OAuth `state` handed to Coinbase's consent page: whose connection it starts (single use, TTL). */
+export const oauthState = (state: string) => ({ PK: `OAUTHSTATE#${state}`, SK: 'STATE' });
 /** An exchange's transfer options (manual approval), set by the system role. */
 export const exchangeOptions = (exchange: string) => ({ PK: `CONFIG#EXCHANGE#${exchange}`, SK: 'CONFIG' });
 /**

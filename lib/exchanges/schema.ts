@@ -68,3 +68,67 @@ export type ExchangeOptions = z.output<typeof exchangeOptionsSchema>;
 export const exchangePathSchema = schema(() =>
   z.object({ exchange: z.enum(EXCHANGES, { error: `the exchange must be one of ${EXCHANGES.join(', ')}` }).register(z.globalRegistry, { description: 'coinbase or poloniex.' }) }),
 );
+
+const nullableText = () => z.nullable(z.string());
+
+/** A connected Coinbase account: the user's Coinbase profile as `GET /v2/user` gives it. */
+export const coinbaseProfileSchema = schema(() =>
+  z.object({
+    avatar_url: nullableText(),
+    email: nullableText(),
+    id: z.string().register(z.globalRegistry, { description: 'The Coinbase user id.' }),
+    name: nullableText(),
+    profile_bio: nullableText(),
+    profile_location: nullableText(),
+    profile_url: nullableText(),
+    resource: z.literal('user'),
+    resource_path: z.string(),
+    username: nullableText(),
+  }),
+);
+export type CoinbaseProfile = z.output<typeof coinbaseProfileSchema>;
+
+export const coinbaseAccountsAnswerSchema = schema(() =>
+  z.object({
+    accounts: z.array(
+      z.object({
+        ...coinbaseProfileSchema.shape,
+        ts: z.string().register(z.globalRegistry, { description: 'When the account was connected.' }),
+        type: z.optional(z.literal('coinbase_account')),
+        inactive: z.optional(z.literal(true).register(z.globalRegistry, { description: 'In the removal answer: the account is disconnected.' })),
+      }),
+    ),
+  }),
+);
+export type CoinbaseAccountsAnswer = z.output<typeof coinbaseAccountsAnswerSchema>;
+
+const ACCOUNTS = 'accounts must be a list of 1 to 20 Coinbase account ids';
+export const coinbaseAccountRemoveSchema = schema(() =>
+  z.object({
+    accounts: z
+      .array(z.string().check(z.minLength(1, ACCOUNTS), z.maxLength(100, ACCOUNTS)), { error: ACCOUNTS })
+      .check(z.minLength(1, ACCOUNTS), z.maxLength(20, ACCOUNTS))
+      .register(z.globalRegistry, { description: 'The Coinbase account ids to disconnect (all of them yours, or none is).' }),
+  }),
+);
+
+export const coinbaseConnectStartedSchema = schema(() =>
+  z.object({
+    authorize_url: z.string().register(z.globalRegistry, { description: "Coinbase's consent page: open it in a browser; Coinbase sends the user back to /payments-service/coinbase/callback." }),
+    expires_at: z.string().register(z.globalRegistry, { description: 'The link works once, until then.' }),
+  }),
+);
+
+export const coinbaseConnectQuerySchema = schema(() =>
+  z.object({
+    redirect: z.optional(z.enum(['true', 'false'], { error: 'redirect must be true or false' }).register(z.globalRegistry, { description: 'true: answer a 302 to the consent page (default false: the URL in the body).' })),
+  }),
+);
+
+export const coinbaseCallbackQuerySchema = schema(() =>
+  z.object({
+    code: z.optional(z.string().check(z.maxLength(2000))),
+    state: z.optional(z.string().check(z.maxLength(200))),
+    error: z.optional(z.string().check(z.maxLength(200)).register(z.globalRegistry, { description: 'Set by Coinbase when the user denied the consent.' })),
+  }),
+);

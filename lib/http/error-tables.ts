@@ -138,6 +138,13 @@ export const paymentsErrors: ErrorTable<IdentityFailure | CoinsFailure | Billing
   cashout_account_not_found: 404,
   poloniex_account_not_found: 404,
   too_many_poloniex_accounts: 422,
+  coinbase_account_not_found: 404,
+  coinbase_bad_state: 400,
+  coinbase_no_tokens_by_code: 400,
+  coinbase_no_tokens_by_refresh_token: 409,
+  coinbase_no_stored_tokens: 409,
+  coinbase_no_user_by_access_token: 409,
+  coinbase_unavailable: 503,
 };
 
 /** Textcoin claims (the platform's own routes). */

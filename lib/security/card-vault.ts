@@ -23,7 +23,9 @@ export type VaultContext =
   /** A cash-out claim (by uuid): the customer's card. */
   | { purpose: 'cashout-claim'; id: string; field: 'pan' }
   /** A user's bank cash-out account (by user and uuid, the record's key): its account number. */
-  | { purpose: 'cashout-account'; id: string; field: 'account' };
+  | { purpose: 'cashout-account'; id: string; field: 'account' }
+  /** A user's Coinbase OAuth tokens (access and refresh, one JSON), bound to user and Coinbase account. */
+  | { purpose: 'coinbase-tokens'; id: string; field: 'tokens' };
 
 export interface Envelope {
   /** 2: bound to its VaultContext. 1: from before the binding, no longer opened. */
@@ -43,13 +45,14 @@ export class VaultOpenError extends Error {
 }
 
 /** Every purpose an envelope may have: the deployment lets KMS open data keys only under these (scripts/functions.ts). */
-export const VAULT_PURPOSES = ['cashout-provider', 'cashout-claim', 'cashout-account'] as const satisfies readonly VaultContext['purpose'][];
+export const VAULT_PURPOSES = ['cashout-provider', 'cashout-claim', 'cashout-account', 'coinbase-tokens'] as const satisfies readonly VaultContext['purpose'][];
 /** The keys of every encryption context (see encryptionContext). */
 export const VAULT_CONTEXT_KEYS = ['purpose', 'id', 'field'] as const;
 
 export const cashoutProviderField = (name: string, field: 'pan' | 'ipin' | 'webhookSecret'): VaultContext => ({ purpose: 'cashout-provider', id: name, field });
 export const cashoutClaimCard = (uuid: string): VaultContext => ({ purpose: 'cashout-claim', id: uuid, field: 'pan' });
 export const cashoutAccountNumber = (user: string, uuid: string): VaultContext => ({ purpose: 'cashout-account', id: `${user}/${uuid}`, field: 'account' });
+export const coinbaseTokens = (user: string, coinbaseId: string): VaultContext => ({ purpose: 'coinbase-tokens', id: `${user}/${coinbaseId}`, field: 'tokens' });
 
 const describeContext = (c: VaultContext) => `${c.purpose} ${c.id} ${c.field}`;
 
