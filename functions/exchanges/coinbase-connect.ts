@@ -17,7 +17,7 @@ export const route = defineRoute({
   query: coinbaseConnectQuerySchema,
   response: coinbaseConnectStartedSchema,
   responseExample: { authorize_url: 'https://www.coinbase.com/oauth/authorize?response_type=code&client_id=...&redirect_uri=...&state=...&scope=wallet%3Auser%3Aread%2Cwallet%3Auser%3Aemail', expires_at: '2026-11-24T06:40:00Z' },
-  errors: ticketErrors({}),
+  errors: ticketErrors({ 400: 'redirect is not true or false (payments-bad_redirect)' }),
   uses: ['identity', 'coinbase'],
 });
 

@@ -203,3 +203,38 @@ export async function seedWithdrawals(identityIssuer: IssuerKey): Promise<DemoWi
     systemTicket: await systemTicket(identityIssuer),
   };
 }
+
+export interface DemoExchanges {
+  user: string;
+  userTicket: string;
+  systemTicket: string;
+  coinbaseUrl: string;
+  poloniexUrl: string;
+}
+
+/**
+ * A user who withdraws to exchanges: 300 coins earned, a Coinbase account connected through the emulator's consent
+ * (the OAuth round trip the callback route makes, done here directly), and a Poloniex deposit address. The Coinbase
+ * emulator keeps nothing across restarts, so the account is connected again on each start.
+ */
+export async function seedExchanges(identityIssuer: IssuerKey, urls: { coinbaseUrl: string; poloniexUrl: string }): Promise<DemoExchanges> {
+  const { startCoinbaseConnect, finishCoinbaseConnect } = await import('../../lib/exchanges/coinbase-accounts.js');
+  const { addPoloniexAccount } = await import('../../lib/exchanges/poloniex-accounts.js');
+  const user = 'urn:authenticateit:user:email:trader@rewards.local';
+  await rewardDemoUser(user, 300n * 10n ** 18n, 'demo-seed-exchanges-1');
+  const { authorize_url } = await startCoinbaseConnect(user);
+  const authorize = new URL(authorize_url);
+  const form = new URLSearchParams(authorize.searchParams);
+  form.set('other_email', 'trader@example.com');
+  form.set('decision', 'approve');
+  const consent = await fetch(new URL('/oauth/authorize', authorize), { method: 'POST', body: form, redirect: 'manual' });
+  const back = new URL(consent.headers.get('location') ?? '');
+  await finishCoinbaseConnect(back.searchParams.get('code') ?? '', back.searchParams.get('state') ?? '');
+  await addPoloniexAccount(user, '0x4ca5F489CC1fD1cEc24747b64E8dE0F4A6A850e3', 'Demo Poloniex deposit address');
+  return {
+    user,
+    userTicket: await issueTicket(identityIssuer, { sub: user, ttlSeconds: TICKET_SECONDS }),
+    systemTicket: await systemTicket(identityIssuer),
+    ...urls,
+  };
+}
