@@ -13,6 +13,7 @@
  *   npm run admin -- coin price get
  *   npm run admin -- rates set USD=1 EUR=0.92 ...      (alias of coin price set)
  *   npm run admin -- rates get                         (alias of coin price get)
+ *   npm run admin -- coin price remove ETH ...         (prices removed: ETH back to WITHDRAWAL_GAS_COINS for gas)
  *   npm run admin -- plans get                       (the billing plans document in force, stored or built in)
  *   npm run admin -- plans set --file plans.json [--by WHO]   (validated; replaces the stored document)
  *   npm run admin -- promo create CODE --days N --uses N --expires YYYY-MM-DD   (codes match whatever their letter case)
@@ -51,7 +52,7 @@ if (!process.env.TABLE_NAME && existsSync(envFile)) Object.assign(process.env, J
 const { depositPartnerFunds, fundBalance, fundDistribution, partnerBalance, tokens } = await import('../lib/admin/index.js');
 const { createPartner, rotatePartnerKey } = await import('../lib/partners/index.js');
 const { describeFundLimits, setFundLimits } = await import('../lib/partners/limits.js');
-const { describePrices, setRates } = await import('../lib/rates/index.js');
+const { describePrices, removeRates, setRates } = await import('../lib/rates/index.js');
 const { formatUnits, TOKEN_DECIMALS } = await import('../lib/ledger/money.js');
 const { stringify } = await import('../lib/json.js');
 const cardsAdmin = await import('../lib/cards/admin.js');
@@ -149,6 +150,9 @@ async function run(): Promise<unknown> {
       return { prices: await describePrices() };
     }
     case 'rates get':
+      return { prices: await describePrices() };
+    case 'rates remove':
+      await removeRates(positional);
       return { prices: await describePrices() };
     case 'plans get': {
       const { describePlansDocument } = await import('../lib/billing/plans.js');

@@ -1,5 +1,5 @@
 /**
- * Idempotency-Keys of money-moving requests (coin transfers, manual top-ups): the key names what its first
+ * Idempotency-Keys of money-moving requests (coin transfers, bank cash-outs, manual top-ups): the key names what its first
  * request created and a fingerprint of that request, for a limited time. Taken in the same transaction that
  * creates the thing, so a key can never name two; a retry reads it and answers the same thing.
  */

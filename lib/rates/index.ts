@@ -67,6 +67,15 @@ export async function setRates(rates: Rates, now = new Date().toISOString()): Pr
   cache.clear();
 }
 
+/** Removes the given prices (an unknown one is no error): conversions in those currencies are refused again, and gas is priced by WITHDRAWAL_GAS_COINS without an ETH price. */
+export async function removeRates(currencies: string[], now = new Date().toISOString()): Promise<void> {
+  const gone = new Set(currencies.map((c) => c.trim().toUpperCase()));
+  const stored = await ratesRepo.prices();
+  const keep = <T>(m: Record<string, T>) => Object.fromEntries(Object.entries(m).filter(([currency]) => !gone.has(currency)));
+  await ratesRepo.put({ rates: keep(stored.rates), pricedAt: keep(stored.pricedAt) }, now);
+  cache.clear();
+}
+
 /** Every price with its timestamp, for the admin CLI. */
 export async function describePrices(): Promise<Record<string, { price: string; at: string }>> {
   const { rates, pricedAt } = await ratesRepo.prices();

@@ -9,8 +9,7 @@ import { join } from 'node:path';
 import { JsonRpcProvider } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFraction } from '../../lib/ledger/money.js';
-import { clearRatesCache, setRates } from '../../lib/rates/index.js';
-import { ratesRepo } from '../../lib/rates/repository.js';
+import { removeRates, setRates } from '../../lib/rates/index.js';
 import { setFeeOptionsDocument } from '../../lib/withdrawals/fee-settings.js';
 import { DEFAULT_FEE_OPTIONS_DOCUMENT, gasCoins } from '../../lib/withdrawals/fees.js';
 import { call, newUser, ticket } from '../fixtures/payments.js';
@@ -37,11 +36,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // The files after this one quote with WITHDRAWAL_GAS_COINS and the default fee options.
-  const { rates, pricedAt } = await ratesRepo.prices();
-  delete rates.ETH;
-  delete pricedAt.ETH;
-  await ratesRepo.put({ rates, pricedAt });
-  clearRatesCache();
+  await removeRates(['ETH']);
   await setFeeOptionsDocument(DEFAULT_FEE_OPTIONS_DOCUMENT, 'withdrawal-fee-settings test: back to the default');
 });
 
@@ -98,6 +93,10 @@ describe('gas_coins', () => {
       expect(quote.gas_fee_coins).toBe(((atDouble * 20n + 99n) / 100n).toString());
       // Nothing was mined meanwhile: the quotes were priced with the gas price read above.
       expect(BigInt(await provider.send('eth_gasPrice', []))).toBe(gasPrice);
+
+      // The operator removes the eth price: gas_coins is WITHDRAWAL_GAS_COINS again.
+      expect((await admin('coin', 'price', 'remove', 'ETH')).prices.ETH).toBeUndefined();
+      expect((await bankQuote(me)).gas_coins).toBe((10n * COIN).toString());
     } finally {
       provider.destroy();
     }
