@@ -83,6 +83,7 @@ const DEPLOYED: Record<string, string> = {
   WEBHOOK_DELIVERIES_QUEUE: '${self:custom.names.webhookDeliveriesQueue}',
   TOPUP_CHECKS_QUEUE: '${self:custom.names.topUpChecksQueue}',
   CASHOUT_TRANSFERS_QUEUE: '${self:custom.names.cashoutTransfersQueue}',
+  EXCHANGE_TRANSFERS_QUEUE: '${self:custom.names.exchangeTransfersQueue}',
   PUBLIC_BASE_URL: stageSetting('publicBaseUrl'),
   TEXTCOIN_LINK_SECRET: secret('textcoinLinkSecret'),
   MODERATION_LINK_SECRET: secret('moderationLinkSecret'),
@@ -153,6 +154,7 @@ const QUEUE_RESOURCE: Record<QueueName, string> = {
   webhookDeliveries: 'WebhookDeliveriesQueue',
   topUpChecks: 'TopUpChecksQueue',
   cashoutTransfers: 'CashoutTransfersQueue',
+  exchangeTransfers: 'ExchangeTransfersQueue',
 };
 const arn = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
 

@@ -249,6 +249,8 @@ const withdrawalsSchema = z.object({
   KARMA_VALUE_LOCK_BEFORE: karma('50'),
   KARMA_VALUE_UNLOCK: karma('70'),
   WITHDRAWAL_LEVELS: z.optional(z.string()),
+  /** How long the exchange transfer worker waits before asking again about a transfer the exchange is still processing. */
+  EXCHANGE_FOLLOW_SECONDS: z._default(z.string().check(z.regex(/^[1-9]\d{0,2}$/, 'must be 1 to 900 seconds')), '30'),
   /** The network cost of one transfer in coins (smallest unit), quoted as gas_coins while no eth coin price is set. */
   WITHDRAWAL_GAS_COINS: z._default(z.string().check(z.regex(/^\d{1,30}$/, 'must be a whole number of the smallest unit')), '10000000000000000000'),
   /**

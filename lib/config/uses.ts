@@ -21,6 +21,7 @@ export const QUEUE_ENV = {
   webhookDeliveries: 'WEBHOOK_DELIVERIES_QUEUE',
   topUpChecks: 'TOPUP_CHECKS_QUEUE',
   cashoutTransfers: 'CASHOUT_TRANSFERS_QUEUE',
+  exchangeTransfers: 'EXCHANGE_TRANSFERS_QUEUE',
 } as const;
 export type QueueName = keyof typeof QUEUE_ENV;
 

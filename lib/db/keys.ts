@@ -148,6 +148,10 @@ export const coinbaseConnection = (user: string, coinbaseId: string) => ({ PK: `
 export const coinbaseConnectionPrefix = 'COINBASE#';
 /** An OAuth `state` handed to Coinbase's consent page: whose connection it starts (single use, TTL). */
 export const oauthState = (state: string) => ({ PK: `OAUTHSTATE#${state}`, SK: 'STATE' });
+/** A transfer of coins to a user's exchange account (Coinbase, Poloniex): its quote, account, moderation and state. */
+export const exchangeTransfer = (uuid: string) => ({ PK: `EXCHANGETRANSFER#${uuid}`, SK: 'TRANSFER' });
+/** GSI1: every exchange transfer by request time, for moderators (filters on top). */
+export const exchangeTransfers = () => 'EXCHANGETRANSFERS';
 /** An exchange's transfer options (manual approval), set by the system role. */
 export const exchangeOptions = (exchange: string) => ({ PK: `CONFIG#EXCHANGE#${exchange}`, SK: 'CONFIG' });
 /**
@@ -175,6 +179,10 @@ export const accountIds = {
   cashoutHold: (transferUuid: string) => `coins:cashout-hold:${transferUuid}`,
   /** Coins delivered by paid bank cash-outs (their value left the platform in fiat); the counterpart of the bank payouts. */
   cashoutSettlement: () => 'coins:cashout-settlement',
+  /** Coins of one exchange transfer (Coinbase, Poloniex) from its request until it is sent, or returned. */
+  exchangeHold: (transferUuid: string) => `coins:exchange-hold:${transferUuid}`,
+  /** Coins sent from the platform's account at an exchange (to reconcile with that account). */
+  exchangeSettlement: (exchange: string) => `coins:exchange-settlement:${exchange}`,
   /** Coins the platform sold by coin top-ups (the counterpart of what they sent on chain); goes negative by design. */
   topupSales: () => 'coins:topup-sales',
   /** The coins of one top-up while its chain payout settles. */

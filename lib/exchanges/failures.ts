@@ -10,6 +10,7 @@ export type ExchangeFailure =
   | 'coinbase_no_tokens_by_refresh_token'
   | 'coinbase_no_stored_tokens'
   | 'coinbase_no_user_by_access_token'
-  | 'coinbase_unavailable';
+  | 'coinbase_unavailable'
+  | 'exchange_transfer_not_found';
 
 export const fail = failWith<ExchangeFailure>();

@@ -8,7 +8,7 @@
  * transfers record it), `is_new` true while no transfer has been made to it.
  */
 import { createHash } from 'node:crypto';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, queryAll, tableName } from '../db/client.js';
 import { collectionCountItem } from '../db/counters.js';
 import { isConditionFailed } from '../db/errors.js';
@@ -67,6 +67,12 @@ export const poloniexAccountsRepo = {
       ConsistentRead: true,
     });
     return items.map(accountFrom).sort((x, y) => y.createdAt.localeCompare(x.createdAt) || x.id.localeCompare(y.id));
+  },
+
+  /** One of the user's addresses (another user's id is none of theirs). */
+  async get(user: string, id: string): Promise<PoloniexAccount | undefined> {
+    const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.poloniexAccount(user, id), ConsistentRead: true }));
+    return out.Item ? accountFrom(out.Item) : undefined;
   },
 
   /** Adds the address (true), or updates the description of the one the user has (false). */

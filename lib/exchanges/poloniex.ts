@@ -112,6 +112,11 @@ let shared: Poloniex | undefined;
 /** The platform's Poloniex account (one client per container). */
 export const poloniex = (): Poloniex => (shared ??= poloniexClient(poloniexSettings()));
 
+/** Tests: the Poloniex client to use (undefined: the configured one again). */
+export function setPoloniex(client: Poloniex | undefined): void {
+  shared = client;
+}
+
 /** Smallest units per step of Poloniex's precision (10^10 for 8 of 18 decimals). */
 const stepOf = (amountDecimals: number) => 10n ** BigInt(TOKEN_DECIMALS - amountDecimals);
 

@@ -145,6 +145,7 @@ export const paymentsErrors: ErrorTable<IdentityFailure | CoinsFailure | Billing
   coinbase_no_stored_tokens: 409,
   coinbase_no_user_by_access_token: 409,
   coinbase_unavailable: 503,
+  exchange_transfer_not_found: 404,
 };
 
 /** Textcoin claims (the platform's own routes). */

@@ -10,6 +10,7 @@
  *     participant's notification emails
  *   - a participant's deposit balance changed (its ledger account) -> a top-up check for the participant
  *   - a new pending bank cash-out transfer (INSERT) -> cashout-transfers
+ *   - an exchange transfer approved (INSERT auto-approved, or MODIFY by a moderator) -> exchange-transfers
  * The stream mapping's filter (resources/event-sources.yml) lets only these records through.
  */
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
@@ -42,6 +43,8 @@ async function dispatch(eventName: string | undefined, image: Record<string, unk
     if (participant) await publish('topUpChecks', { type: 'topup-check', participant });
   } else if (eventName === 'INSERT' && image?.type === 'CashoutTransfer' && image.status === 'pending') {
     await publish('cashoutTransfers', { type: 'cashout-transfer', uuid: cashoutTransferFrom(image).uuid });
+  } else if ((eventName === 'INSERT' || eventName === 'MODIFY') && image?.type === 'ExchangeTransfer' && image.status === 'approved') {
+    await publish('exchangeTransfers', { type: 'exchange-transfer', uuid: String(image.uuid) });
   }
 }
 

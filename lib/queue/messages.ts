@@ -59,6 +59,12 @@ export const cashoutTransferMessage = z.object({
   uuid: z.string().check(z.minLength(1)),
 });
 
+/** An approved exchange transfer (Coinbase, Poloniex) to send or follow; the worker reads its state, so redelivery is harmless. */
+export const exchangeTransferMessage = z.object({
+  type: z.literal('exchange-transfer'),
+  uuid: z.string().check(z.minLength(1)),
+});
+
 export type ChainTransferMessage = z.infer<typeof chainTransferMessage>;
 export type ChainMessage = z.infer<typeof chainMessage>;
 export type MailMessage = z.infer<typeof mailMessage>;
@@ -71,6 +77,7 @@ export const queues = {
   webhookDeliveries: { env: QUEUE_ENV.webhookDeliveries, schema: webhookDeliveryMessage },
   topUpChecks: { env: QUEUE_ENV.topUpChecks, schema: topUpCheckMessage },
   cashoutTransfers: { env: QUEUE_ENV.cashoutTransfers, schema: cashoutTransferMessage },
+  exchangeTransfers: { env: QUEUE_ENV.exchangeTransfers, schema: exchangeTransferMessage },
 } as const;
 
 export type { QueueName };

@@ -35,7 +35,7 @@ import type { CoinCurrency } from '../rates/currencies.js';
 import { cashoutAccountNumber, open, VaultOpenError } from '../security/card-vault.js';
 import { withdrawalReversalItem } from './earnings.js';
 import { withdrawalFeeInputs } from './fee-settings.js';
-import { coinsValueMinor, quoteWithdrawal, withdrawalFeeView, type WithdrawalQuote } from './fees.js';
+import { coinsValueMinor, quoteWithdrawal, recordedQuote, withdrawalFeeView, type WithdrawalQuote } from './fees.js';
 import { fail } from './failures.js';
 import { refuseWhileLocked, withdrawalRoom, withdrawalWithinRoom } from './index.js';
 import { minorText } from './limits.js';
@@ -90,19 +90,6 @@ export async function cashoutConvert(user: string, q: CashoutConvertQuery): Prom
   return withdrawalFeeView(quote, 'quote') as Wire<z.output<typeof withdrawalQuoteViewSchema>>;
 }
 
-/** The quote a transfer was accepted with, recomputed from what it stored (the engine is pure). */
-function quoteOf(t: CashoutTransfer): WithdrawalQuote {
-  return quoteWithdrawal({
-    coins: t.coins,
-    currency: t.currency as CoinCurrency,
-    price: { num: t.priceNum, den: t.priceDen },
-    gasCoins: t.gasCoins,
-    options: { gasFeePercent: t.gasFeePercent, transactionFeeMinor: t.transactionFeeMinor, ...(t.minTransferCoins !== undefined ? { minTransferCoins: t.minTransferCoins } : {}) },
-    payFeeWithCoins: t.payFeeWithCoins,
-    negativeValues: false,
-  });
-}
-
 /** The transfer's account as its owner sees it (the number opened). */
 async function accountView(user: string, t: CashoutTransfer): Promise<CashoutAccountView> {
   const { accountNumber, accountLast3: _last3, ...details } = t.account;
@@ -119,7 +106,7 @@ export async function cashoutTransferView(t: CashoutTransfer): Promise<Wire<z.ou
     converted_usd_value: t.usdValueMinor === undefined ? null : money(t.usdValueMinor),
     converted_value: money(t.payoutValueMinor),
     currency: t.currency,
-    fee: withdrawalFeeView(quoteOf(t), 'transfer') as Wire<z.output<typeof cashoutTransferAnswerSchema>>['fee'],
+    fee: withdrawalFeeView(recordedQuote(t), 'transfer') as Wire<z.output<typeof cashoutTransferAnswerSchema>>['fee'],
     hash: null,
     id: transferId(t.uuid),
     status: STATUS_VIEW[t.status],

@@ -8,6 +8,7 @@ import { exactNumber } from '../json.js';
 import { amountTextOf, formatUnits, parseFraction, parseUnits, TOKEN_DECIMALS, type Fraction } from '../ledger/money.js';
 import { coinsOfText } from '../ledger/coins-schema.js';
 import { COUNTRY_CURRENCY, type CoinCurrency } from '../rates/currencies.js';
+import type { Fields } from '../db/item.js';
 
 export const WITHDRAWAL_TYPES = ['bank', 'ethereum', 'coinbase', 'poloniex'] as const;
 export type WithdrawalType = (typeof WITHDRAWAL_TYPES)[number];
@@ -269,4 +270,59 @@ export function withdrawalFeeView(q: WithdrawalQuote, shape: 'quote' | 'transfer
     value_with_fee: wireValue(q.valueWithFeeMinor),
     value_without_fee: wireValue(q.valueWithoutFeeMinor),
   };
+}
+
+/** What a withdrawal records of its quote, so its fee summary is recomputed exactly later (the engine is pure). */
+export interface RecordedQuote {
+  coins: bigint;
+  payFeeWithCoins: boolean;
+  currency: string;
+  priceNum: bigint;
+  priceDen: bigint;
+  gasCoins: bigint;
+  gasFeePercent: string;
+  transactionFeeMinor: bigint;
+  minTransferCoins?: bigint;
+}
+
+/** A record's quote fields, as its item holds them. */
+export function recordedQuoteFrom(f: Fields): RecordedQuote {
+  const minTransferCoins = f.optMoney('minTransferCoins');
+  return {
+    coins: f.money('coins'),
+    payFeeWithCoins: f.flag('payFeeWithCoins'),
+    currency: f.str('currency'),
+    priceNum: f.money('priceNum'),
+    priceDen: f.money('priceDen'),
+    gasCoins: f.money('gasCoins'),
+    gasFeePercent: f.str('gasFeePercent'),
+    transactionFeeMinor: f.money('transactionFeeMinor'),
+    ...(minTransferCoins !== undefined ? { minTransferCoins } : {}),
+  };
+}
+
+/** A quote's record (`quote.price` is the price it was made at). */
+export const recordOf = (q: WithdrawalQuote, price: Fraction): RecordedQuote => ({
+  coins: q.coins,
+  payFeeWithCoins: q.payFeeWithCoins,
+  currency: q.currency,
+  priceNum: price.num,
+  priceDen: price.den,
+  gasCoins: q.gasCoins,
+  gasFeePercent: q.gasFeePercent,
+  transactionFeeMinor: q.transactionFeeMinor,
+  ...(q.minTransferCoins !== undefined ? { minTransferCoins: q.minTransferCoins } : {}),
+});
+
+/** The quote a withdrawal was accepted with, from its record. */
+export function recordedQuote(r: RecordedQuote): WithdrawalQuote {
+  return quoteWithdrawal({
+    coins: r.coins,
+    currency: r.currency as CoinCurrency,
+    price: { num: r.priceNum, den: r.priceDen },
+    gasCoins: r.gasCoins,
+    options: { gasFeePercent: r.gasFeePercent, transactionFeeMinor: r.transactionFeeMinor, ...(r.minTransferCoins !== undefined ? { minTransferCoins: r.minTransferCoins } : {}) },
+    payFeeWithCoins: r.payFeeWithCoins,
+    negativeValues: false,
+  });
 }

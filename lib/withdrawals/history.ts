@@ -8,6 +8,7 @@
  * repeat nor skip an entry, nor reach another user's history.
  */
 import { transferNow } from '../coins/views.js';
+import { exchangeHistoryEntry, exchangeTransferFrom } from '../exchanges/transfers.js';
 import { coinTransferFrom } from '../coins/repository.js';
 import { ddb, tableName } from '../db/client.js';
 import type { StoredItem } from '../db/item.js';
@@ -45,6 +46,8 @@ function entryOf(item: StoredItem): Promise<HistoryEntry> {
       return cashoutHistoryEntry(cashoutTransferFrom(item));
     case 'CoinTransfer':
       return transferNow(coinTransferFrom(item));
+    case 'ExchangeTransfer':
+      return Promise.resolve(exchangeHistoryEntry(exchangeTransferFrom(item)) as HistoryEntry);
     default:
       throw new Error(`a ${String(item.type)} item is in the withdrawal history index`);
   }

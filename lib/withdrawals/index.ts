@@ -4,13 +4,13 @@
  */
 import { withdrawalsConfig } from '../config/index.js';
 import { exactNumber, type Wire } from '../json.js';
-import { formatUnits, parseFraction, parseUnits, amountTextOf } from '../ledger/money.js';
+import { formatUnits, parseFraction, parseUnits, amountTextOf, type Fraction } from '../ledger/money.js';
 import { currentPrice } from '../rates/index.js';
 import { COUNTRY_CURRENCY, DEFAULT_COIN_CURRENCY, type CoinCurrency } from '../rates/currencies.js';
 import type { GuardedItem } from '../db/transact.js';
 import { periodAround, periodStart, withdrawalItem } from './earnings.js';
 import { withdrawalFeeInputs } from './fee-settings.js';
-import { coinsForValue, FEE_FIAT_DECIMALS, quoteWithdrawal, wireCoins, withdrawalFeeView, type WithdrawalType } from './fees.js';
+import { coinsForValue, FEE_FIAT_DECIMALS, quoteWithdrawal, wireCoins, withdrawalFeeView, type WithdrawalQuote, type WithdrawalType } from './fees.js';
 import { fail } from './failures.js';
 import { computeLimits, minorText, type Limits } from './limits.js';
 import { karmaRule, levelNamed, levels, profileOf } from './profiles.js';
@@ -148,6 +148,15 @@ const FEE_TYPES: Record<NonNullable<ConvertCoinsRequest['type']>, WithdrawalType
 };
 
 const truthy = (v: boolean | string | undefined) => v === true || v === 'true';
+
+/** The fee engine's quote of a withdrawal of `type` in the user's country and currency, and the price it used. */
+export async function withdrawalQuoteFor(user: string, type: WithdrawalType, coins: bigint, payFeeWithCoins: boolean): Promise<{ quote: WithdrawalQuote; price: Fraction }> {
+  const profile = await profileOf(user);
+  const currency = currencyOf(profile);
+  const { price } = await currentPrice(currency);
+  const { options, gasCoins } = await withdrawalFeeInputs(type, profile.country);
+  return { quote: quoteWithdrawal({ coins, currency, price, gasCoins, options, payFeeWithCoins, negativeValues: false }), price };
+}
 
 /** POST /payments-service/withdrawal/convert_coins: the fee engine's quote in the user's currency, with karma when asked. */
 export async function convertCoinsQuote(user: string, req: ConvertCoinsRequest): Promise<Wire<z.output<typeof convertCoinsAnswerSchema>>> {

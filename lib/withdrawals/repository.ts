@@ -5,6 +5,7 @@ import { ddb, queryAll, tableName } from '../db/client.js';
 import { fields, type StoredItem } from '../db/item.js';
 import * as keys from '../db/keys.js';
 import { putNew, transactWrite, type GuardedItem } from '../db/transact.js';
+import { recordedQuoteFrom, type RecordedQuote } from './fees.js';
 
 export interface WithdrawalProfile {
   user: string;
@@ -160,21 +161,11 @@ export type CashoutTransferAccount = CashoutAccountDetails;
  * A bank cash-out transfer: what its quote was made of (so the fee summary is recomputed exactly), what it
  * moves, and its state: pending -> paying (written before the provider is called) -> paid | failed.
  */
-export interface CashoutTransfer {
+export interface CashoutTransfer extends RecordedQuote {
   uuid: string;
   user: string;
   status: CashoutTransferStatus;
   account: CashoutTransferAccount;
-  /** The quote's inputs. */
-  coins: bigint;
-  payFeeWithCoins: boolean;
-  currency: string;
-  priceNum: bigint;
-  priceDen: bigint;
-  gasCoins: bigint;
-  gasFeePercent: string;
-  transactionFeeMinor: bigint;
-  minTransferCoins?: bigint;
   /** What it moves: debitCoins = transferCoins + feeCoins left the user's coins for the hold. */
   debitCoins: bigint;
   transferCoins: bigint;
@@ -199,15 +190,7 @@ export function cashoutTransferFrom(i: StoredItem): CashoutTransfer {
     user: f.str('user'),
     status: f.oneOf('status', CASHOUT_TRANSFER_STATUSES),
     account: accountDetailsFrom(f.map('account'), `${what}: account`),
-    coins: f.money('coins'),
-    payFeeWithCoins: f.flag('payFeeWithCoins'),
-    currency: f.str('currency'),
-    priceNum: f.money('priceNum'),
-    priceDen: f.money('priceDen'),
-    gasCoins: f.money('gasCoins'),
-    gasFeePercent: f.str('gasFeePercent'),
-    transactionFeeMinor: f.money('transactionFeeMinor'),
-    ...opt('minTransferCoins', f.optMoney('minTransferCoins')),
+    ...recordedQuoteFrom(f),
     debitCoins: f.money('debitCoins'),
     transferCoins: f.money('transferCoins'),
     feeCoins: f.money('feeCoins'),

@@ -273,6 +273,35 @@ export const cashoutTransferAnswerSchema = schema(() =>
   }),
 );
 
+// --- Exchange transfers (Coinbase, Poloniex) ---------------------------------------------------------------
+
+export const exchangeTransferSchema = schema(() =>
+  z.object({
+    coins: coinsInput("Coins (the token's smallest unit): delivered with the fee on top (pay_fee_with_coins true), or with the fee taken out of them."),
+    id: z.string().check(z.minLength(1, 'id is required'), z.maxLength(200, 'id must be at most 200 characters')).register(z.globalRegistry, { description: 'Your connected Coinbase account id, or your Poloniex account id.' }),
+    pay_fee_with_coins: z.optional(flag('pay_fee_with_coins', 'true: the fee is paid with coins on top of coins; false (default): it is taken out of them.')),
+  }),
+);
+export type ExchangeTransferRequest = z.output<typeof exchangeTransferSchema>;
+
+export const exchangeTransferAnswerSchema = schema(() =>
+  z.object({
+    account: z.record(z.string(), z.unknown()).register(z.globalRegistry, { description: 'The account as it was when the transfer was asked for (the Coinbase profile, or the Poloniex address).' }),
+    coins: z.string().register(z.globalRegistry, { description: 'The coins that left your balance.' }),
+    fee: withdrawalFeeSummarySchema,
+    hash: z.nullable(z.string()).register(z.globalRegistry, { description: "The exchange's id of the send or withdrawal, once made." }),
+    id: z.string(),
+    status: z.enum(['pending', 'success', 'failure']).register(z.globalRegistry, { description: 'pending until the exchange completes it (success) or it fails or is rejected (failure: the coins are back in your balance).' }),
+    ts: z.string(),
+  }),
+);
+
+export const exchangeTransferDecisionSchema = schema(() =>
+  z.object({
+    id: z.string().check(z.regex(/^urn:authenticateit:transaction_request:[0-9a-f-]{36}(:manual)?$/, 'id must be a transfer id (urn:authenticateit:transaction_request:<uuid>[:manual])')).register(z.globalRegistry, { description: "The transfer's manual code (or its id)." }),
+  }),
+);
+
 // --- Withdrawal history ---------------------------------------------------------------------------------------
 
 export const withdrawalHistoryRequestSchema = schema(() =>
@@ -296,9 +325,16 @@ export const cashoutHistoryEntrySchema = schema(() => {
   return z.object({ ...fields, ...convertedValues, fee_summary: fee, type: z.literal('cashout') });
 });
 
+export const exchangeHistoryEntrySchema = schema(() => {
+  const { fee, ...fields } = exchangeTransferAnswerSchema.shape;
+  return z.object({ ...fields, ...convertedValues, fee_summary: fee, type: z.enum(['coinbase', 'poloniex']) });
+});
+
 export const withdrawalHistorySchema = schema(() =>
   z.object({
-    history: z.array(z.union([cashoutHistoryEntrySchema, transferViewSchema]).register(z.globalRegistry, { description: 'A bank cash-out (type cashout) or an Ethereum transfer (no type, as in the transfer history).' })),
+    history: z.array(
+      z.union([cashoutHistoryEntrySchema, exchangeHistoryEntrySchema, transferViewSchema]).register(z.globalRegistry, { description: 'A bank cash-out (type cashout), a Coinbase or Poloniex transfer (type coinbase, poloniex), or an Ethereum transfer (no type, as in the transfer history).' }),
+    ),
     next: z.nullable(z.string()).register(z.globalRegistry, { description: 'The chunk_id of the next (older) chunk; null on the last.' }),
   }),
 );

@@ -1,0 +1,444 @@
+/**
+ * Transfers of coins to a user's exchange account: Coinbase (a send from the platform's Coinbase wallet to the
+ * user's Coinbase account) and Poloniex (a withdrawal from the platform's Poloniex account to the user's deposit
+ * address). Both send the token itself, in whole 10^-8 tokens (what the exchanges take): the remainder below
+ * that is kept with the fee.
+ *
+ * A request is accepted in ONE transaction: the transfer record, the ledger entry moving the debit to the
+ * transfer's hold (conditioned on the balance) and the month's withdrawal (conditioned on the limit). With the
+ * exchange's manual approval active it waits as `pending` (moderation `pending`) for a moderator; otherwise it is
+ * `approved` at once (`auto_approved`). The outbox queues every transfer that becomes approved.
+ *
+ * The worker: approved -> sending (written before the exchange is called) -> completed | failed, through `sent`
+ * while Poloniex processes a withdrawal (followed by delayed messages). A transfer found `sending` (a crash or a
+ * lost answer) is resolved by asking the exchange: Coinbase by our idem (the transfer's uuid), Poloniex by a
+ * withdrawal to the address of the amount made since `sendingAt`; only one never made is made. completed moves the
+ * hold to the exchange's settlement account and the fee to the fees account; failed and rejected return the hold to
+ * the user and take the withdrawal out of its month, each in the transaction that records the outcome.
+ */
+import { randomUUID } from 'node:crypto';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { withdrawalsConfig } from '../config/index.js';
+import { ddb, tableName } from '../db/client.js';
+import { InsufficientFundsError } from '../db/errors.js';
+import { fields, type StoredItem } from '../db/item.js';
+import * as keys from '../db/keys.js';
+import { accountIds } from '../db/keys.js';
+import { putNew, transactWrite, type GuardedItem } from '../db/transact.js';
+import { compactPostings, entryItems, getBalance } from '../ledger/index.js';
+import { formatUnits } from '../ledger/money.js';
+import { log } from '../log/index.js';
+import { publish } from '../queue/publisher.js';
+import { withdrawalReversalItem } from '../withdrawals/earnings.js';
+import { coinsValueMinor, recordedQuote, recordedQuoteFrom, recordOf, withdrawalFeeView, type RecordedQuote } from '../withdrawals/fees.js';
+import { minorText } from '../withdrawals/limits.js';
+import { exactNumber } from '../json.js';
+import { fail as withdrawalFail } from '../withdrawals/failures.js';
+import { refuseWhileLocked, withdrawalQuoteFor, withdrawalRoom, withdrawalWithinRoom } from '../withdrawals/index.js';
+import { coinbaseConnectionsRepo, freshCoinbaseUser } from './coinbase-accounts.js';
+import { coinbase, CoinbaseError, type CoinbaseTransaction } from './coinbase.js';
+import { fail } from './failures.js';
+import { exchangeOptions } from './options.js';
+import { poloniexAccountsRepo } from './poloniex-accounts.js';
+import { floorToPoloniex, poloniex, poloniexSettings, PoloniexError, type PoloniexWithdrawal } from './poloniex.js';
+import type { Exchange } from './schema.js';
+import type { Wire } from '../json.js';
+import type * as z from 'zod/mini';
+import type { exchangeTransferAnswerSchema } from '../withdrawals/schema.js';
+
+type ExchangeTransferAnswer = Wire<z.output<typeof exchangeTransferAnswerSchema>>;
+
+/** How long the worker waits before asking again about a transfer the exchange is still processing. */
+const followSeconds = () => Number(withdrawalsConfig().EXCHANGE_FOLLOW_SECONDS);
+
+export const EXCHANGE_TRANSFER_STATUSES = ['pending', 'approved', 'sending', 'sent', 'completed', 'failed', 'rejected'] as const;
+export type ExchangeTransferStatus = (typeof EXCHANGE_TRANSFER_STATUSES)[number];
+export const MODERATION_STATUSES = ['pending', 'auto_approved', 'manual_approved', 'manual_rejected'] as const;
+export type ModerationStatus = (typeof MODERATION_STATUSES)[number];
+
+
+export interface ExchangeTransfer extends RecordedQuote {
+  uuid: string;
+  user: string;
+  exchange: Exchange;
+  /** The account id the user named (Coinbase user id, Poloniex account id) and the account as it was then. */
+  accountId: string;
+  account: Record<string, unknown>;
+  /** Where the exchange sends: the Coinbase email (or id), the Poloniex address. */
+  destination: string;
+  debitCoins: bigint;
+  transferCoins: bigint;
+  feeCoins: bigint;
+  /** What the exchange is asked to send: transferCoins in whole 10^-8 tokens. */
+  sendCoins: bigint;
+  status: ExchangeTransferStatus;
+  moderation: ModerationStatus;
+  moderatedBy?: string;
+  moderatedAt?: string;
+  sendingAt?: string;
+  /** The exchange's id of the send or withdrawal. */
+  hash?: string;
+  /** What the exchange answered about it, as JSON text (the contract's service_response). */
+  serviceResponse?: string;
+  settledAt?: string;
+  ts: string;
+}
+
+export class ExchangeTransferStateError extends Error {
+  override name = 'ExchangeTransferStateError';
+}
+
+const OPTIONAL = ['moderatedBy', 'moderatedAt', 'sendingAt', 'hash', 'serviceResponse', 'settledAt'] as const;
+
+export function exchangeTransferFrom(i: StoredItem): ExchangeTransfer {
+  const f = fields(i, `ExchangeTransfer ${String(i.uuid)}`);
+  const t: ExchangeTransfer = {
+    uuid: f.str('uuid'),
+    user: f.str('user'),
+    exchange: f.oneOf('exchange', ['coinbase', 'poloniex'] as const),
+    accountId: f.str('accountId'),
+    account: f.optMap('account') ?? {},
+    destination: f.str('destination'),
+    ...recordedQuoteFrom(f),
+    debitCoins: f.money('debitCoins'),
+    transferCoins: f.money('transferCoins'),
+    feeCoins: f.money('feeCoins'),
+    sendCoins: f.money('sendCoins'),
+    status: f.oneOf('status', EXCHANGE_TRANSFER_STATUSES),
+    moderation: f.oneOf('moderation', MODERATION_STATUSES),
+    ts: f.str('ts'),
+  };
+  for (const k of OPTIONAL) {
+    const v = f.optStr(k);
+    if (v !== undefined) (t as unknown as Record<string, string>)[k] = v;
+  }
+  return t;
+}
+
+type Outcome = Partial<Pick<ExchangeTransfer, 'moderation' | 'moderatedBy' | 'moderatedAt' | 'sendingAt' | 'hash' | 'serviceResponse' | 'settledAt'>>;
+
+export const exchangeTransfersRepo = {
+  newItem(t: ExchangeTransfer): GuardedItem {
+    return {
+      item: putNew({ ...keys.exchangeTransfer(t.uuid), GSI1PK: keys.exchangeTransfers(), GSI1SK: `${t.ts}#${t.uuid}`, ...keys.withdrawalInHistory(t.user, t.ts, t.uuid), type: 'ExchangeTransfer', ...t, createdAt: t.ts, updatedAt: t.ts }),
+    };
+  },
+
+  async get(uuid: string): Promise<ExchangeTransfer | undefined> {
+    const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.exchangeTransfer(uuid), ConsistentRead: true }));
+    return out.Item ? exchangeTransferFrom(out.Item) : undefined;
+  },
+
+  /** from -> to, once (ExchangeTransferStateError when it is not in `from`), with what the step learnt. */
+  transitionItem(uuid: string, from: ExchangeTransferStatus, to: ExchangeTransferStatus, outcome: Outcome = {}): GuardedItem {
+    const set = Object.fromEntries(Object.entries({ ...outcome, status: to, updatedAt: new Date().toISOString() }).filter(([, v]) => v !== undefined));
+    const names = Object.fromEntries(Object.keys(set).map((k, i) => [`#f${i}`, k]));
+    const values = Object.fromEntries(Object.values(set).map((v, i) => [`:v${i}`, v]));
+    return {
+      item: {
+        Update: {
+          TableName: tableName(),
+          Key: keys.exchangeTransfer(uuid),
+          UpdateExpression: `SET ${Object.keys(set).map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
+          ConditionExpression: '#status = :from',
+          ExpressionAttributeNames: { ...names, '#status': 'status' },
+          ExpressionAttributeValues: { ...values, ':from': from },
+        },
+      },
+      onConditionFailed: () => new ExchangeTransferStateError(`exchange transfer ${uuid} is not ${from}`),
+    };
+  },
+};
+
+const seconds = (iso: string) => iso.replace(/\.\d{3}Z$/, 'Z');
+export const exchangeTransferId = (uuid: string) => `urn:authenticateit:transaction_request:${uuid}`;
+
+/** The user's view: pending until sent (or rejected/failed: `failure`), `success` once the exchange completed it. */
+const USER_STATUS: Record<ExchangeTransferStatus, 'pending' | 'success' | 'failure'> = {
+  pending: 'pending',
+  approved: 'pending',
+  sending: 'pending',
+  sent: 'pending',
+  completed: 'success',
+  failed: 'failure',
+  rejected: 'failure',
+};
+
+/** The transfer as the transfer routes answer it (and as history entries show it, with its type). */
+export function exchangeTransferView(t: ExchangeTransfer): ExchangeTransferAnswer {
+  return {
+    account: t.account,
+    coins: t.debitCoins.toString(),
+    fee: withdrawalFeeView(recordedQuote(t), 'transfer') as ExchangeTransferAnswer['fee'],
+    hash: t.hash ?? null,
+    id: exchangeTransferId(t.uuid),
+    status: USER_STATUS[t.status],
+    ts: seconds(t.ts),
+  };
+}
+
+/** The transfer as a withdrawal history entry (type coinbase or poloniex), with the debit's value at its price. */
+export function exchangeHistoryEntry(t: ExchangeTransfer) {
+  const { fee, ...view } = exchangeTransferView(t);
+  return {
+    account: view.account,
+    coins: view.coins,
+    [`converted_${t.currency}_value`]: exactNumber(minorText(coinsValueMinor(t.debitCoins, { num: t.priceNum, den: t.priceDen }))),
+    fee_summary: fee,
+    hash: view.hash,
+    id: view.id,
+    status: view.status,
+    ts: view.ts,
+    type: t.exchange,
+  };
+}
+
+export interface ExchangeTransferInput {
+  id: string;
+  coins: bigint;
+  payFeeWithCoins: boolean;
+}
+
+/** The account a transfer names, as stored for the transfer, and where the exchange sends. */
+async function destinationOf(user: string, exchange: Exchange, id: string): Promise<{ account: Record<string, unknown>; destination: string }> {
+  if (exchange === 'coinbase') {
+    const connection = await coinbaseConnectionsRepo.get(user, id);
+    if (!connection?.active) throw fail('coinbase_account_not_found', `no connected Coinbase account ${id}`, { id });
+    const profile = await freshCoinbaseUser(user, id); // the tokens still work: the user still has this account
+    return { account: { ...profile }, destination: profile.email ?? profile.id };
+  }
+  const a = await poloniexAccountsRepo.get(user, id);
+  if (!a) throw fail('poloniex_account_not_found', `no Poloniex account ${id}`, { id });
+  return { account: { address: a.address, description: a.description, id: a.id, status: a.status, ts: seconds(a.createdAt) }, destination: a.address };
+}
+
+/**
+ * POST /payments-service/{coinbase|poloniex}/transfer: refused for an account the user does not have, while karma
+ * locks withdrawals, below the minimum delivery, beyond the month's room or beyond the balance.
+ */
+export async function requestExchangeTransfer(user: string, exchange: Exchange, input: ExchangeTransferInput, now = new Date()) {
+  const { account, destination } = await destinationOf(user, exchange, input.id);
+  const room = await withdrawalRoom(user, now);
+  refuseWhileLocked(room);
+  const { quote, price } = await withdrawalQuoteFor(user, exchange, input.coins, input.payFeeWithCoins);
+  const sendCoins = floorToPoloniex(quote.transferCoins, Number(poloniexSettings().amountDecimals));
+  if (quote.belowMinimum || sendCoins <= 0n) {
+    throw withdrawalFail('below_minimum', 'the transfer delivers nothing after its fee, or less than the least a transfer may deliver', {
+      transfer_coins: quote.transferCoins.toString(),
+      fee_coins: quote.feeCoins.toString(),
+      ...(quote.minTransferCoins !== undefined ? { min_transfer_coins_value: quote.minTransferCoins.toString() } : {}),
+    });
+  }
+  const counted = withdrawalWithinRoom(user, room, quote.debitCoins, now);
+  const manual = (await exchangeOptions(exchange)).manual_approve === 'active';
+  const t: ExchangeTransfer = {
+    uuid: randomUUID(),
+    user,
+    exchange,
+    accountId: input.id,
+    account,
+    destination,
+    ...recordOf(quote, price),
+    debitCoins: quote.debitCoins,
+    transferCoins: quote.transferCoins,
+    feeCoins: quote.feeCoins,
+    sendCoins,
+    status: manual ? 'pending' : 'approved',
+    moderation: manual ? 'pending' : 'auto_approved',
+    ts: now.toISOString(),
+  };
+  try {
+    await transactWrite([
+      exchangeTransfersRepo.newItem(t),
+      ...entryItems({
+        idempotencyKey: `exchange-transfer:${t.uuid}`,
+        kind: 'exchange-transfer-hold',
+        postings: [
+          { account: accountIds.userCoins(user), amount: -t.debitCoins },
+          { account: accountIds.exchangeHold(t.uuid), amount: t.debitCoins },
+        ],
+      }),
+      counted,
+    ]);
+  } catch (err) {
+    if (err instanceof InsufficientFundsError) {
+      throw withdrawalFail('insufficient_coins', 'your coins cannot cover the transfer and its fee', { account_coins: (await getBalance(accountIds.userCoins(user))).toString(), debit_coins: t.debitCoins.toString() });
+    }
+    throw err;
+  }
+  log.info('exchange transfer requested', { uuid: t.uuid, exchange, moderation: t.moderation, debitCoins: t.debitCoins });
+  return exchangeTransferView(t);
+}
+
+/** The transfer's manual code: what moderators name it by. */
+export const manualCode = (uuid: string) => `${exchangeTransferId(uuid)}:manual`;
+
+/**
+ * A moderator's decision on a pending transfer named by its manual code (or id), once: the first decision wins
+ * (later ones are told which).
+ */
+export async function decideExchangeTransfer(code: string, decision: 'approve' | 'reject', moderator: string, now = new Date()): Promise<{ first: boolean; transfer: ExchangeTransfer }> {
+  const uuid = code.replace(/^urn:authenticateit:transaction_request:/, '').replace(/:manual$/, '');
+  const t = await exchangeTransfersRepo.get(uuid);
+  if (!t) throw fail('exchange_transfer_not_found', `no exchange transfer ${uuid}`, { id: exchangeTransferId(uuid) });
+  const moderatedAt = now.toISOString();
+  try {
+    if (decision === 'approve') {
+      await transactWrite([exchangeTransfersRepo.transitionItem(uuid, 'pending', 'approved', { moderation: 'manual_approved', moderatedBy: moderator, moderatedAt })]);
+    } else {
+      await transactWrite([
+        exchangeTransfersRepo.transitionItem(uuid, 'pending', 'rejected', { moderation: 'manual_rejected', moderatedBy: moderator, moderatedAt, settledAt: moderatedAt }),
+        ...returnItems(t, 'rejected'),
+      ]);
+    }
+  } catch (err) {
+    if (!(err instanceof ExchangeTransferStateError)) throw err;
+    return { first: false, transfer: (await exchangeTransfersRepo.get(uuid))! };
+  }
+  log.info('exchange transfer decided', { uuid, decision, moderator });
+  return { first: true, transfer: (await exchangeTransfersRepo.get(uuid))! };
+}
+
+/** The hold back to the user and the withdrawal out of its month: a failed or rejected transfer, once (its own entry key). */
+function returnItems(t: ExchangeTransfer, why: 'failed' | 'rejected'): GuardedItem[] {
+  return [
+    ...entryItems({
+      idempotencyKey: `exchange-transfer-returned:${t.uuid}`,
+      kind: `exchange-transfer-${why}`,
+      postings: [
+        { account: accountIds.exchangeHold(t.uuid), amount: -t.debitCoins },
+        { account: accountIds.userCoins(t.user), amount: t.debitCoins },
+      ],
+    }),
+    withdrawalReversalItem(t.user, t.debitCoins, new Date(t.ts)),
+  ];
+}
+
+export interface ExchangeWorkerHooks {
+  /** Tests: runs after the exchange answered, before the outcome is written (a crash here must not send twice). */
+  afterExchangeCall?: () => Promise<void> | void;
+}
+
+/** Where an exchange's answer leaves a transfer. */
+type Step = { to: 'sent'; hash: string; serviceResponse: unknown } | { to: 'completed' | 'failed'; hash?: string; serviceResponse: unknown };
+
+const amountText = (coins: bigint) => formatUnits(coins, 18);
+
+/** The worker: sends an approved transfer once, follows it, and records its outcome once. */
+export async function processExchangeTransfer(uuid: string, hooks: ExchangeWorkerHooks = {}): Promise<ExchangeTransferStatus> {
+  let t = await exchangeTransfersRepo.get(uuid);
+  if (!t) throw new Error(`exchange transfer ${uuid} not found`);
+  if (t.status === 'approved') {
+    try {
+      await transactWrite([exchangeTransfersRepo.transitionItem(uuid, 'approved', 'sending', { sendingAt: new Date().toISOString() })]);
+    } catch (err) {
+      if (err instanceof ExchangeTransferStateError) return processExchangeTransfer(uuid, hooks); // a concurrent delivery moved it
+      throw err;
+    }
+    t = (await exchangeTransfersRepo.get(uuid))!;
+    const step = await send(t, false);
+    await hooks.afterExchangeCall?.();
+    return record(t, 'sending', step);
+  }
+  if (t.status === 'sending') {
+    // An earlier delivery may have reached the exchange: its answer decides, and only a transfer never made is made.
+    const step = await send(t, true);
+    await hooks.afterExchangeCall?.();
+    return record(t, 'sending', step);
+  }
+  if (t.status === 'sent') {
+    const step = await follow(t);
+    if (!step) {
+      await publish('exchangeTransfers', { type: 'exchange-transfer', uuid }, { delaySeconds: followSeconds() });
+      return 'sent';
+    }
+    return record(t, 'sent', step);
+  }
+  return t.status; // pending (a moderator's), or final
+}
+
+/** Sends (or, `resume`, first looks for the send an earlier delivery made). Exchange refusals are a failed step; unknown outcomes throw (redelivery asks again). */
+async function send(t: ExchangeTransfer, resume: boolean): Promise<Step> {
+  const since = new Date(t.sendingAt ?? t.ts);
+  if (t.exchange === 'coinbase') {
+    try {
+      const found = resume ? await coinbase().transactionByIdem(t.uuid, { since }) : undefined;
+      return coinbaseStep(found ?? (await coinbase().send({ to: t.destination, amount: amountText(t.sendCoins), idem: t.uuid })));
+    } catch (err) {
+      if (err instanceof CoinbaseError && err.failure.code === 'send_refused' && !err.failure.retryable) {
+        return { to: 'failed', serviceResponse: { errors: { errors: err.failure.errors, httpStatus: err.failure.httpStatus }, status: 'failure' } };
+      }
+      throw err;
+    }
+  }
+  try {
+    const found = resume ? await poloniex().findWithdrawal({ address: t.destination, amount: t.sendCoins, since }) : null;
+    if (found) return poloniexStep(found);
+    const { id } = await poloniex().withdraw({ amount: t.sendCoins, address: t.destination });
+    return { to: 'sent', hash: id, serviceResponse: { withdrawalRequestsId: id } };
+  } catch (err) {
+    if (err instanceof PoloniexError && ['signature_refused', 'timestamp_refused', 'insufficient_balance', 'refused'].includes(err.failure.code)) {
+      const f = err.failure as { answer?: unknown; httpStatus?: number };
+      return { to: 'failed', serviceResponse: { errors: { errors: f.answer ?? null, httpStatus: f.httpStatus ?? null }, status: 'failure' } };
+    }
+    throw err;
+  }
+}
+
+function coinbaseStep(tx: CoinbaseTransaction): Step {
+  if (tx.outcome === 'pending') return { to: 'sent', hash: tx.id, serviceResponse: { status: tx.status } };
+  return { to: tx.outcome === 'completed' ? 'completed' : 'failed', hash: tx.id, serviceResponse: { status: tx.outcome === 'completed' ? 'completed' : 'failure' } };
+}
+
+function poloniexStep(w: PoloniexWithdrawal): Step {
+  if (w.outcome === 'pending') return { to: 'sent', hash: w.id, serviceResponse: { withdrawalRequestsId: w.id, status: w.status } };
+  if (w.outcome === 'complete') return { to: 'completed', hash: w.id, serviceResponse: { status: 'completed' } };
+  return { to: 'failed', hash: w.id, serviceResponse: { errors: { errors: w.answer, httpStatus: w.httpStatus }, status: 'failure' } };
+}
+
+/** A sent transfer's state at the exchange: a final step, or undefined while it is still moving. */
+async function follow(t: ExchangeTransfer): Promise<Step | undefined> {
+  if (t.exchange === 'coinbase') {
+    const tx = await coinbase().transaction(t.hash!);
+    if (!tx) return { to: 'failed', hash: t.hash, serviceResponse: { status: 'failure', reason: 'the transaction is gone from Coinbase' } };
+    const step = coinbaseStep(tx);
+    return step.to === 'sent' ? undefined : step;
+  }
+  const w = await poloniex().withdrawalStatus(t.hash!, { since: new Date(t.sendingAt ?? t.ts) });
+  if (!w) return undefined; // not yet in the history
+  const step = poloniexStep(w);
+  return step.to === 'sent' ? undefined : step;
+}
+
+/** Records a step once (a concurrent delivery that recorded it first wins); a sent transfer is followed later. */
+async function record(t: ExchangeTransfer, from: 'sending' | 'sent', step: Step): Promise<ExchangeTransferStatus> {
+  const now = new Date().toISOString();
+  const outcome = { ...(step.hash ? { hash: step.hash } : {}), serviceResponse: JSON.stringify(step.serviceResponse) };
+  const items =
+    step.to === 'sent'
+      ? [exchangeTransfersRepo.transitionItem(t.uuid, from, 'sent', outcome)]
+      : step.to === 'completed'
+        ? [
+            exchangeTransfersRepo.transitionItem(t.uuid, from, 'completed', { ...outcome, settledAt: now }),
+            ...entryItems({
+              idempotencyKey: `exchange-transfer-sent:${t.uuid}`,
+              kind: 'exchange-transfer-sent',
+              postings: compactPostings([
+                { account: accountIds.exchangeHold(t.uuid), amount: -t.debitCoins },
+                { account: accountIds.exchangeSettlement(t.exchange), amount: t.sendCoins },
+                // The fee, and what is below the exchange's precision.
+                { account: accountIds.coinsFees(), amount: t.debitCoins - t.sendCoins },
+              ]),
+            }),
+          ]
+        : [exchangeTransfersRepo.transitionItem(t.uuid, from, 'failed', { ...outcome, settledAt: now }), ...returnItems(t, 'failed')];
+  try {
+    await transactWrite(items);
+  } catch (err) {
+    if (!(err instanceof ExchangeTransferStateError)) throw err;
+    return (await exchangeTransfersRepo.get(t.uuid))!.status;
+  }
+  if (step.to === 'sent') await publish('exchangeTransfers', { type: 'exchange-transfer', uuid: t.uuid }, { delaySeconds: followSeconds() });
+  log.info('exchange transfer step recorded', { uuid: t.uuid, exchange: t.exchange, status: step.to });
+  return step.to;
+}
