@@ -19,7 +19,7 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { withdrawalsConfig } from '../config/index.js';
-import { ddb, tableName } from '../db/client.js';
+import { ddb, queryAll, tableName } from '../db/client.js';
 import { InsufficientFundsError } from '../db/errors.js';
 import { fields, type StoredItem } from '../db/item.js';
 import * as keys from '../db/keys.js';
@@ -127,6 +127,18 @@ export const exchangeTransfersRepo = {
   async get(uuid: string): Promise<ExchangeTransfer | undefined> {
     const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.exchangeTransfer(uuid), ConsistentRead: true }));
     return out.Item ? exchangeTransferFrom(out.Item) : undefined;
+  },
+
+  /** Transfers requested between `from` and `until` (ISO) still in one of `statuses`, oldest first. */
+  async listRequestedBetween(from: string, until: string, statuses: readonly ExchangeTransferStatus[]): Promise<ExchangeTransfer[]> {
+    const items = await queryAll({
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK BETWEEN :from AND :until',
+      FilterExpression: `#status IN (${statuses.map((_, i) => `:s${i}`).join(', ')})`,
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':pk': keys.exchangeTransfers(), ':from': from, ':until': until, ...Object.fromEntries(statuses.map((s, i) => [`:s${i}`, s])) },
+    });
+    return items.map(exchangeTransferFrom);
   },
 
   /** from -> to, once (ExchangeTransferStateError when it is not in `from`), with what the step learnt. */
@@ -312,6 +324,26 @@ function returnItems(t: ExchangeTransfer, why: 'failed' | 'rejected'): GuardedIt
     }),
     withdrawalReversalItem(t.user, t.debitCoins, new Date(t.ts)),
   ];
+}
+
+/** How long after its request a transfer still in flight is queued again by the sweep, and how far back it looks. */
+export const EXCHANGE_SWEEP_AFTER_MS = 15 * 60_000;
+const SWEEP_LOOKBACK_MS = 30 * 86_400_000;
+
+/**
+ * The sweep (scheduled): re-queues transfers still approved, sending or sent `olderThanMs` after their request
+ * (a lost or dead-lettered message, an exchange outage outlasting the retries); the worker sends each once
+ * whatever the number of messages. Transfers older than 30 days are an operator's to look at.
+ */
+export async function sweepExchangeTransfers(olderThanMs = EXCHANGE_SWEEP_AFTER_MS, now = new Date()): Promise<number> {
+  const until = new Date(now.getTime() - olderThanMs).toISOString();
+  const from = new Date(now.getTime() - SWEEP_LOOKBACK_MS).toISOString();
+  const open = await exchangeTransfersRepo.listRequestedBetween(from, `${until}#~`, ['approved', 'sending', 'sent']);
+  for (const t of open) {
+    log.warn('exchange transfer not settled yet: queued again', { uuid: t.uuid, exchange: t.exchange, status: t.status, requestedAt: t.ts });
+    await publish('exchangeTransfers', { type: 'exchange-transfer', uuid: t.uuid });
+  }
+  return open.length;
 }
 
 export interface ExchangeWorkerHooks {

@@ -9,12 +9,12 @@ import { coinbaseSettings } from '../../lib/exchanges/coinbase.js';
 import { startCoinbaseConnect, finishCoinbaseConnect } from '../../lib/exchanges/coinbase-accounts.js';
 import { addPoloniexAccount, poloniexAccountId } from '../../lib/exchanges/poloniex-accounts.js';
 import { poloniexClient, poloniexSettings, setPoloniex } from '../../lib/exchanges/poloniex.js';
-import { exchangeTransfersRepo, processExchangeTransfer, requestExchangeTransfer } from '../../lib/exchanges/transfers.js';
+import { exchangeTransfersRepo, processExchangeTransfer, requestExchangeTransfer, sweepExchangeTransfers } from '../../lib/exchanges/transfers.js';
 import { getBalance } from '../../lib/ledger/index.js';
 import { setRates } from '../../lib/rates/index.js';
 import { withdrawalMonthsRepo } from '../../lib/withdrawals/repository.js';
 import { call, earnCoins, newUser, ticket } from '../fixtures/payments.js';
-import { isolateFromStackWorkers, randomAddress, uniq, waitFor } from '../fixtures/stack.js';
+import { drainQueue, isolateFromStackWorkers, randomAddress, uniq, waitFor } from '../fixtures/stack.js';
 
 const COIN = 10n ** 18n;
 const system = () => ticket('urn:authenticateit:user:operator', { roles: ['system'] });
@@ -166,6 +166,19 @@ describe('exchange transfers, exactly once (the worker run here, the stack worke
     const t = (await exchangeTransfersRepo.get(uuid))!;
     const { withdrawals } = (await (await fetch(`${poloniexSettings().apiUrl}/__emulator/withdrawals`)).json()) as { withdrawals: { address: string }[] };
     expect(withdrawals.filter((w) => w.address === t.destination)).toHaveLength(1);
+  });
+
+  it('the sweep queues again a transfer left in flight (its message lost), and not one settled or pending a moderator', async () => {
+    const queued = async () => ((await drainQueue(process.env.EXCHANGE_TRANSFERS_QUEUE!)) as { uuid: string }[]).map((m) => m.uuid);
+    const { uuid } = await pending('coinbase');
+    await queued();
+    await sweepExchangeTransfers(60_000); // younger than the delay: not yet
+    expect(await queued()).not.toContain(uuid);
+    await sweepExchangeTransfers(0);
+    expect(await queued()).toContain(uuid);
+    expect(await processExchangeTransfer(uuid)).toBe('completed');
+    await sweepExchangeTransfers(0);
+    expect(await queued()).not.toContain(uuid);
   });
 
   it('Poloniex: a refused signature is a failed transfer with the coins back once', async () => {
