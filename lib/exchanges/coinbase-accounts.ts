@@ -255,13 +255,14 @@ async function tokensReplaced(c: CoinbaseConnection, waitMs = 3000): Promise<boo
 
 /**
  * The user's Coinbase profile read now (a transfer's check before it sends), with the tokens refreshed first when
- * the access token has expired. coinbase_no_stored_tokens: not connected (or disconnected);
+ * the access token has expired. coinbase_account_not_found: never connected; coinbase_no_stored_tokens: disconnected;
  * coinbase_no_tokens_by_refresh_token: the refresh was refused (the user must connect again).
  */
 export async function freshCoinbaseUser(user: string, id: string, now = new Date()): Promise<CoinbaseProfile> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const c = await coinbaseConnectionsRepo.get(user, id);
-    if (!c?.active || !c.tokens) throw coinbaseFail('coinbase_no_stored_tokens');
+    if (!c) throw fail('coinbase_account_not_found', `no connected Coinbase account ${id}`, { id });
+    if (!c.active || !c.tokens) throw coinbaseFail('coinbase_no_stored_tokens');
     const sealed = c as CoinbaseConnection & { tokens: Envelope };
     const { access, refresh } = await openTokens(sealed);
     const expired = !c.accessExpiresAt || Date.parse(c.accessExpiresAt) - REFRESH_MARGIN_MS <= now.getTime();

@@ -34,8 +34,8 @@ import { coinsValueMinor, recordedQuote, recordedQuoteFrom, recordOf, withdrawal
 import { minorText } from '../withdrawals/limits.js';
 import { exactNumber } from '../json.js';
 import { fail as withdrawalFail } from '../withdrawals/failures.js';
-import { refuseWhileLocked, withdrawalQuoteFor, withdrawalRoom, withdrawalWithinRoom } from '../withdrawals/index.js';
-import { coinbaseConnectionsRepo, freshCoinbaseUser } from './coinbase-accounts.js';
+import { quoteForProfile, refuseWhileLocked, withdrawalRoom, withdrawalWithinRoom } from '../withdrawals/index.js';
+import { freshCoinbaseUser } from './coinbase-accounts.js';
 import { coinbase, CoinbaseError, type CoinbaseTransaction } from './coinbase.js';
 import { fail } from './failures.js';
 import { exchangeOptions } from './options.js';
@@ -214,9 +214,7 @@ export interface ExchangeTransferInput {
 /** The account a transfer names, as stored for the transfer, and where the exchange sends. */
 async function destinationOf(user: string, exchange: Exchange, id: string): Promise<{ account: Record<string, unknown>; destination: string }> {
   if (exchange === 'coinbase') {
-    const connection = await coinbaseConnectionsRepo.get(user, id);
-    if (!connection?.active) throw fail('coinbase_account_not_found', `no connected Coinbase account ${id}`, { id });
-    const profile = await freshCoinbaseUser(user, id); // the tokens still work: the user still has this account
+    const profile = await freshCoinbaseUser(user, id); // connected, and its tokens still work: the user still has this account
     return { account: { ...profile }, destination: profile.email ?? profile.id };
   }
   const a = await poloniexAccountsRepo.get(user, id);
@@ -232,7 +230,7 @@ export async function requestExchangeTransfer(user: string, exchange: Exchange, 
   const { account, destination } = await destinationOf(user, exchange, input.id);
   const room = await withdrawalRoom(user, now);
   refuseWhileLocked(room);
-  const { quote, price } = await withdrawalQuoteFor(user, exchange, input.coins, input.payFeeWithCoins);
+  const { quote, price } = await quoteForProfile(room.profile, exchange, input.coins, input.payFeeWithCoins);
   const sendCoins = floorToPoloniex(quote.transferCoins, Number(poloniexSettings().amountDecimals));
   if (quote.belowMinimum || sendCoins <= 0n) {
     throw withdrawalFail('below_minimum', 'the transfer delivers nothing after its fee, or less than the least a transfer may deliver', {

@@ -30,14 +30,13 @@ import type { Fraction } from '../ledger/money.js';
 import { log } from '../log/index.js';
 import { publish } from '../queue/publisher.js';
 import { BankPayoutTimeoutError, bankPayouts, type BankPayoutResult } from '../payments/bank-payouts.js';
-import { currentPrice, tokenPrice } from '../rates/index.js';
+import { tokenPrice } from '../rates/index.js';
 import type { CoinCurrency } from '../rates/currencies.js';
 import { cashoutAccountNumber, open, VaultOpenError } from '../security/card-vault.js';
 import { withdrawalReversalItem } from './earnings.js';
-import { withdrawalFeeInputs } from './fee-settings.js';
-import { coinsValueMinor, quoteWithdrawal, recordedQuote, withdrawalFeeView, type WithdrawalQuote } from './fees.js';
+import { coinsValueMinor, recordedQuote, withdrawalFeeView, type WithdrawalQuote } from './fees.js';
 import { fail } from './failures.js';
-import { refuseWhileLocked, withdrawalRoom, withdrawalWithinRoom } from './index.js';
+import { quoteWithdrawalNow, refuseWhileLocked, withdrawalRoom, withdrawalWithinRoom } from './index.js';
 import { minorText } from './limits.js';
 import { profileOf } from './profiles.js';
 import { CashoutTransferStateError, cashoutTransfersRepo, type CashoutTransfer, type CashoutTransferStatus } from './repository.js';
@@ -68,18 +67,7 @@ function bankCountry(country: string): AllowedCountry {
 }
 
 async function bankQuote(country: string, coins: bigint, payFeeWithCoins: boolean, negativeValues: boolean): Promise<WithdrawalQuote & { price: Fraction }> {
-  const currency = bankCountry(country).currency as CoinCurrency;
-  const { price } = await currentPrice(currency);
-  const { options, gasCoins } = await withdrawalFeeInputs('bank', country);
-  const quote = quoteWithdrawal({
-    coins,
-    currency,
-    price,
-    gasCoins,
-    options,
-    payFeeWithCoins,
-    negativeValues,
-  });
+  const { quote, price } = await quoteWithdrawalNow({ type: 'bank', country, currency: bankCountry(country).currency as CoinCurrency, coins, payFeeWithCoins, negativeValues });
   return { ...quote, price };
 }
 

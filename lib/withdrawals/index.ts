@@ -48,10 +48,12 @@ async function limitsNow(user: string, now: Date): Promise<LimitsNow> {
  */
 export async function withdrawalRoom(user: string, now = new Date()): Promise<WithdrawalRoom> {
   const { limits, currency, profile } = await limitsNow(user, now);
-  return { coins: limits.restCoins, valueMinor: limits.restMinor, restType: limits.restType, currency, withdrawalsLocked: profile.withdrawalsLocked, transferredInPeriod: limits.transferredCoins };
+  return { coins: limits.restCoins, valueMinor: limits.restMinor, restType: limits.restType, currency, withdrawalsLocked: profile.withdrawalsLocked, transferredInPeriod: limits.transferredCoins, profile };
 }
 
 export interface WithdrawalRoom {
+  /** The profile the room was computed for (its country prices the withdrawal's quote). */
+  profile: WithdrawalProfile;
   coins: bigint;
   valueMinor: bigint;
   restType: Limits['restType'];
@@ -149,29 +151,37 @@ const FEE_TYPES: Record<NonNullable<ConvertCoinsRequest['type']>, WithdrawalType
 
 const truthy = (v: boolean | string | undefined) => v === true || v === 'true';
 
-/** The fee engine's quote of a withdrawal of `type` in the user's country and currency, and the price it used. */
-export async function withdrawalQuoteFor(user: string, type: WithdrawalType, coins: bigint, payFeeWithCoins: boolean): Promise<{ quote: WithdrawalQuote; price: Fraction }> {
-  const profile = await profileOf(user);
-  const currency = currencyOf(profile);
-  const { price } = await currentPrice(currency);
-  const { options, gasCoins } = await withdrawalFeeInputs(type, profile.country);
-  return { quote: quoteWithdrawal({ coins, currency, price, gasCoins, options, payFeeWithCoins, negativeValues: false }), price };
+/**
+ * The one way a withdrawal is quoted: the fee options and gas of `type` in `country`, at the current price in
+ * `currency`; `coins` may be derived from that price (a quote asked for by value). Answers the price it used.
+ */
+export async function quoteWithdrawalNow(w: {
+  type: WithdrawalType;
+  country: string;
+  currency: CoinCurrency;
+  coins: bigint | ((price: Fraction) => bigint);
+  payFeeWithCoins: boolean;
+  negativeValues: boolean;
+}): Promise<{ quote: WithdrawalQuote; price: Fraction }> {
+  const { price } = await currentPrice(w.currency);
+  const { options, gasCoins } = await withdrawalFeeInputs(w.type, w.country);
+  const coins = typeof w.coins === 'bigint' ? w.coins : w.coins(price);
+  return { quote: quoteWithdrawal({ coins, currency: w.currency, price, gasCoins, options, payFeeWithCoins: w.payFeeWithCoins, negativeValues: w.negativeValues }), price };
 }
+
+/** A withdrawal of `type` in the profile's country and currency, the fee taken as asked. */
+export const quoteForProfile = (profile: WithdrawalProfile, type: WithdrawalType, coins: bigint, payFeeWithCoins: boolean) =>
+  quoteWithdrawalNow({ type, country: profile.country, currency: currencyOf(profile), coins, payFeeWithCoins, negativeValues: false });
 
 /** POST /payments-service/withdrawal/convert_coins: the fee engine's quote in the user's currency, with karma when asked. */
 export async function convertCoinsQuote(user: string, req: ConvertCoinsRequest): Promise<Wire<z.output<typeof convertCoinsAnswerSchema>>> {
   if ((req.coins === undefined) === (req.value === undefined)) throw fail('bad_convert_request', 'give either coins or value', { field: req.coins === undefined ? 'coins' : 'value' });
   const profile = await profileOf(user);
-  const currency = currencyOf(profile);
-  const { price } = await currentPrice(currency);
-  const { options, gasCoins } = await withdrawalFeeInputs(FEE_TYPES[req.type ?? 'ethereum_account'], profile.country);
-  const coins = req.coins ?? coinsForValue(parseUnits(amountTextOf(req.value)!, FEE_FIAT_DECIMALS), price);
-  const quote = quoteWithdrawal({
-    coins,
-    currency,
-    price,
-    gasCoins,
-    options,
+  const { quote } = await quoteWithdrawalNow({
+    type: FEE_TYPES[req.type ?? 'ethereum_account'],
+    country: profile.country,
+    currency: currencyOf(profile),
+    coins: req.coins ?? ((price) => coinsForValue(parseUnits(amountTextOf(req.value)!, FEE_FIAT_DECIMALS), price)),
     payFeeWithCoins: false,
     negativeValues: truthy(req.negative_values),
   });
