@@ -27,6 +27,8 @@ import { log } from '../log/index.js';
 export const COINBASE_SCOPES = ['wallet:user:read', 'wallet:user:email'] as const;
 /** The API version our calls are written against (Coinbase's CB-VERSION header). */
 export const COINBASE_API_VERSION = '2024-01-01';
+/** Decimals Coinbase takes in a crypto currency's amounts (the token's sends are rounded down to them). */
+export const COINBASE_CRYPTO_DECIMALS = 8;
 
 export interface CoinbaseSettings {
   /** Base URL of the v2 API, no trailing slash. */

@@ -36,7 +36,7 @@ import { exactNumber } from '../json.js';
 import { fail as withdrawalFail } from '../withdrawals/failures.js';
 import { quoteForProfile, refuseWhileLocked, withdrawalRoom, withdrawalWithinRoom } from '../withdrawals/index.js';
 import { freshCoinbaseUser } from './coinbase-accounts.js';
-import { coinbase, CoinbaseError, type CoinbaseTransaction } from './coinbase.js';
+import { coinbase, COINBASE_CRYPTO_DECIMALS, CoinbaseError, type CoinbaseTransaction } from './coinbase.js';
 import { fail } from './failures.js';
 import { exchangeOptions } from './options.js';
 import { poloniexAccountsRepo } from './poloniex-accounts.js';
@@ -231,7 +231,8 @@ export async function requestExchangeTransfer(user: string, exchange: Exchange, 
   const room = await withdrawalRoom(user, now);
   refuseWhileLocked(room);
   const { quote, price } = await quoteForProfile(room.profile, exchange, input.coins, input.payFeeWithCoins);
-  const sendCoins = floorToPoloniex(quote.transferCoins, Number(poloniexSettings().amountDecimals));
+  // Each exchange's precision: what is below it stays with the fee.
+  const sendCoins = floorToPoloniex(quote.transferCoins, exchange === 'poloniex' ? poloniexSettings().amountDecimals : COINBASE_CRYPTO_DECIMALS);
   if (quote.belowMinimum || sendCoins <= 0n) {
     throw withdrawalFail('below_minimum', 'the transfer delivers nothing after its fee, or less than the least a transfer may deliver', {
       transfer_coins: quote.transferCoins.toString(),
