@@ -40,6 +40,7 @@
  *   npm run admin -- withdrawal fees set --file fees.json [--by WHO]   (withdrawal fee options by type and country; validated, replaces the stored document)
  *   npm run admin -- withdrawal fees get           (the fee options in force, stored or built in)
  *   npm run admin -- ticket --user urn:authenticateit:user:ID [--participant urn:authenticateit:participant:ID] [--roles system] [--ttl 3600]
+ *                                [--email E] [--given-name N] [--family-name N] [--phone-number P] [--picture URL]
  *                                (local identity tickets, signed with the stack's issuer key in .local/secrets.json)
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -260,7 +261,7 @@ async function run(): Promise<unknown> {
     case 'ticket issue': {
       const secretsFile = join(import.meta.dirname, '../.local/secrets.json');
       if (!existsSync(secretsFile)) throw new Error('no .local/secrets.json: run npm start once first');
-      const { issueTicket, keyIdOf } = await import('../lib/identity/tickets.js');
+      const { issueTicket, keyIdOf, PROFILE_CLAIMS } = await import('../lib/identity/tickets.js');
       const secrets = JSON.parse(readFileSync(secretsFile, 'utf8')) as { identityPrivateKey: string; identityPublicKey: string; identityKeyId?: string };
       // A data directory from before key ids gets its kid on the next start; until then it is derived the same way.
       const kid = secrets.identityKeyId ?? keyIdOf(secrets.identityPublicKey);
@@ -274,6 +275,8 @@ async function run(): Promise<unknown> {
           ...(flags.participant ? { participant: flags.participant } : {}),
           roles: flags.roles ? flags.roles.split(',') : [],
           ttlSeconds: ttl,
+          // The user's profile claims, as the identity service would put them in the ticket.
+          profile: Object.fromEntries(PROFILE_CLAIMS.flatMap((name) => (flags[name.replace('_', '-')] ? [[name, flags[name.replace('_', '-')]]] : []))),
         }),
       };
     }

@@ -31,5 +31,5 @@ export const route = defineRoute({
 });
 
 export const handler = routeHandler(route, async ({ caller, params, body }) => ({
-  body: await requestExchangeTransfer(caller.sub, params.exchange, { id: body.id, coins: body.coins, payFeeWithCoins: body.pay_fee_with_coins === true || body.pay_fee_with_coins === 'true' }),
+  body: await requestExchangeTransfer(caller.sub, params.exchange, { id: body.id, coins: body.coins, payFeeWithCoins: body.pay_fee_with_coins === true || body.pay_fee_with_coins === 'true', requester: caller.profile }),
 }));

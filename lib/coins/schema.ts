@@ -128,8 +128,8 @@ export const transferSchema = schema(() => z
   .check(z.refine((t) => t.coins > 0n, { message: 'coins must be more than 0', path: ['coins'] })));
 
 /** A user urn, as tickets carry them. */
-export const userUrn = (description = 'The user (urn:authenticateit:user:...).') =>
-  z.string().check(z.regex(/^urn:authenticateit:user:[A-Za-z0-9._:@+-]{1,200}$/, 'user must be a user urn (urn:authenticateit:user:...)')).register(z.globalRegistry, { description });
+export const userUrn = (description = 'The user (urn:authenticateit:user:...).', field = 'user') =>
+  z.string().check(z.regex(/^urn:authenticateit:user:[A-Za-z0-9._:@+-]{1,200}$/, `${field} must be a user urn (urn:authenticateit:user:...)`)).register(z.globalRegistry, { description });
 
 export const rewardCreditSchema = schema(() => z
   .strictObject({

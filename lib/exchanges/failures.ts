@@ -11,6 +11,7 @@ export type ExchangeFailure =
   | 'coinbase_no_stored_tokens'
   | 'coinbase_no_user_by_access_token'
   | 'coinbase_unavailable'
-  | 'exchange_transfer_not_found';
+  | 'exchange_transfer_not_found'
+  | 'bad_time_range';
 
 export const fail = failWith<ExchangeFailure>();

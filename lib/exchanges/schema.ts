@@ -55,6 +55,8 @@ export type PoloniexAccountsAnswer = z.output<typeof poloniexAccountsAnswerSchem
 
 export const EXCHANGES = ['coinbase', 'poloniex'] as const;
 export type Exchange = (typeof EXCHANGES)[number];
+/** pending: waits for a moderator; auto_approved: sent at once (manual approval inactive); manual_*: a moderator's decision. */
+export const MODERATION_STATUSES = ['pending', 'auto_approved', 'manual_approved', 'manual_rejected'] as const;
 
 export const exchangeOptionsSchema = schema(() =>
   z.object({
@@ -132,3 +134,4 @@ export const coinbaseCallbackQuerySchema = schema(() =>
     error: z.optional(z.string().check(z.maxLength(200)).register(z.globalRegistry, { description: 'Set by Coinbase when the user denied the consent.' })),
   }),
 );
+

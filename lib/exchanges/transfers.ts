@@ -41,7 +41,8 @@ import { fail } from './failures.js';
 import { exchangeOptions } from './options.js';
 import { poloniexAccountsRepo } from './poloniex-accounts.js';
 import { floorToPoloniex, poloniex, poloniexSettings, PoloniexError, type PoloniexWithdrawal } from './poloniex.js';
-import type { Exchange } from './schema.js';
+import { MODERATION_STATUSES, type Exchange } from './schema.js';
+import type { UserProfileClaims } from '../identity/tickets.js';
 import type { Wire } from '../json.js';
 import type * as z from 'zod/mini';
 import type { exchangeTransferAnswerSchema } from '../withdrawals/schema.js';
@@ -53,7 +54,6 @@ const followSeconds = () => Number(withdrawalsConfig().EXCHANGE_FOLLOW_SECONDS);
 
 export const EXCHANGE_TRANSFER_STATUSES = ['pending', 'approved', 'sending', 'sent', 'completed', 'failed', 'rejected'] as const;
 export type ExchangeTransferStatus = (typeof EXCHANGE_TRANSFER_STATUSES)[number];
-export const MODERATION_STATUSES = ['pending', 'auto_approved', 'manual_approved', 'manual_rejected'] as const;
 export type ModerationStatus = (typeof MODERATION_STATUSES)[number];
 
 
@@ -71,6 +71,9 @@ export interface ExchangeTransfer extends RecordedQuote {
   feeCoins: bigint;
   /** What the exchange is asked to send: transferCoins in whole 10^-8 tokens. */
   sendCoins: bigint;
+  /** The user's coins when they asked, and their profile as their ticket gave it then: what moderators see. */
+  profileCoins?: bigint;
+  requester?: UserProfileClaims;
   status: ExchangeTransferStatus;
   moderation: ModerationStatus;
   moderatedBy?: string;
@@ -104,6 +107,8 @@ export function exchangeTransferFrom(i: StoredItem): ExchangeTransfer {
     transferCoins: f.money('transferCoins'),
     feeCoins: f.money('feeCoins'),
     sendCoins: f.money('sendCoins'),
+    ...(f.optMoney('profileCoins') !== undefined ? { profileCoins: f.optMoney('profileCoins')! } : {}),
+    ...(f.optMap('requester') !== undefined ? { requester: f.optMap('requester') as UserProfileClaims } : {}),
     status: f.oneOf('status', EXCHANGE_TRANSFER_STATUSES),
     moderation: f.oneOf('moderation', MODERATION_STATUSES),
     ts: f.str('ts'),
@@ -209,6 +214,8 @@ export interface ExchangeTransferInput {
   id: string;
   coins: bigint;
   payFeeWithCoins: boolean;
+  /** The profile claims of the user's ticket. */
+  requester?: UserProfileClaims;
 }
 
 /** The account a transfer names, as stored for the transfer, and where the exchange sends. */
@@ -230,7 +237,7 @@ export async function requestExchangeTransfer(user: string, exchange: Exchange, 
   const { account, destination } = await destinationOf(user, exchange, input.id);
   const room = await withdrawalRoom(user, now);
   refuseWhileLocked(room);
-  const { quote, price } = await quoteForProfile(room.profile, exchange, input.coins, input.payFeeWithCoins);
+  const { quote, price, prices } = await quoteForProfile(room.profile, exchange, input.coins, input.payFeeWithCoins);
   // Each exchange's precision: what is below it stays with the fee.
   const sendCoins = floorToPoloniex(quote.transferCoins, exchange === 'poloniex' ? poloniexSettings().amountDecimals : COINBASE_CRYPTO_DECIMALS);
   if (quote.belowMinimum || sendCoins <= 0n) {
@@ -249,11 +256,13 @@ export async function requestExchangeTransfer(user: string, exchange: Exchange, 
     accountId: input.id,
     account,
     destination,
-    ...recordOf(quote, price),
+    ...recordOf(quote, price, prices),
     debitCoins: quote.debitCoins,
     transferCoins: quote.transferCoins,
     feeCoins: quote.feeCoins,
     sendCoins,
+    profileCoins: room.balance,
+    ...(input.requester && Object.keys(input.requester).length > 0 ? { requester: input.requester } : {}),
     status: manual ? 'pending' : 'approved',
     moderation: manual ? 'pending' : 'auto_approved',
     ts: now.toISOString(),
@@ -283,13 +292,15 @@ export async function requestExchangeTransfer(user: string, exchange: Exchange, 
 
 /** The transfer's manual code: what moderators name it by. */
 export const manualCode = (uuid: string) => `${exchangeTransferId(uuid)}:manual`;
+/** The uuid a manual code (or a transfer id) names. */
+export const transferUuidOf = (code: string) => code.replace(/^urn:authenticateit:transaction_request:/, '').replace(/:manual$/, '');
 
 /**
  * A moderator's decision on a pending transfer named by its manual code (or id), once: the first decision wins
  * (later ones are told which).
  */
 export async function decideExchangeTransfer(code: string, decision: 'approve' | 'reject', moderator: string, now = new Date()): Promise<{ first: boolean; transfer: ExchangeTransfer }> {
-  const uuid = code.replace(/^urn:authenticateit:transaction_request:/, '').replace(/:manual$/, '');
+  const uuid = transferUuidOf(code);
   const t = await exchangeTransfersRepo.get(uuid);
   if (!t) throw fail('exchange_transfer_not_found', `no exchange transfer ${uuid}`, { id: exchangeTransferId(uuid) });
   const moderatedAt = now.toISOString();

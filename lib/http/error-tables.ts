@@ -146,6 +146,7 @@ export const paymentsErrors: ErrorTable<IdentityFailure | CoinsFailure | Billing
   coinbase_no_user_by_access_token: 409,
   coinbase_unavailable: 503,
   exchange_transfer_not_found: 404,
+  bad_time_range: 400,
 };
 
 /** Textcoin claims (the platform's own routes). */

@@ -4,7 +4,9 @@
  * can rotate) and no network or database round trip.
  * Header: `alg` ES256, `typ` JWT, `kid`. Claims: `sub` the user (`urn:authenticateit:user:...`),
  * `participant` (optional, `urn:authenticateit:participant:...`), `roles` (e.g. `system`), `iss`, `aud`,
- * `iat`, `exp` (seconds), optional `nbf`.
+ * `iat`, `exp` (seconds), optional `nbf`, and optionally the user's profile as OpenID Connect's standard claims
+ * (`email`, `given_name`, `family_name`, `phone_number`, `picture`): what moderators see of a user is what their
+ * ticket said when they asked (the identity service owns the profile; this service stores no other copy).
  * Locally the admin CLI issues them with the stack's private key (`npm run admin -- ticket issue ...`).
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
@@ -13,6 +15,10 @@ import { TICKET_AUDIENCE, TICKET_ISSUER } from '../config/index.js';
 
 export { TICKET_AUDIENCE, TICKET_ISSUER };
 
+/** OpenID Connect standard profile claims a ticket may carry. */
+export const PROFILE_CLAIMS = ['email', 'given_name', 'family_name', 'phone_number', 'picture'] as const;
+export type UserProfileClaims = Partial<Record<(typeof PROFILE_CLAIMS)[number], string>>;
+
 export interface TicketClaims {
   sub: string;
   participant?: string;
@@ -20,6 +26,8 @@ export interface TicketClaims {
   iat: number;
   exp: number;
   iss: string;
+  /** The user's profile claims the ticket carries (none: `{}`). */
+  profile: UserProfileClaims;
 }
 
 /** What a ticket must satisfy to be accepted. */
@@ -49,6 +57,7 @@ export interface TicketRequest {
   aud?: string;
   /** Seconds from issue before the ticket is valid (`nbf`). */
   notBeforeSeconds?: number;
+  profile?: UserProfileClaims;
 }
 
 export class TicketError extends Error {
@@ -63,7 +72,7 @@ export async function issueTicket(key: IssuerKey, claims: TicketRequest, now = D
   if (!USER.test(claims.sub)) throw new TicketError('sub must be urn:authenticateit:user:<id>');
   if (claims.participant !== undefined && !PARTICIPANT.test(claims.participant)) throw new TicketError('participant must be urn:authenticateit:participant:<id>');
   const iat = Math.floor(now / 1000);
-  const jwt = new SignJWT({ ...(claims.participant ? { participant: claims.participant } : {}), roles: claims.roles ?? [] })
+  const jwt = new SignJWT({ ...(claims.participant ? { participant: claims.participant } : {}), roles: claims.roles ?? [], ...claims.profile })
     .setProtectedHeader({ alg: 'ES256', typ: 'JWT', kid: key.kid })
     .setSubject(claims.sub)
     .setIssuer(claims.iss ?? TICKET_ISSUER)
@@ -134,7 +143,14 @@ export async function verifyTicket(ticket: string, policy: TicketPolicy, now = D
   if (participant !== undefined && (typeof participant !== 'string' || !PARTICIPANT.test(participant))) throw new TicketError('ticket has a malformed participant');
   const roles = claims.roles ?? [];
   if (!Array.isArray(roles) || !roles.every((r) => typeof r === 'string')) throw new TicketError('ticket roles must be an array of strings');
-  return { sub: claims.sub, ...(participant !== undefined ? { participant } : {}), roles, iat, exp, iss };
+  const profile: UserProfileClaims = {};
+  for (const name of PROFILE_CLAIMS) {
+    const v = claims[name];
+    if (v === undefined) continue;
+    if (typeof v !== 'string' || v.length > 500) throw new TicketError(`ticket has a malformed ${name} claim`);
+    profile[name] = v;
+  }
+  return { sub: claims.sub, ...(participant !== undefined ? { participant } : {}), roles, iat, exp, iss, profile };
 }
 
 /** RFC 7638 thumbprint of an EC public key: a kid that anyone holding the key derives alike. */

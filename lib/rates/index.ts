@@ -118,6 +118,12 @@ export async function currentPrice(currency: CoinCurrency): Promise<CoinPrice> {
   return price;
 }
 
+/** The current price of one whole token in each coin currency that has one, as set ("0.24"): what a withdrawal records of its time. */
+export async function coinPricesNow(): Promise<Partial<Record<CoinCurrency, string>>> {
+  const prices = await Promise.all(COIN_CURRENCIES.map(async (c) => [c, (await coinPrices.price(c))?.priceText] as const));
+  return Object.fromEntries(prices.filter(([, text]) => text !== undefined));
+}
+
 export interface Conversion {
   currency: CoinCurrency;
   value: string;

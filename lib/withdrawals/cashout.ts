@@ -26,7 +26,6 @@ import { keyedRequest } from '../db/request-keys.js';
 import { transactWrite, type GuardedItem } from '../db/transact.js';
 import { exactNumber, type Wire } from '../json.js';
 import { compactPostings, entryItems, getBalance } from '../ledger/index.js';
-import type { Fraction } from '../ledger/money.js';
 import { log } from '../log/index.js';
 import { publish } from '../queue/publisher.js';
 import { BankPayoutTimeoutError, bankPayouts, type BankPayoutResult } from '../payments/bank-payouts.js';
@@ -34,7 +33,7 @@ import { tokenPrice } from '../rates/index.js';
 import type { CoinCurrency } from '../rates/currencies.js';
 import { cashoutAccountNumber, open, VaultOpenError } from '../security/card-vault.js';
 import { withdrawalReversalItem } from './earnings.js';
-import { coinsValueMinor, recordedQuote, withdrawalFeeView, type WithdrawalQuote } from './fees.js';
+import { coinsValueMinor, recordedQuote, recordOf, withdrawalFeeView } from './fees.js';
 import { fail } from './failures.js';
 import { quoteWithdrawalNow, refuseWhileLocked, withdrawalRoom, withdrawalWithinRoom } from './index.js';
 import { minorText } from './limits.js';
@@ -66,15 +65,14 @@ function bankCountry(country: string): AllowedCountry {
   return found;
 }
 
-async function bankQuote(country: string, coins: bigint, payFeeWithCoins: boolean, negativeValues: boolean): Promise<WithdrawalQuote & { price: Fraction }> {
-  const { quote, price } = await quoteWithdrawalNow({ type: 'bank', country, currency: bankCountry(country).currency as CoinCurrency, coins, payFeeWithCoins, negativeValues });
-  return { ...quote, price };
+function bankQuote(country: string, coins: bigint, payFeeWithCoins: boolean, negativeValues: boolean) {
+  return quoteWithdrawalNow({ type: 'bank', country, currency: bankCountry(country).currency as CoinCurrency, coins, payFeeWithCoins, negativeValues });
 }
 
 /** GET /cashout/convert_coins: the bank cash-out quote of `coins` in the country's currency (absent: the profile's country). */
 export async function cashoutConvert(user: string, q: CashoutConvertQuery): Promise<Wire<z.output<typeof withdrawalQuoteViewSchema>>> {
   const country = q.country ?? (await profileOf(user)).country;
-  const { price: _price, ...quote } = await bankQuote(country, q.coins, false, truthy(q.negative_values));
+  const { quote } = await bankQuote(country, q.coins, false, truthy(q.negative_values));
   return withdrawalFeeView(quote, 'quote') as Wire<z.output<typeof withdrawalQuoteViewSchema>>;
 }
 
@@ -153,7 +151,7 @@ async function holdCashoutTransfer(user: string, input: CashoutTransferInput, pa
   if (!stored) throw accountsFail('cashout_account_not_found', `no cash-out account ${input.account.id}`, { id: input.account.id });
   const room = await withdrawalRoom(user, now);
   refuseWhileLocked(room);
-  const quote = await bankQuote(stored.country, input.coins, payFeeWithCoins, false);
+  const { quote, price, prices } = await bankQuote(stored.country, input.coins, payFeeWithCoins, false);
   if (quote.belowMinimum) {
     throw fail('below_minimum', 'the transfer delivers nothing after its fee, or less than the least a transfer may deliver', {
       transfer_coins: quote.transferCoins.toString(),
@@ -169,15 +167,8 @@ async function holdCashoutTransfer(user: string, input: CashoutTransferInput, pa
     user,
     status: 'pending',
     account,
-    coins: quote.coins,
-    payFeeWithCoins,
-    currency: quote.currency,
-    priceNum: quote.price.num,
-    priceDen: quote.price.den,
-    gasCoins: quote.gasCoins,
-    gasFeePercent: quote.gasFeePercent,
-    transactionFeeMinor: quote.transactionFeeMinor,
-    ...(quote.minTransferCoins !== undefined ? { minTransferCoins: quote.minTransferCoins } : {}),
+    ...recordOf(quote, price, prices),
+    profileCoins: room.balance,
     debitCoins: quote.debitCoins,
     transferCoins: quote.transferCoins,
     feeCoins: quote.feeCoins,

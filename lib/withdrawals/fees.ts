@@ -283,11 +283,14 @@ export interface RecordedQuote {
   gasFeePercent: string;
   transactionFeeMinor: bigint;
   minTransferCoins?: bigint;
+  /** Every coin currency's price of one whole token when the withdrawal was asked for ("0.24"), for moderators. */
+  coinsPrices?: Record<string, string>;
 }
 
 /** A record's quote fields, as its item holds them. */
 export function recordedQuoteFrom(f: Fields): RecordedQuote {
   const minTransferCoins = f.optMoney('minTransferCoins');
+  const coinsPrices = f.optMap('coinsPrices') as Record<string, string> | undefined;
   return {
     coins: f.money('coins'),
     payFeeWithCoins: f.flag('payFeeWithCoins'),
@@ -298,11 +301,12 @@ export function recordedQuoteFrom(f: Fields): RecordedQuote {
     gasFeePercent: f.str('gasFeePercent'),
     transactionFeeMinor: f.money('transactionFeeMinor'),
     ...(minTransferCoins !== undefined ? { minTransferCoins } : {}),
+    ...(coinsPrices !== undefined ? { coinsPrices } : {}),
   };
 }
 
-/** A quote's record (`quote.price` is the price it was made at). */
-export const recordOf = (q: WithdrawalQuote, price: Fraction): RecordedQuote => ({
+/** A quote's record (`quote.price` is the price it was made at; `prices` every coin currency's then). */
+export const recordOf = (q: WithdrawalQuote, price: Fraction, prices: Record<string, string>): RecordedQuote => ({
   coins: q.coins,
   payFeeWithCoins: q.payFeeWithCoins,
   currency: q.currency,
@@ -312,6 +316,7 @@ export const recordOf = (q: WithdrawalQuote, price: Fraction): RecordedQuote => 
   gasFeePercent: q.gasFeePercent,
   transactionFeeMinor: q.transactionFeeMinor,
   ...(q.minTransferCoins !== undefined ? { minTransferCoins: q.minTransferCoins } : {}),
+  coinsPrices: prices,
 });
 
 /** The quote a withdrawal was accepted with, from its record. */

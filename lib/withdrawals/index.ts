@@ -5,14 +5,16 @@
 import { withdrawalsConfig } from '../config/index.js';
 import { exactNumber, type Wire } from '../json.js';
 import { formatUnits, parseFraction, parseUnits, amountTextOf, type Fraction } from '../ledger/money.js';
-import { currentPrice } from '../rates/index.js';
+import { coinPricesNow, currentPrice } from '../rates/index.js';
+import { getBalance } from '../ledger/index.js';
+import { accountIds } from '../db/keys.js';
 import { COUNTRY_CURRENCY, DEFAULT_COIN_CURRENCY, type CoinCurrency } from '../rates/currencies.js';
 import type { GuardedItem } from '../db/transact.js';
 import { periodAround, periodStart, withdrawalItem } from './earnings.js';
 import { withdrawalFeeInputs } from './fee-settings.js';
 import { coinsForValue, FEE_FIAT_DECIMALS, quoteWithdrawal, wireCoins, withdrawalFeeView, type WithdrawalQuote, type WithdrawalType } from './fees.js';
 import { fail } from './failures.js';
-import { computeLimits, minorText, type Limits } from './limits.js';
+import { computeLimits, minorText, type Level, type Limits } from './limits.js';
 import { karmaRule, levelNamed, levels, profileOf } from './profiles.js';
 import { withdrawalMonthsRepo, type WithdrawalProfile } from './repository.js';
 import type * as z from 'zod/mini';
@@ -23,8 +25,9 @@ const money = (minor: bigint) => exactNumber(minorText(minor));
 const currencyOf = (p: WithdrawalProfile): CoinCurrency => COUNTRY_CURRENCY[p.country] ?? DEFAULT_COIN_CURRENCY;
 const CURRENCY_SYMBOLS: Record<CoinCurrency, string> = { aud: '$', sgd: '$', usd: '$' };
 
-interface LimitsNow {
+export interface LimitsAt {
   profile: WithdrawalProfile;
+  level: Level;
   currency: CoinCurrency;
   price: { price: ReturnType<typeof parseFraction> };
   period: { period: string; from: Date; to: Date };
@@ -32,13 +35,15 @@ interface LimitsNow {
   limits: Limits;
 }
 
-async function limitsNow(user: string, now: Date): Promise<LimitsNow> {
+/** The user's limits in the period (month) around `at`, at the current price. */
+export async function limitsAt(user: string, at: Date): Promise<LimitsAt> {
   const profile = await profileOf(user);
   const currency = currencyOf(profile);
-  const period = periodAround(now, withdrawalsConfig().WITHDRAWAL_TIMEZONE);
+  const period = periodAround(at, withdrawalsConfig().WITHDRAWAL_TIMEZONE);
   const [price, totals] = await Promise.all([currentPrice(currency), withdrawalMonthsRepo.periodTotals(user, period.period)]);
-  const limits = computeLimits({ ...totals, level: levelNamed(profile.level), booster: parseFraction(profile.booster), price: price.price });
-  return { profile, currency, price, period, ...(totals.firstPeriod ? { firstPeriod: totals.firstPeriod } : {}), limits };
+  const level = levelNamed(profile.level);
+  const limits = computeLimits({ ...totals, level, booster: parseFraction(profile.booster), price: price.price });
+  return { profile, level, currency, price, period, ...(totals.firstPeriod ? { firstPeriod: totals.firstPeriod } : {}), limits };
 }
 
 /**
@@ -47,8 +52,8 @@ async function limitsNow(user: string, now: Date): Promise<LimitsNow> {
  * the most the month's withdrawn coins may reach (`withdrawalItem`'s `max`).
  */
 export async function withdrawalRoom(user: string, now = new Date()): Promise<WithdrawalRoom> {
-  const { limits, currency, profile } = await limitsNow(user, now);
-  return { coins: limits.restCoins, valueMinor: limits.restMinor, restType: limits.restType, currency, withdrawalsLocked: profile.withdrawalsLocked, transferredInPeriod: limits.transferredCoins, profile };
+  const [{ limits, currency, profile }, balance] = await Promise.all([limitsAt(user, now), getBalance(accountIds.userCoins(user))]);
+  return { coins: limits.restCoins, valueMinor: limits.restMinor, restType: limits.restType, currency, withdrawalsLocked: profile.withdrawalsLocked, transferredInPeriod: limits.transferredCoins, profile, balance };
 }
 
 export interface WithdrawalRoom {
@@ -60,6 +65,8 @@ export interface WithdrawalRoom {
   currency: CoinCurrency;
   withdrawalsLocked: boolean;
   transferredInPeriod: bigint;
+  /** The user's coins when the room was read (what a moderator sees the withdrawal was asked with). */
+  balance: bigint;
 }
 
 /** Every withdrawal type: refused while karma locks withdrawals. */
@@ -80,14 +87,14 @@ export function withdrawalWithinRoom(user: string, room: WithdrawalRoom, debitCo
 }
 
 /** The price of the smallest unit, exactly, as decimal text (an exact JSON number). */
-function pricePerUnit(price: { num: bigint; den: bigint }): string {
+export function pricePerUnit(price: { num: bigint; den: bigint }): string {
   const digits = price.den.toString().length - 1; // den is a power of ten (parseFraction)
   return formatUnits(price.num, digits + 18);
 }
 
 /** GET /payments-service/withdrawal/limits. */
 export async function withdrawalLimitsView(user: string, now = new Date()): Promise<Wire<z.output<typeof limitsResponseSchema>>> {
-  const { profile, currency, price, period, firstPeriod, limits } = await limitsNow(user, now);
+  const { profile, currency, price, period, firstPeriod, limits } = await limitsAt(user, now);
   return {
     currency: currency.toUpperCase(),
     currency_low: currency,
@@ -162,11 +169,10 @@ export async function quoteWithdrawalNow(w: {
   coins: bigint | ((price: Fraction) => bigint);
   payFeeWithCoins: boolean;
   negativeValues: boolean;
-}): Promise<{ quote: WithdrawalQuote; price: Fraction }> {
-  const { price } = await currentPrice(w.currency);
-  const { options, gasCoins } = await withdrawalFeeInputs(w.type, w.country);
+}): Promise<{ quote: WithdrawalQuote; price: Fraction; prices: Record<string, string> }> {
+  const [{ price }, prices, { options, gasCoins }] = await Promise.all([currentPrice(w.currency), coinPricesNow(), withdrawalFeeInputs(w.type, w.country)]);
   const coins = typeof w.coins === 'bigint' ? w.coins : w.coins(price);
-  return { quote: quoteWithdrawal({ coins, currency: w.currency, price, gasCoins, options, payFeeWithCoins: w.payFeeWithCoins, negativeValues: w.negativeValues }), price };
+  return { quote: quoteWithdrawal({ coins, currency: w.currency, price, gasCoins, options, payFeeWithCoins: w.payFeeWithCoins, negativeValues: w.negativeValues }), price, prices };
 }
 
 /** A withdrawal of `type` in the profile's country and currency, the fee taken as asked. */

@@ -174,6 +174,8 @@ export interface CashoutTransfer extends RecordedQuote {
   payoutValueMinor: bigint;
   /** The delivered coins in US cents at the time; absent without a usd price. */
   usdValueMinor?: bigint;
+  /** The user's coins when they asked (absent on transfers from before it was recorded). */
+  profileCoins?: bigint;
   ts: string;
   providerReference?: string;
   failureCode?: string;
@@ -196,6 +198,7 @@ export function cashoutTransferFrom(i: StoredItem): CashoutTransfer {
     feeCoins: f.money('feeCoins'),
     payoutValueMinor: f.money('payoutValueMinor'),
     ...opt('usdValueMinor', f.optMoney('usdValueMinor')),
+    ...opt('profileCoins', f.optMoney('profileCoins')),
     ts: f.str('ts'),
     ...opt('providerReference', f.optStr('providerReference')),
     ...opt('failureCode', f.optStr('failureCode')),

@@ -27,7 +27,15 @@ const without = (name: string) => Object.fromEntries(Object.entries(claims()).fi
 describe('identity tickets (ES256, jose)', () => {
   it('verify with the issuer key and carry user, participant, roles, issuer and times', async () => {
     const t = await issueTicket(issuer, { sub: user, participant: 'urn:authenticateit:participant:42', roles: ['system'] }, now);
-    expect(await verify(t)).toEqual({ sub: user, participant: 'urn:authenticateit:participant:42', roles: ['system'], iss: TICKET_ISSUER, iat: t0, exp: t0 + 3600 });
+    expect(await verify(t)).toEqual({ sub: user, participant: 'urn:authenticateit:participant:42', roles: ['system'], iss: TICKET_ISSUER, iat: t0, exp: t0 + 3600, profile: {} });
+  });
+
+  it('carry the OpenID Connect profile claims given, and refuse a malformed one', async () => {
+    const profile = { email: 'ann@example.com', given_name: 'Ann', family_name: 'Lee', phone_number: '+61400000000', picture: 'https://cdn.example.com/ann.png' };
+    expect((await verify(await issueTicket(issuer, { sub: user, profile }, now))).profile).toEqual(profile);
+    expect((await verify(await signed(claims({ given_name: 'Ann', nickname: 'annie' })))).profile).toEqual({ given_name: 'Ann' });
+    await expect(verify(await signed(claims({ email: 42 })))).rejects.toThrow('ticket has a malformed email claim');
+    await expect(verify(await signed(claims({ picture: 'x'.repeat(501) })))).rejects.toThrow('ticket has a malformed picture claim');
   });
 
   it('refuse tickets without a kid or with a kid the key set does not list', async () => {

@@ -1,0 +1,201 @@
+/**
+ * What moderators see of exchange transfers (system role): the list with its filters (POST
+ * /payments-service/transfer/get) and one transfer's review (POST /payments-service/transfer/limits): the request,
+ * the user's latest withdrawals with the prices they were asked at, the user's limits in the request's month, and
+ * the user as their ticket described them when they asked.
+ *
+ * The list reads the moderators' index (GSI1 `EXCHANGETRANSFERS`, by request time) between ts_from and ts_to, or
+ * with user_id the user's withdrawal history (GSI2), and filters and pages in code: `count` is the number of all
+ * matches, so every match in the time range is read. Exchange transfers are few (each is a withdrawal a person
+ * asked for), and a moderator's range is days; a bounded `ts_from` keeps a read small.
+ */
+import { transferNow } from '../coins/views.js';
+import { coinTransferFrom } from '../coins/repository.js';
+import { queryAll } from '../db/client.js';
+import type { StoredItem } from '../db/item.js';
+import * as keys from '../db/keys.js';
+import type { UserProfileClaims } from '../identity/tickets.js';
+import { exactNumber } from '../json.js';
+import { parseFraction, type Fraction } from '../ledger/money.js';
+import { coinsToFiat } from '../rates/index.js';
+import { COIN_CURRENCIES } from '../rates/currencies.js';
+import { cashoutHistoryEntry } from '../withdrawals/cashout.js';
+import { recordedQuote, withdrawalFeeView, type RecordedQuote } from '../withdrawals/fees.js';
+import { limitsAt, pricePerUnit } from '../withdrawals/index.js';
+import { minorText } from '../withdrawals/limits.js';
+import { cashoutTransferFrom } from '../withdrawals/repository.js';
+import { fail } from './failures.js';
+import type { TransferListRequest } from './moderation-schema.js';
+import { exchangeTransferFrom, exchangeTransferId, exchangeTransfersRepo, exchangeTransferView, manualCode, transferUuidOf, type ExchangeTransfer } from './transfers.js';
+
+const seconds = (iso: string) => iso.replace(/\.\d{3}Z$/, 'Z');
+/** Rows in a list answer when the request names no limit. */
+export const DEFAULT_LIST_LIMIT = 20;
+/** The user's withdrawals a review shows. */
+export const REVIEW_HISTORY = 10;
+
+/** The price of one whole token in `currency` a withdrawal was asked at: its recorded prices, else its own currency's. */
+function askedPrice(r: RecordedQuote, currency: string): Fraction | undefined {
+  const text = r.coinsPrices?.[currency];
+  if (text !== undefined) return parseFraction(text);
+  return r.currency === currency ? { num: r.priceNum, den: r.priceDen } : undefined;
+}
+
+/** coins_prices: the smallest unit's price in each coin currency the withdrawal recorded. */
+function coinsPricesOf(r: RecordedQuote) {
+  return Object.fromEntries(COIN_CURRENCIES.flatMap((c) => {
+    const p = askedPrice(r, c);
+    return p ? [[c, exactNumber(pricePerUnit(p))]] : [];
+  }));
+}
+
+const fiat = (coins: bigint, price: Fraction | undefined) => (price ? exactNumber(coinsToFiat(coins, price)) : null);
+
+/** The user's email: their ticket's claim, or the email of an email user urn. */
+function emailOf(user: string, requester: UserProfileClaims | undefined): string | null {
+  if (requester?.email) return requester.email;
+  const m = /^urn:authenticateit:user:email:([^:]+@[^:]+)$/.exec(user);
+  return m ? m[1]! : null;
+}
+
+const serviceResponseOf = (t: ExchangeTransfer): Record<string, unknown> | null => (t.serviceResponse ? (JSON.parse(t.serviceResponse) as Record<string, unknown>) : null);
+
+/** A transfer as a row of the moderators' list. */
+function listRow(t: ExchangeTransfer) {
+  const aud = askedPrice(t, 'aud');
+  const view = exchangeTransferView(t);
+  return {
+    ...(t.exchange === 'poloniex' ? { account_address: t.destination } : {}),
+    account_email: t.exchange === 'coinbase' ? ((t.account.email as string | null | undefined) ?? null) : null,
+    account_number: t.accountId,
+    aud_amount: fiat(t.coins, aud),
+    aud_fee_amount: fiat(t.feeCoins, aud),
+    coins_amount: t.coins.toString(),
+    coins_fee: t.feeCoins.toString(),
+    first_name: t.requester?.given_name ?? null,
+    id: manualCode(t.uuid),
+    last_name: t.requester?.family_name ?? null,
+    request_id: exchangeTransferId(t.uuid),
+    request_service_response: serviceResponseOf(t),
+    request_status: view.status,
+    status: t.moderation,
+    ts: view.ts,
+    type: t.exchange,
+    user_email: emailOf(t.user, t.requester),
+    user_id: t.user,
+  };
+}
+
+/** A time filter as the index's sort keys compare (ISO with milliseconds). */
+const sortTime = (iso: string) => new Date(iso).toISOString();
+
+/** POST /payments-service/transfer/get: the transfers matching every filter given, in request-time order, one page of them. */
+export async function listExchangeTransfers(req: TransferListRequest) {
+  const from = req.ts_from ? sortTime(req.ts_from) : '0';
+  const until = req.ts_to ? `${sortTime(req.ts_to)}#~` : '~';
+  if (from > until) throw fail('bad_time_range', 'ts_from is after ts_to', { ts_from: req.ts_from ?? null, ts_to: req.ts_to ?? null });
+  const forward = req.order_type === 'asc';
+  const items = req.user_id
+    ? await queryAll({
+        IndexName: 'GSI2',
+        KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK BETWEEN :from AND :until',
+        FilterExpression: '#type = :type',
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: { ':pk': keys.withdrawalHistory(req.user_id), ':from': from, ':until': until, ':type': 'ExchangeTransfer' },
+        ScanIndexForward: forward,
+      })
+    : await queryAll({
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK BETWEEN :from AND :until',
+        ExpressionAttributeValues: { ':pk': keys.exchangeTransfers(), ':from': from, ':until': until },
+        ScanIndexForward: forward,
+      });
+  const statuses = req.status?.length ? new Set<string>(req.status) : undefined;
+  const types = req.type?.length ? new Set<string>(req.type) : undefined;
+  const email = req.account_email?.trim().toLowerCase();
+  const matches = items.map(exchangeTransferFrom).filter(
+    (t) =>
+      (!statuses || statuses.has(t.moderation)) &&
+      (!types || types.has(t.exchange)) &&
+      (!email || (typeof t.account.email === 'string' && t.account.email.toLowerCase() === email)),
+  );
+  const offset = req.offset ?? 0;
+  return { count: matches.length, data: matches.slice(offset, offset + (req.limit ?? DEFAULT_LIST_LIMIT)).map(listRow) };
+}
+
+const profileCoinsOf = (coins: bigint | undefined) => (coins === undefined ? {} : { profile_coins: coins.toString() });
+
+/** One of the user's withdrawals as a review shows it: its history entry with the prices it was asked at and its whole fee. */
+async function reviewEntry(item: StoredItem) {
+  switch (item.type) {
+    case 'CashoutTransfer': {
+      const t = cashoutTransferFrom(item);
+      const { fee_summary: _summary, ...entry } = await cashoutHistoryEntry(t);
+      return { ...entry, coins_prices: coinsPricesOf(t), fee: withdrawalFeeView(recordedQuote(t), 'transfer'), ...profileCoinsOf(t.profileCoins) };
+    }
+    case 'ExchangeTransfer': {
+      const t = exchangeTransferFrom(item);
+      const { account, coins, fee, hash, id, status, ts } = exchangeTransferView(t);
+      return { account, coins, coins_prices: coinsPricesOf(t), fee, hash, id, manual_code: manualCode(t.uuid), owner: t.user, ...profileCoinsOf(t.profileCoins), service_response: serviceResponseOf(t), status, ts, type: t.exchange };
+    }
+    case 'CoinTransfer': {
+      const { address, ...view } = await transferNow(coinTransferFrom(item));
+      return { account: { address }, ...view, coins_prices: {}, type: 'ethereum' as const };
+    }
+    default:
+      throw new Error(`a ${String(item.type)} item is in the withdrawal history index`);
+  }
+}
+
+/** POST /payments-service/transfer/limits: a moderator's review of one transfer, named by its manual code (or id). */
+export async function reviewExchangeTransfer(code: string) {
+  const uuid = transferUuidOf(code);
+  const t = await exchangeTransfersRepo.get(uuid);
+  if (!t) throw fail('exchange_transfer_not_found', `no exchange transfer ${uuid}`, { id: exchangeTransferId(uuid) });
+  const [latest, limitsThen] = await Promise.all([
+    queryAll({ IndexName: 'GSI2', KeyConditionExpression: 'GSI2PK = :pk', ExpressionAttributeValues: { ':pk': keys.withdrawalHistory(t.user) }, ScanIndexForward: false }, REVIEW_HISTORY),
+    limitsAt(t.user, new Date(t.ts)),
+  ]);
+  const { profile, currency, price, period, limits, level } = limitsThen;
+  const money = (minor: bigint) => exactNumber(minorText(minor));
+  const view = exchangeTransferView(t);
+  return {
+    history: await Promise.all(latest.map(reviewEntry)),
+    limits: {
+      boosted_value: money(limits.levelLimitMinor - level.maxValueMinor),
+      currency,
+      history_value: exactNumber(coinsToFiat(limits.transferredCoins > 0n ? limits.transferredCoins : 0n, price.price)),
+      level: profile.level,
+      max_level_value: money(level.maxValueMinor),
+      record_value: exactNumber(coinsToFiat(t.debitCoins, askedPrice(t, currency) ?? price.price)),
+      total_max_level_value: money(level.maxValueMinor + level.maxBoosterMinor),
+      ts_from: seconds(period.from.toISOString()),
+      ts_to: seconds(period.to.toISOString()),
+    },
+    request: {
+      account: t.account,
+      action: `user_${t.exchange}` as const,
+      coins: view.coins,
+      coins_prices: coinsPricesOf(t),
+      fee: view.fee,
+      id: manualCode(t.uuid),
+      moderator_id: t.moderatedBy ?? null,
+      owner: t.user,
+      ...profileCoinsOf(t.profileCoins),
+      status: t.moderation,
+      status_ts: t.moderatedAt ? seconds(t.moderatedAt) : null,
+      transfer_uuid: exchangeTransferId(t.uuid),
+      ts: view.ts,
+    },
+    user: {
+      country: profile.country,
+      email: emailOf(t.user, t.requester),
+      first_name: t.requester?.given_name ?? null,
+      id: t.user,
+      last_name: t.requester?.family_name ?? null,
+      level: profile.level,
+      phone: t.requester?.phone_number ?? null,
+      photo: t.requester?.picture ?? null,
+    },
+  };
+}
