@@ -148,7 +148,7 @@ export const withdrawalAccountsSchema = schema(() =>
         }),
       ]),
     ),
-    allowed_transfer_types: z.array(z.string()).register(z.globalRegistry, { description: 'The withdrawal transfer types this platform serves (cashout: to a bank account).' }),
+    allowed_transfer_types: z.array(z.string()).register(z.globalRegistry, { description: 'The withdrawal transfer types this platform serves (cashout: to a bank account; coinbase, poloniex: to an exchange account).' }),
   }),
 );
 

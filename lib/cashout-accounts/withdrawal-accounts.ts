@@ -3,7 +3,7 @@
  *
  * Served: connected Coinbase accounts (`coinbase_account`), bank cash-out accounts (`cashout_account`), the
  * user's Ethereum addresses (`ethereum_account`, paid by the coins transfers) and Poloniex deposit addresses
- * (`poloniex_account`). Each exchange's type joins WITHDRAWAL_TRANSFER_TYPES when its transfers are served.
+ * (`poloniex_account`).
  */
 import { userAddressesRepo } from '../coins/repository.js';
 import { coinbaseConnectionsRepo } from '../exchanges/coinbase-accounts.js';
@@ -13,8 +13,8 @@ import { cashoutAccountsOf } from './index.js';
 import { allowedCountries } from './rules.js';
 import type { WithdrawalAccounts } from './schema.js';
 
-/** The contract's `allowed_transfer_types`: what a withdrawal can be made as on this platform (`coinbase`, `poloniex` once they exist). */
-export const WITHDRAWAL_TRANSFER_TYPES = ['cashout'] as const;
+/** The contract's `allowed_transfer_types`: what a withdrawal can be made as on this platform. */
+export const WITHDRAWAL_TRANSFER_TYPES = ['coinbase', 'cashout', 'poloniex'] as const;
 
 const seconds = (iso: string) => iso.replace(/\.\d{3}Z$/, 'Z');
 

@@ -4,8 +4,10 @@
  * address (adding an address again updates its description), and a per-user count taken in each add's
  * transaction, so the cap holds however many adds run at once.
  *
- * `status` is the state of the latest transfer to the address (`pending` until one succeeds or fails; exchange
- * transfers record it), `is_new` true while no transfer has been made to it.
+ * `status` is the state of the latest transfer to the address (`pending` until one succeeds or fails), `is_new`
+ * true while no transfer has been asked for to it. A transfer request marks the address in its own transaction
+ * (so a removed address is refused); the outcome is written after the transfer's, and only while that transfer
+ * is still the address's latest.
  */
 import { createHash } from 'node:crypto';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -29,8 +31,9 @@ export interface PoloniexAccount {
   address: string;
   description: string;
   status: PoloniexAccountStatus;
-  /** When the latest transfer to it was requested; absent: none yet. */
+  /** When the latest transfer to it was requested, and which; absent: none yet. */
   lastTransferAt?: string;
+  lastTransferUuid?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -41,12 +44,14 @@ export const poloniexAccountId = (user: string, address: string) => createHash('
 function accountFrom(i: StoredItem): PoloniexAccount {
   const f = fields(i, `PoloniexAccount ${String(i.user)} ${String(i.id)}`);
   const lastTransferAt = f.optStr('lastTransferAt');
+  const lastTransferUuid = f.optStr('lastTransferUuid');
   return {
     id: f.str('id'),
     address: f.str('address'),
     description: f.optStr('description') ?? '',
     status: f.oneOf('status', POLONIEX_ACCOUNT_STATUSES),
     ...(lastTransferAt ? { lastTransferAt } : {}),
+    ...(lastTransferUuid ? { lastTransferUuid } : {}),
     createdAt: f.str('createdAt'),
     updatedAt: f.str('updatedAt'),
   };
@@ -107,6 +112,41 @@ export const poloniexAccountsRepo = {
     } catch (err) {
       if (isConditionFailed(err)) throw notFound(id);
       throw err;
+    }
+  },
+
+  /** The transaction item marking a transfer asked for to the address: its latest, pending (the address must still be the user's). */
+  transferAskedItem(user: string, id: string, uuid: string, now: string): GuardedItem {
+    return {
+      item: {
+        Update: {
+          TableName: tableName(),
+          Key: keys.poloniexAccount(user, id),
+          UpdateExpression: 'SET #status = :pending, lastTransferAt = :now, lastTransferUuid = :uuid, updatedAt = :now',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':pending': 'pending', ':now': now, ':uuid': uuid },
+        },
+      },
+      onConditionFailed: () => notFound(id),
+    };
+  },
+
+  /** The outcome of transfer `uuid` as the address's status, while it is still the address's latest transfer (a later one's state wins). */
+  async transferSettled(user: string, id: string, uuid: string, status: 'success' | 'failure', now: string): Promise<void> {
+    try {
+      await ddb().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: keys.poloniexAccount(user, id),
+          UpdateExpression: 'SET #status = :status, updatedAt = :now',
+          ConditionExpression: 'lastTransferUuid = :uuid',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':status': status, ':now': now, ':uuid': uuid },
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailed(err)) throw err; // removed, or a later transfer: not this one's to say
     }
   },
 

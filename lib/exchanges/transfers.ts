@@ -279,6 +279,7 @@ export async function requestExchangeTransfer(user: string, exchange: Exchange, 
         ],
       }),
       counted,
+      ...(exchange === 'poloniex' ? [poloniexAccountsRepo.transferAskedItem(user, input.id, t.uuid, t.ts)] : []),
     ]);
   } catch (err) {
     if (err instanceof InsufficientFundsError) {
@@ -312,6 +313,7 @@ export async function decideExchangeTransfer(code: string, decision: 'approve' |
         exchangeTransfersRepo.transitionItem(uuid, 'pending', 'rejected', { moderation: 'manual_rejected', moderatedBy: moderator, moderatedAt, settledAt: moderatedAt }),
         ...returnItems(t, 'rejected'),
       ]);
+      await accountSettled(t, 'rejected', moderatedAt);
     }
   } catch (err) {
     if (!(err instanceof ExchangeTransferStateError)) throw err;
@@ -319,6 +321,11 @@ export async function decideExchangeTransfer(code: string, decision: 'approve' |
   }
   log.info('exchange transfer decided', { uuid, decision, moderator });
   return { first: true, transfer: (await exchangeTransfersRepo.get(uuid))! };
+}
+
+/** A settled transfer's outcome as its Poloniex address's status (Coinbase accounts carry none). */
+async function accountSettled(t: ExchangeTransfer, outcome: 'completed' | 'failed' | 'rejected', now: string): Promise<void> {
+  if (t.exchange === 'poloniex') await poloniexAccountsRepo.transferSettled(t.user, t.accountId, t.uuid, outcome === 'completed' ? 'success' : 'failure', now);
 }
 
 /** The hold back to the user and the withdrawal out of its month: a failed or rejected transfer, once (its own entry key). */
@@ -481,6 +488,7 @@ async function record(t: ExchangeTransfer, from: 'sending' | 'sent', step: Step)
     return (await exchangeTransfersRepo.get(t.uuid))!.status;
   }
   if (step.to === 'sent') await publish('exchangeTransfers', { type: 'exchange-transfer', uuid: t.uuid }, { delaySeconds: followSeconds() });
+  else await accountSettled(t, step.to, now);
   log.info('exchange transfer step recorded', { uuid: t.uuid, exchange: t.exchange, status: step.to });
   return step.to;
 }

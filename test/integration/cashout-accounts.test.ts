@@ -140,7 +140,7 @@ describe('bank cash-out accounts', () => {
 
   it('lists bank accounts and Ethereum addresses as withdrawal accounts with their types', async () => {
     const me = await ticket(user());
-    expect(await call('GET', '/payments-service/withdrawal/account', me)).toEqual({ status: 200, body: { accounts: [], allowed_transfer_types: ['cashout'] } });
+    expect(await call('GET', '/payments-service/withdrawal/account', me)).toEqual({ status: 200, body: { accounts: [], allowed_transfer_types: ['coinbase', 'cashout', 'poloniex'] } });
     const id = await create(me, { country: '036', bank: 'Fffff', name: 'Hhh', bsb: '222222', account: '999999999', postcode: '4444', city: 'Perth', description: 'mine' });
     const address = randomAddress();
     await call('POST', '/user/ethereum/addresses', me, { address, description: 'tttt11' });
@@ -151,7 +151,7 @@ describe('bank cash-out accounts', () => {
           { account: '999999999', bank: 'Fffff', bsb: '222222', country: '036', currency: 'AUD', id, name: 'Hhh', postcode: '4444', type: 'cashout_account' },
           { address, currency: 'AUD', description: 'tttt11', id: address, ts: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/), type: 'ethereum_account' },
         ],
-        allowed_transfer_types: ['cashout'],
+        allowed_transfer_types: ['coinbase', 'cashout', 'poloniex'],
       },
     });
     expect((await call('GET', '/payments-service/withdrawal/account', undefined)).status).toBe(401);

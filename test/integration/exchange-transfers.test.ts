@@ -68,6 +68,8 @@ describe('exchange transfers, auto-approved', () => {
     expect(await getBalance(accountIds.exchangeHold(t.uuid))).toBe(0n);
     const history = (await call('POST', '/payments-service/withdrawal/history/get', me, {})).body.history;
     expect(history[0]).toMatchObject({ id: res.body.id, type: 'poloniex', status: 'success', hash: t.hash, coins: '10000000000000000000' });
+    // The address shows its latest transfer's outcome.
+    expect((await call('GET', '/payments-service/poloniex/account', me)).body.accounts).toEqual([expect.objectContaining({ id, status: 'success', is_new: false })]);
   });
 
   it('a Coinbase send is made once to the connected account', async () => {
@@ -96,6 +98,7 @@ describe('exchange transfers, auto-approved', () => {
     expect(await getBalance(accountIds.userCoins(user))).toBe(100n * COIN);
     expect((await withdrawalMonthsRepo.list(user)).map((m) => m.transferCoins)).toEqual([0n]);
     expect((await call('POST', '/payments-service/withdrawal/history/get', me, {})).body.history[0]).toMatchObject({ status: 'failure', type: 'poloniex' });
+    expect((await call('GET', '/payments-service/poloniex/account', me)).body.accounts).toEqual([expect.objectContaining({ id, status: 'failure', is_new: false })]);
   });
 });
 
@@ -104,8 +107,10 @@ describe('exchange transfers, manual approval', () => {
     const sys = await system();
     await call('POST', '/payments-service/poloniex/options', sys, { manual_approve: 'active' });
     const { user, me, id } = await poloniexUser(100n * COIN);
+    expect((await call('GET', '/payments-service/poloniex/account', me)).body.accounts).toEqual([expect.objectContaining({ id, status: 'pending', is_new: true })]);
     const first = await call('POST', '/payments-service/poloniex/transfer', me, { coins: (10n * COIN).toString(), id });
     const uuid = uuidOf(first.body.id);
+    expect((await call('GET', '/payments-service/poloniex/account', me)).body.accounts).toEqual([expect.objectContaining({ id, status: 'pending', is_new: false })]);
     expect((await exchangeTransfersRepo.get(uuid))).toMatchObject({ status: 'pending', moderation: 'pending' });
     const code = `${first.body.id}:manual`;
     const user403 = await call('POST', '/payments-service/transfer/approve', me, { id: code });
@@ -122,6 +127,7 @@ describe('exchange transfers, manual approval', () => {
     expect(rejected.body).toMatchObject({ id: second.body.id, status: 'failure' });
     const again = await call('POST', '/payments-service/transfer/approve', sys, { id: `${second.body.id}:manual` });
     expect(again.body.status).toBe('failure'); // the first decision stands
+    expect((await call('GET', '/payments-service/poloniex/account', me)).body.accounts).toEqual([expect.objectContaining({ id, status: 'failure' })]);
     expect(await getBalance(accountIds.userCoins(user))).toBe(90n * COIN);
     expect((await withdrawalMonthsRepo.list(user)).map((m) => m.transferCoins)).toEqual([10n * COIN]);
     await call('POST', '/payments-service/poloniex/options', sys, { manual_approve: 'inactive' });
