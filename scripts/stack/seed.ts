@@ -233,7 +233,8 @@ export async function seedExchanges(identityIssuer: IssuerKey, urls: { coinbaseU
   await addPoloniexAccount(user, '0x4ca5F489CC1fD1cEc24747b64E8dE0F4A6A850e3', 'Demo Poloniex deposit address');
   return {
     user,
-    userTicket: await issueTicket(identityIssuer, { sub: user, ttlSeconds: TICKET_SECONDS }),
+    // With the profile claims an identity service puts in tickets: moderators see the user's name.
+    userTicket: await issueTicket(identityIssuer, { sub: user, ttlSeconds: TICKET_SECONDS, profile: { email: 'trader@rewards.local', given_name: 'Tess', family_name: 'Trader' } }),
     systemTicket: await systemTicket(identityIssuer),
     ...urls,
   };

@@ -66,6 +66,7 @@ Rewards platform is up (${((Date.now() - started) / 1000).toFixed(1)} s)
   Coins         demo user with 100 coins; tickets in .local/stack.json (coins.userTicket ...); moderators ${coins.moderators.join(', ')} (mail in maildev)
   Withdrawals   saver@rewards.local with 500 earned coins and a sandbox bank account; tickets in .local/stack.json (withdrawals.userTicket ...)
   Exchanges     trader@rewards.local with 300 earned coins, Coinbase trader@example.com connected (${info.coinbaseUrl}) and a Poloniex address (${info.poloniexUrl}); tickets in .local/stack.json (exchanges.userTicket ...)
+  Moderation    ${info.apiUrl}/payments-service/moderation/desk  (sign in with exchanges.systemTicket)
   Billing       participant ${billing.participant} on light with Visa 4242 (receipts to billing@rewards.local); tickets in .local/stack.json (billing.participantTicket ...)
   Written to    .local/stack.json   Logs: .local/logs/
 
