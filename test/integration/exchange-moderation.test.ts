@@ -4,6 +4,7 @@
  * user as their ticket described them). System role only.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { discoverFunctions } from '../../scripts/functions.js';
 import { startCoinbaseConnect, finishCoinbaseConnect } from '../../lib/exchanges/coinbase-accounts.js';
 import { poloniexAccountId } from '../../lib/exchanges/poloniex-accounts.js';
 import { exchangeTransfersRepo } from '../../lib/exchanges/transfers.js';
@@ -173,5 +174,26 @@ describe('a transfer’s review', () => {
     const unknown = await call('POST', '/payments-service/transfer/limits', sys, { id: 'urn:authenticateit:transaction_request:00000000-0000-4000-8000-000000000000:manual' });
     expect([unknown.status, unknown.body.error_id]).toEqual([404, 'payments-exchange_transfer_not_found']);
     expect((await call('POST', '/payments-service/transfer/limits', me, { id: `${ids[0]}:manual` })).status).toBe(403);
+  });
+});
+
+describe('the system role', () => {
+  it('is required by every system route: a user’s ticket gets 403, whatever it sends', async () => {
+    const systemRoutes = (await discoverFunctions()).flatMap((f) => (f.route && f.route.auth.kind === 'systemRole' ? [f.route] : []));
+    expect(systemRoutes.map((r) => `${r.method} ${r.path}`)).toEqual(expect.arrayContaining([
+      'GET /payments-service/{exchange}/options',
+      'POST /payments-service/{exchange}/options',
+      'POST /payments-service/transfer/get',
+      'POST /payments-service/transfer/limits',
+      'POST /payments-service/transfer/approve',
+      'POST /payments-service/transfer/reject',
+    ]));
+    for (const r of systemRoutes) {
+      for (const exchange of r.path.includes('{exchange}') ? ['coinbase', 'poloniex'] : ['']) {
+        const path = r.path.replace('{exchange}', exchange).replace(/\{[^}]+\}/g, 'x');
+        const res = await call(r.method, path, me, r.method === 'GET' ? undefined : { id: `${ids[0]}:manual` });
+        expect([`${r.method} ${path}`, res.status, res.body.error_id]).toEqual([`${r.method} ${path}`, 403, 'payments-not_system']);
+      }
+    }
   });
 });
