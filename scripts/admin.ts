@@ -42,6 +42,8 @@
  *   npm run admin -- ticket --user urn:authenticateit:user:ID [--participant urn:authenticateit:participant:ID] [--roles system] [--ttl 3600]
  *                                [--email E] [--given-name N] [--family-name N] [--phone-number P] [--picture URL]
  *                                (local identity tickets, signed with the stack's issuer key in .local/secrets.json)
+ *   npm run admin -- device ticket issue --participant urn:authenticateit:participant:ID [--device UUID] [--ttl 31536000]
+ *                                (a store terminal's device ticket, signed the same way; prints it with its device_id)
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -259,18 +261,14 @@ async function run(): Promise<unknown> {
       return { source: 'stored', ...stored, note: `warm functions reuse the document for WITHDRAWAL_FEES_CACHE_SECONDS (${withdrawalsConfig().WITHDRAWAL_FEES_CACHE_SECONDS} s): quotes use it within that time` };
     }
     case 'ticket issue': {
-      const secretsFile = join(import.meta.dirname, '../.local/secrets.json');
-      if (!existsSync(secretsFile)) throw new Error('no .local/secrets.json: run npm start once first');
-      const { issueTicket, keyIdOf, PROFILE_CLAIMS } = await import('../lib/identity/tickets.js');
-      const secrets = JSON.parse(readFileSync(secretsFile, 'utf8')) as { identityPrivateKey: string; identityPublicKey: string; identityKeyId?: string };
-      // A data directory from before key ids gets its kid on the next start; until then it is derived the same way.
-      const kid = secrets.identityKeyId ?? keyIdOf(secrets.identityPublicKey);
+      const { issueTicket, PROFILE_CLAIMS } = await import('../lib/identity/tickets.js');
+      const { privateKey, kid } = await localIssuerKey();
       // The local stack accepts tickets living at most TICKET_MAX_LIFETIME_SECONDS (default one day): refuse to sign longer ones.
       const ttl = Number(flags.ttl ?? 3600);
       const maxTtl = Number(process.env.TICKET_MAX_LIFETIME_SECONDS ?? 86400);
       if (!Number.isSafeInteger(ttl) || ttl < 1 || ttl > maxTtl) throw new Error(`--ttl must be 1 to ${maxTtl} seconds (TICKET_MAX_LIFETIME_SECONDS): a longer ticket would be refused`);
       return {
-        ticket: await issueTicket({ privateKey: secrets.identityPrivateKey, kid }, {
+        ticket: await issueTicket({ privateKey, kid }, {
           sub: need('user'),
           ...(flags.participant ? { participant: flags.participant } : {}),
           roles: flags.roles ? flags.roles.split(',') : [],
@@ -280,9 +278,33 @@ async function run(): Promise<unknown> {
         }),
       };
     }
+    case 'device ticket': {
+      if (positional[0] !== 'issue') throw new Error('usage: device ticket issue --participant urn:authenticateit:participant:ID [--device UUID] [--ttl seconds]');
+      const { issueDeviceTicket } = await import('../lib/identity/device-tickets.js');
+      // The local stack accepts device tickets living at most DEVICE_TICKET_MAX_LIFETIME_SECONDS (default a year).
+      const maxTtl = Number(process.env.DEVICE_TICKET_MAX_LIFETIME_SECONDS ?? 31536000);
+      const ttl = Number(flags.ttl ?? maxTtl);
+      if (!Number.isSafeInteger(ttl) || ttl < 1 || ttl > maxTtl) throw new Error(`--ttl must be 1 to ${maxTtl} seconds (DEVICE_TICKET_MAX_LIFETIME_SECONDS): a longer ticket would be refused`);
+      const { ticket, deviceId } = await issueDeviceTicket(await localIssuerKey(), {
+        participant: need('participant'),
+        ...(flags.device ? { deviceUuid: flags.device } : {}),
+        ttlSeconds: ttl,
+      });
+      return { ticket, device_id: deviceId };
+    }
     default:
       throw new Error('usage: see the header of scripts/admin.ts or README.md (Admin CLI)');
   }
+}
+
+/** The local stack's identity issuer key (.local/secrets.json), which signs identity and device tickets. */
+async function localIssuerKey(): Promise<{ privateKey: string; kid: string }> {
+  const secretsFile = join(import.meta.dirname, '../.local/secrets.json');
+  if (!existsSync(secretsFile)) throw new Error('no .local/secrets.json: run npm start once first');
+  const { keyIdOf } = await import('../lib/identity/tickets.js');
+  const secrets = JSON.parse(readFileSync(secretsFile, 'utf8')) as { identityPrivateKey: string; identityPublicKey: string; identityKeyId?: string };
+  // A data directory from before key ids gets its kid on the next start; until then it is derived the same way.
+  return { privateKey: secrets.identityPrivateKey, kid: secrets.identityKeyId ?? keyIdOf(secrets.identityPublicKey) };
 }
 
 try {

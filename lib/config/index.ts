@@ -186,6 +186,8 @@ function es256JwksProblem(text: string): string | undefined {
 /** The identity service's names for itself and for us (tickets' `iss` and `aud` unless configured). */
 export const TICKET_ISSUER = 'authenticateit-identity';
 export const TICKET_AUDIENCE = 'payments-service';
+/** Device tickets' `aud`: a store terminal's ticket, never accepted as a session's identity ticket (nor the reverse). */
+export const DEVICE_TICKET_AUDIENCE = 'retail-connect-terminal';
 
 const identitySchema = z.object({
   /** The identity service's ticket-verifying public keys; during a rotation both the old and the new one. */
@@ -199,6 +201,8 @@ const identitySchema = z.object({
   IDENTITY_AUDIENCE: z._default(z.string().check(z.minLength(1)), TICKET_AUDIENCE),
   TICKET_MAX_LIFETIME_SECONDS: positiveInt('86400'),
   TICKET_CLOCK_SKEW_SECONDS: seconds('60'),
+  /** Device tickets are issued once per terminal, so they live longer than a session's (default a year). */
+  DEVICE_TICKET_MAX_LIFETIME_SECONDS: positiveInt('31536000'),
 });
 
 /** Card payments (Stripe). STRIPE_API_URL points the SDK at the local emulator; unset, it talks to Stripe itself. */

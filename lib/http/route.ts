@@ -16,7 +16,7 @@ import { httpHandler, toApiError, type ApiFamily, type HttpRequest, type HttpRes
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
-export type AuthKind = 'none' | 'partnerKey' | 'appKey' | 'memberToken' | 'providerKey' | 'identityTicket' | 'terminalDevice' | 'systemRole' | 'signedLink';
+export type AuthKind = 'none' | 'partnerKey' | 'appKey' | 'memberToken' | 'providerKey' | 'identityTicket' | 'terminalDevice' | 'userOrTerminal' | 'systemRole' | 'signedLink';
 
 /** How a route knows its caller. Domains define their schemes (they own the credentials); the wrapper only runs them. */
 export interface AuthScheme<Caller> {

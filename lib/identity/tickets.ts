@@ -66,7 +66,8 @@ export class TicketError extends Error {
 
 
 const USER = /^urn:authenticateit:user:[\w.@:+-]{1,200}$/;
-const PARTICIPANT = /^urn:authenticateit:participant:[\w.@:+-]{1,200}$/;
+export const PARTICIPANT_PREFIX = 'urn:authenticateit:participant:';
+export const PARTICIPANT = /^urn:authenticateit:participant:[\w.@:+-]{1,200}$/;
 
 export async function issueTicket(key: IssuerKey, claims: TicketRequest, now = Date.now()): Promise<string> {
   if (!USER.test(claims.sub)) throw new TicketError('sub must be urn:authenticateit:user:<id>');
@@ -110,8 +111,11 @@ function refusal(err: unknown, policy: TicketPolicy): string {
   throw err;
 }
 
-/** The ticket's claims when its key, signature, issuer, audience, times and shape hold; TicketError otherwise. */
-export async function verifyTicket(ticket: string, policy: TicketPolicy, now = Date.now()): Promise<TicketClaims> {
+/**
+ * The claims of a ticket whose key, signature, issuer, audience and times hold (TicketError otherwise), before
+ * any check of their shape: identity and device tickets share this, and differ by audience and claims.
+ */
+export async function verifiedClaims(ticket: string, policy: TicketPolicy, now = Date.now()): Promise<JWTPayload & { exp: number; iat: number; iss: string }> {
   let header: ProtectedHeaderParameters;
   try {
     header = decodeProtectedHeader(ticket);
@@ -136,8 +140,15 @@ export async function verifyTicket(ticket: string, policy: TicketPolicy, now = D
   } catch (err) {
     throw new TicketError(refusal(err, policy));
   }
-  const { exp, iat, iss } = claims as { exp: number; iat: number; iss: string };
+  const { exp, iat } = claims as { exp: number; iat: number };
   if (exp - iat > policy.maxLifetimeSeconds) throw new TicketError(`ticket lifetime (exp - iat) is over ${policy.maxLifetimeSeconds} s`);
+  return claims as JWTPayload & { exp: number; iat: number; iss: string };
+}
+
+/** The ticket's claims when its key, signature, issuer, audience, times and shape hold; TicketError otherwise. */
+export async function verifyTicket(ticket: string, policy: TicketPolicy, now = Date.now()): Promise<TicketClaims> {
+  const claims = await verifiedClaims(ticket, policy, now);
+  const { exp, iat, iss } = claims;
   if (typeof claims.sub !== 'string' || !USER.test(claims.sub)) throw new TicketError('ticket has no user');
   const participant = claims.participant;
   if (participant !== undefined && (typeof participant !== 'string' || !PARTICIPANT.test(participant))) throw new TicketError('ticket has a malformed participant');
