@@ -39,6 +39,10 @@
  *   npm run admin -- user profile get --user URN   (withdrawal profile: limits level, karma lock, booster)
  *   npm run admin -- withdrawal fees set --file fees.json [--by WHO]   (withdrawal fee options by type and country; validated, replaces the stored document)
  *   npm run admin -- withdrawal fees get           (the fee options in force, stored or built in)
+ *   npm run admin -- retail program set --participant URN --file program.json [--by WHO]   (a participant's loyalty program; validated, replaces its settings)
+ *   npm run admin -- retail program get --participant URN
+ *   npm run admin -- retail card add --user URN --participant URN [--card-id ID]   (a store card; default id: a random url-safe one)
+ *   npm run admin -- retail card get --card-id ID
  *   npm run admin -- ticket --user urn:authenticateit:user:ID [--participant urn:authenticateit:participant:ID] [--roles system] [--ttl 3600]
  *                                [--email E] [--given-name N] [--family-name N] [--phone-number P] [--picture URL]
  *                                (local identity tickets, signed with the stack's issuer key in .local/secrets.json)
@@ -259,6 +263,22 @@ async function run(): Promise<unknown> {
       const { withdrawalsConfig } = await import('../lib/config/index.js');
       const stored = await setFeeOptionsDocument(JSON.parse(readFileSync(file, 'utf8')), flags.by ?? `admin-cli:${userInfo().username} --file ${file}`);
       return { source: 'stored', ...stored, note: `warm functions reuse the document for WITHDRAWAL_FEES_CACHE_SECONDS (${withdrawalsConfig().WITHDRAWAL_FEES_CACHE_SECONDS} s): quotes use it within that time` };
+    }
+    case 'retail program': {
+      const { programAdminView, requireProgram, setProgram } = await import('../lib/retail/programs.js');
+      if (positional[0] === 'get') return programAdminView(await requireProgram(need('participant')));
+      if (positional[0] !== 'set') throw new Error('usage: retail program set --participant URN --file program.json [--by WHO] | retail program get --participant URN');
+      const file = need('file');
+      const { userInfo } = await import('node:os');
+      return programAdminView(await setProgram(need('participant'), JSON.parse(readFileSync(file, 'utf8')), flags.by ?? `admin-cli:${userInfo().username} --file ${file}`));
+    }
+    case 'retail card': {
+      const { addStoreCard, storeCardOf, storeCardView } = await import('../lib/retail/cards.js');
+      if (positional[0] === 'add') return storeCardView(await addStoreCard(need('user'), need('participant'), flags['card-id']));
+      if (positional[0] !== 'get') throw new Error('usage: retail card add --user URN --participant URN [--card-id ID] | retail card get --card-id ID');
+      const card = await storeCardOf(need('card-id'));
+      if (!card) throw new Error(`no store card ${flags['card-id']}`);
+      return storeCardView(card);
     }
     case 'ticket issue': {
       const { issueTicket, PROFILE_CLAIMS } = await import('../lib/identity/tickets.js');

@@ -161,6 +161,15 @@ export const exchangeOptions = (exchange: string) => ({ PK: `CONFIG#EXCHANGE#${e
 export const withdrawalHistory = (user: string) => `USER#${user}#WITHDRAWALS`;
 export const withdrawalInHistory = (user: string, ts: string, uuid: string) => ({ GSI2PK: withdrawalHistory(user), GSI2SK: `${ts}#${uuid}` });
 
+/** A participant's retail connect loyalty program (one per participant), set by the system role. */
+export const retailProgram = (participant: string) => ({ PK: `PARTICIPANT#${participant}`, SK: 'RETAILPROGRAM' });
+/** A store card: binds its id to one user at one participant (the id is unique across participants). */
+export const storeCard = (cardId: string) => ({ PK: `STORECARD#${cardId}`, SK: 'CARD' });
+/** A user's confirmed retail purchases at one participant, by time: what loyalty levels count. */
+export const retailPurchases = (user: string, participant: string) => `USER#${user}#RETAIL#${participant}`;
+export const retailPurchasePrefix = 'PURCHASE#';
+export const retailPurchase = (user: string, participant: string, ts: string, sessionUuid: string) => ({ PK: retailPurchases(user, participant), SK: `${retailPurchasePrefix}${ts}#${sessionUuid}` });
+
 /** Ledger account ids: `<network>:<kind>:<id>`. */
 export const accountIds = {
   fundShard: (network: Network, shard: number) => `${network}:fund:${shard}`,

@@ -17,6 +17,7 @@ import type { RatesFailure } from '../rates/failures.js';
 import type { TopUpFailure } from '../topups/failures.js';
 import type { WithdrawalFailure } from '../withdrawals/failures.js';
 import type { ExchangeFailure } from '../exchanges/failures.js';
+import type { RetailFailure } from '../retail/failures.js';
 
 /** A status, or a status and the wire code. */
 export type Answer = number | readonly [status: number, code: string];
@@ -83,7 +84,7 @@ export const cashoutErrors: ErrorTable<CashoutFailure> = {
 };
 
 /** The payments envelope's `error_id` is `payments-<code>`. */
-export const paymentsErrors: ErrorTable<IdentityFailure | CoinsFailure | BillingFailure | RatesFailure | RateCardFailure | TopUpFailure | CashoutAccountFailure | WithdrawalFailure | ExchangeFailure> = {
+export const paymentsErrors: ErrorTable<IdentityFailure | CoinsFailure | BillingFailure | RatesFailure | RateCardFailure | TopUpFailure | CashoutAccountFailure | WithdrawalFailure | ExchangeFailure | RetailFailure> = {
   no_ticket: 401,
   bad_ticket: 401,
   no_participant: 403,
@@ -150,6 +151,11 @@ export const paymentsErrors: ErrorTable<IdentityFailure | CoinsFailure | Billing
   coinbase_unavailable: 503,
   exchange_transfer_not_found: 404,
   bad_time_range: 400,
+  retail_program_not_found: 404,
+  retail_bad_program: 400,
+  retail_card_not_found: 404,
+  retail_card_exists: 409,
+  retail_bad_card: 400,
 };
 
 /** Textcoin claims (the platform's own routes). */
