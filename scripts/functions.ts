@@ -87,6 +87,7 @@ const DEPLOYED: Record<string, string> = {
   PUBLIC_BASE_URL: stageSetting('publicBaseUrl'),
   TEXTCOIN_LINK_SECRET: secret('textcoinLinkSecret'),
   MODERATION_LINK_SECRET: secret('moderationLinkSecret'),
+  RETAIL_CODE_SECRET: secret('retailCodeSecret'),
   MEMBER_TOKEN_SECRET: secret('memberTokenSecret'),
   MEMBER_CODE_SECRET: secret('memberCodeSecret'),
   CARD_ENCRYPTION: stageSetting('cardEncryption'),

@@ -59,7 +59,7 @@ export const ethAddress = (opts: { field?: string; description?: string; require
  * A whole number of the token's smallest unit, at most MAX_COINS: a decimal string, or a JSON integer read
  * exactly as written (the body parser keeps the text of one beyond a float's precision).
  */
-const coinsAmount = (field: string, description: string) =>
+export const coinsAmount = (field: string, description: string) =>
   z
     .pipe(
       z.custom<AmountInput>(isAmountInput, { error: notCoins(field) }),

@@ -343,6 +343,18 @@ function section<T extends z.ZodMiniType>(name: string, schema: T) {
   return get;
 }
 
+/**
+ * Retail connect: store terminals take coin payments. A user's code (for a terminal to start a session) is sealed
+ * with RETAIL_CODE_SECRET and lives RETAIL_CODE_SECONDS; a session lives RETAIL_SESSION_TIMEOUT_SECONDS and a coin
+ * price quote RETAIL_PRICE_TIMEOUT_SECONDS (the contract's 1800 and 120).
+ */
+const retailSchema = z.object({
+  RETAIL_CODE_SECRET: z.string().check(z.minLength(32, 'must be at least 32 characters')),
+  RETAIL_CODE_SECONDS: seconds('300'),
+  RETAIL_SESSION_TIMEOUT_SECONDS: seconds('1800'),
+  RETAIL_PRICE_TIMEOUT_SECONDS: seconds('120'),
+});
+
 export const coreConfig = section('core', coreSchema);
 export const cashbackConfig = section('cashback', cashbackSchema);
 export const chainConfig = section('chain', chainSchema);
@@ -363,6 +375,7 @@ export const withdrawalsConfig = section('withdrawals', withdrawalsSchema);
 export const cashoutAccountsConfig = section('cashoutAccounts', cashoutAccountsSchema);
 export const coinbaseConfig = section('coinbase', coinbaseSchema);
 export const poloniexConfig = section('poloniex', poloniexSchema);
+export const retailConfig = section('retail', retailSchema);
 
 /** Every section by name: the deployment gives a function the variables of the sections it uses. */
 export const configSections = {
@@ -386,6 +399,7 @@ export const configSections = {
   cashoutAccounts: cashoutAccountsConfig,
   coinbase: coinbaseConfig,
   poloniex: poloniexConfig,
+  retail: retailConfig,
 };
 export type ConfigSection = keyof typeof configSections;
 
@@ -412,6 +426,7 @@ const sectionSchemas = {
   cashoutAccounts: cashoutAccountsSchema,
   coinbase: coinbaseSchema,
   poloniex: poloniexSchema,
+  retail: retailSchema,
 };
 
 export type CoreConfig = z.infer<typeof coreSchema>;

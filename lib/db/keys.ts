@@ -154,6 +154,14 @@ export const exchangeTransfer = (uuid: string) => ({ PK: `EXCHANGETRANSFER#${uui
 export const exchangeTransfers = () => 'EXCHANGETRANSFERS';
 /** An exchange's transfer options (manual approval), set by the system role. */
 export const exchangeOptions = (exchange: string) => ({ PK: `CONFIG#EXCHANGE#${exchange}`, SK: 'CONFIG' });
+/** A retail connect session; GSI1: the user's sessions by creation time (`userRetailSessions`). */
+export const retailSession = (uuid: string) => ({ PK: `RETAILSESSION#${uuid}`, SK: 'SESSION' });
+export const userRetailSessions = (user: string) => `USER#${user}#RETAILSESSIONS`;
+/** A session holding a user's paid coins until it is confirmed or terminated; GSI1 `retailPaidSessions()` / expiry, for the sweep. */
+export const retailPaidSession = (uuid: string) => ({ PK: `RETAILSESSION#${uuid}`, SK: 'PAID' });
+export const retailPaidSessions = () => 'RETAILSESSIONS#PAID';
+/** A retail code that started a session (by its hash): a code starts at most one. */
+export const retailCodeUse = (codeHash: string) => ({ PK: `RETAILCODE#${codeHash}`, SK: 'USED' });
 /**
  * GSI2: a user's withdrawals of every type (bank cash-outs, Ethereum transfers, ...), newest first. The sort key
  * is the request time and the withdrawal's uuid, unique per user, so a page ends exactly after its last entry.
@@ -190,6 +198,8 @@ export const accountIds = {
   cashoutSettlement: () => 'coins:cashout-settlement',
   /** Coins of one exchange transfer (Coinbase, Poloniex) from its request until it is sent, or returned. */
   exchangeHold: (transferUuid: string) => `coins:exchange-hold:${transferUuid}`,
+  /** The coins a user paid in a retail session until the terminal confirms the purchase (to the participant) or it ends (back). */
+  retailHold: (sessionUuid: string) => `coins:retail-hold:${sessionUuid}`,
   /** Coins sent from the platform's account at an exchange (to reconcile with that account). */
   exchangeSettlement: (exchange: string) => `coins:exchange-settlement:${exchange}`,
   /** Coins the platform sold by coin top-ups (the counterpart of what they sent on chain); goes negative by design. */

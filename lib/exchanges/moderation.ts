@@ -24,6 +24,7 @@ import { recordedQuote, withdrawalFeeView, type RecordedQuote } from '../withdra
 import { limitsAt, pricePerUnit } from '../withdrawals/index.js';
 import { minorText } from '../withdrawals/limits.js';
 import { cashoutTransferFrom } from '../withdrawals/repository.js';
+import { retailHistoryEntry, retailSessionFrom } from '../retail/repository.js';
 import { fail } from './failures.js';
 import type { TransferListRequest } from './moderation-schema.js';
 import { exchangeTransferFrom, exchangeTransferId, exchangeTransfersRepo, exchangeTransferView, manualCode, transferUuidOf, type ExchangeTransfer } from './transfers.js';
@@ -141,6 +142,11 @@ async function reviewEntry(item: StoredItem) {
     case 'CoinTransfer': {
       const { address, ...view } = await transferNow(coinTransferFrom(item));
       return { account: { address }, ...view, coins_prices: {}, type: 'ethereum' as const };
+    }
+    case 'RetailSession': {
+      const s = retailSessionFrom(item);
+      const { account, coins, coins_rebate, hash, id, session_id, status, ts, type } = retailHistoryEntry(s);
+      return { account, coins, coins_prices: { [s.currency]: exactNumber(pricePerUnit(parseFraction(s.priceText))) }, coins_rebate, fee: null, hash, id, session_id, status, ts, type };
     }
     default:
       throw new Error(`a ${String(item.type)} item is in the withdrawal history index`);

@@ -156,6 +156,20 @@ export const paymentsErrors: ErrorTable<IdentityFailure | CoinsFailure | Billing
   retail_card_not_found: 404,
   retail_card_exists: 409,
   retail_bad_card: 400,
+  retail_bad_level_request: 400,
+  retail_bad_code: 400,
+  retail_code_expired: 410,
+  retail_code_used: 409,
+  retail_code_other_participant: 403,
+  retail_session_not_found: 404,
+  retail_session_expired: 410,
+  retail_bad_transition: 409,
+  retail_price_expired: 409,
+  retail_bad_payment_reference: 400,
+  retail_bad_payment_value: 400,
+  retail_over_coin_rule: 422,
+  retail_insufficient_coins: 422,
+  retail_deposit_insufficient: 409,
 };
 
 /** Textcoin claims (the platform's own routes). */

@@ -10,6 +10,7 @@
 import { transferNow } from '../coins/views.js';
 import { exchangeHistoryEntry, exchangeTransferFrom } from '../exchanges/transfers.js';
 import { coinTransferFrom } from '../coins/repository.js';
+import { retailHistoryEntry, retailSessionFrom } from '../retail/repository.js';
 import { ddb, tableName } from '../db/client.js';
 import type { StoredItem } from '../db/item.js';
 import * as keys from '../db/keys.js';
@@ -48,6 +49,8 @@ function entryOf(item: StoredItem): Promise<HistoryEntry> {
       return transferNow(coinTransferFrom(item));
     case 'ExchangeTransfer':
       return Promise.resolve(exchangeHistoryEntry(exchangeTransferFrom(item)) as HistoryEntry);
+    case 'RetailSession':
+      return Promise.resolve(retailHistoryEntry(retailSessionFrom(item)));
     default:
       throw new Error(`a ${String(item.type)} item is in the withdrawal history index`);
   }

@@ -330,10 +330,25 @@ export const exchangeHistoryEntrySchema = schema(() => {
   return z.object({ ...fields, ...convertedValues, fee_summary: fee, type: z.enum(['coinbase', 'poloniex']) });
 });
 
+/** A retail session the user paid in (coins at a store terminal) and the rebate it brought. */
+export const retailHistoryEntrySchema = schema(() =>
+  z.object({
+    account: z.object({ card_id: z.string(), participant_id: z.string() }).register(z.globalRegistry, { description: 'The store card and the participant whose store took the payment.' }),
+    coins: z.string().register(z.globalRegistry, { description: 'The coins paid (smallest unit; "0" when the purchase was paid in money only).' }),
+    coins_rebate: z.nullable(z.string()).register(z.globalRegistry, { description: 'The rebate credited once the terminal confirmed the purchase; null before.' }),
+    hash: z.null(),
+    id: z.string().register(z.globalRegistry, { description: 'The payment (urn:authenticateit:transaction_request:<uuid>).' }),
+    session_id: z.string(),
+    status: z.enum(['pending', 'success', 'failure']).register(z.globalRegistry, { description: 'pending until the terminal confirms (success); failure: the session was terminated or expired and the coins came back.' }),
+    ts: z.string(),
+    type: z.literal('retail_connect'),
+  }),
+);
+
 export const withdrawalHistorySchema = schema(() =>
   z.object({
     history: z.array(
-      z.union([cashoutHistoryEntrySchema, exchangeHistoryEntrySchema, transferViewSchema]).register(z.globalRegistry, { description: 'A bank cash-out (type cashout), a Coinbase or Poloniex transfer (type coinbase, poloniex), or an Ethereum transfer (no type, as in the transfer history).' }),
+      z.union([cashoutHistoryEntrySchema, exchangeHistoryEntrySchema, retailHistoryEntrySchema, transferViewSchema]).register(z.globalRegistry, { description: 'A bank cash-out (type cashout), a Coinbase or Poloniex transfer (type coinbase, poloniex), a payment at a store (type retail_connect), or an Ethereum transfer (no type, as in the transfer history).' }),
     ),
     next: z.nullable(z.string()).register(z.globalRegistry, { description: 'The chunk_id of the next (older) chunk; null on the last.' }),
   }),

@@ -239,3 +239,65 @@ export async function seedExchanges(identityIssuer: IssuerKey, urls: { coinbaseU
     ...urls,
   };
 }
+
+export interface DemoRetail {
+  userTicket: string;
+  operatorTicket: string;
+  deviceTicket: string;
+  cardId: string;
+  participantId: string;
+}
+
+/** The contract's NovaStore program: 15% back for everyone, 25% after 5 purchases or $20 spent in 30 days, 33% after 10 or $250. */
+export const DEMO_RETAIL_PROGRAM = {
+  name: 'NovaStore',
+  description: 'Pay with coins at NovaStore and get up to 33% back.',
+  bgcolor: '#ED1010',
+  country: '036',
+  coin_payments_rule: { type: 'currency_value', currency_value: 200 },
+  level_up: [
+    { level_id: 'casual', rules: [] },
+    { level_id: 'regular', rules: [{ type: 'purchases_count', purchases_count: 5, period_days: 30 }, { type: 'spends', spends: 2000, period_days: 30 }] },
+    { level_id: 'vip', rules: [{ type: 'purchases_count', purchases_count: 10, period_days: 30 }, { type: 'spends', spends: 25000, period_days: 30 }] },
+  ],
+  rebate: [
+    { level_id: 'casual', rebate_percents: 15 },
+    { level_id: 'regular', rebate_percents: 25 },
+    { level_id: 'vip', rebate_percents: 33 },
+  ],
+};
+
+/**
+ * Retail connect: the NovaStore participant (a coin deposit for rebates, its loyalty program), one of its
+ * terminals (a device ticket) and a cashier (an identity ticket for the participant), and a shopper with 500 earned
+ * coins and a NovaStore card.
+ */
+export async function seedRetail(identityIssuer: IssuerKey): Promise<DemoRetail> {
+  const { setProgram } = await import('../../lib/retail/programs.js');
+  const { addStoreCard, storeCardOf } = await import('../../lib/retail/cards.js');
+  const { issueDeviceTicket } = await import('../../lib/identity/device-tickets.js');
+  const participant = 'urn:authenticateit:participant:novastore';
+  await postEntry({
+    idempotencyKey: 'demo-seed-retail-deposit-1',
+    kind: 'demo-coins',
+    postings: [
+      { account: accountIds.external('main'), amount: -(100_000n * 10n ** 18n), allowNegative: true },
+      { account: accountIds.userCoins(participant), amount: 100_000n * 10n ** 18n },
+    ],
+  }).catch((err: unknown) => {
+    if (!(err instanceof DuplicateEntryError)) throw err;
+  });
+  await setProgram(participant, DEMO_RETAIL_PROGRAM, 'urn:authenticateit:user:system');
+  const user = 'urn:authenticateit:user:email:shopper@rewards.local';
+  await rewardDemoUser(user, 500n * 10n ** 18n, 'demo-seed-retail-1');
+  const cardId = 'novastore-demo-card';
+  if (!(await storeCardOf(cardId))) await addStoreCard(user, participant, cardId);
+  const { ticket: deviceTicket } = await issueDeviceTicket(identityIssuer, { participant, deviceUuid: 'a5ed8e8f-98bc-4c6a-a00a-2222db146808', ttlSeconds: TICKET_SECONDS });
+  return {
+    userTicket: await issueTicket(identityIssuer, { sub: user, ttlSeconds: TICKET_SECONDS, profile: { email: 'shopper@rewards.local', given_name: 'Sam', family_name: 'Shopper' } }),
+    operatorTicket: await issueTicket(identityIssuer, { sub: 'urn:authenticateit:user:email:cashier@novastore.example', participant, ttlSeconds: TICKET_SECONDS }),
+    deviceTicket,
+    cardId,
+    participantId: participant,
+  };
+}

@@ -61,7 +61,7 @@ const LOCAL_COINBASE_CLIENT_ID = 'local-coinbase-client';
 const LOCAL_COINBASE_API_KEY = 'local-coinbase-api-key';
 
 /** Per-checkout secrets for the local stage, made once and kept in dataDir. */
-const SECRET_NAMES = ['textcoinLinkSecret', 'moderationLinkSecret', 'memberTokenSecret', 'memberCodeSecret', 'cardDataKey', 'poloniexApiSecret', 'coinbaseClientSecret', 'coinbaseApiSecret', 'identityPrivateKey', 'identityPublicKey', 'identityKeyId', 'depositMnemonic', 'depositXpub'] as const;
+const SECRET_NAMES = ['textcoinLinkSecret', 'moderationLinkSecret', 'retailCodeSecret', 'memberTokenSecret', 'memberCodeSecret', 'cardDataKey', 'poloniexApiSecret', 'coinbaseClientSecret', 'coinbaseApiSecret', 'identityPrivateKey', 'identityPublicKey', 'identityKeyId', 'depositMnemonic', 'depositXpub'] as const;
 
 /** Local secrets, generated once per data directory (a secret added later is generated on the next start). */
 function localSecrets(dataDir: string): Record<(typeof SECRET_NAMES)[number], string> {
@@ -165,6 +165,7 @@ export async function startStack(opts: StackOptions): Promise<StackInfo> {
     MAIL_FROM: 'Rewards <no-reply@rewards.local>',
     TEXTCOIN_LINK_SECRET: secrets.textcoinLinkSecret,
     MODERATION_LINK_SECRET: secrets.moderationLinkSecret,
+    RETAIL_CODE_SECRET: secrets.retailCodeSecret,
     MEMBER_TOKEN_SECRET: secrets.memberTokenSecret,
     MEMBER_CODE_SECRET: secrets.memberCodeSecret,
     CARD_DATA_KEY: secrets.cardDataKey,

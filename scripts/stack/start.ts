@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const info = await startStack({ dataDir, ports: portsFromEnv(), persist: true, log: (l) => console.log(`  ${l}`) });
   Object.assign(process.env, info.definition.environment, ...info.definition.functions.map((f) => f.environment));
-  const { seedBilling, seedCards, seedCashout, seedCoins, seedDemo, seedExchanges, seedWithdrawals } = await import('./seed.js');
+  const { seedBilling, seedCards, seedCashout, seedCoins, seedDemo, seedExchanges, seedRetail, seedWithdrawals } = await import('./seed.js');
   const { startWebhookReceiver } = await import('./webhook-receiver.js');
   const previous = existsSync(stackFile) ? JSON.parse(readFileSync(stackFile, 'utf8')) : {};
   const { partner } = await seedDemo(previous.partner?.key);
@@ -48,7 +48,8 @@ async function main(): Promise<void> {
   const billing = await seedBilling({ privateKey: secrets.identityPrivateKey, kid: secrets.identityKeyId }, info.stripeUrl);
   const { user: _saver, ...withdrawals } = await seedWithdrawals({ privateKey: secrets.identityPrivateKey, kid: secrets.identityKeyId });
   const { user: _trader, ...exchanges } = await seedExchanges({ privateKey: secrets.identityPrivateKey, kid: secrets.identityKeyId }, { coinbaseUrl: info.coinbaseUrl, poloniexUrl: info.poloniexUrl });
-  const stack = { apiUrl: info.apiUrl, mailUrl: info.mailUrl, rpcUrl: info.rpcUrl, stripeUrl: info.stripeUrl, tokenAddress: info.tokenAddress, testTokenAddress: info.testTokenAddress, disburserAddress: info.disburserAddress, partner, cards, cashout, coins, billing, withdrawals, exchanges };
+  const retail = await seedRetail({ privateKey: secrets.identityPrivateKey, kid: secrets.identityKeyId });
+  const stack = { apiUrl: info.apiUrl, mailUrl: info.mailUrl, rpcUrl: info.rpcUrl, stripeUrl: info.stripeUrl, tokenAddress: info.tokenAddress, testTokenAddress: info.testTokenAddress, disburserAddress: info.disburserAddress, partner, cards, cashout, coins, billing, withdrawals, exchanges, retail };
   writeFileSync(stackFile, JSON.stringify(stack, null, 2) + '\n');
   writeFileSync(join(dataDir, 'env.json'), JSON.stringify({ ...info.definition.environment, ...info.env }, null, 2) + '\n');
 
@@ -67,6 +68,7 @@ Rewards platform is up (${((Date.now() - started) / 1000).toFixed(1)} s)
   Withdrawals   saver@rewards.local with 500 earned coins and a sandbox bank account; tickets in .local/stack.json (withdrawals.userTicket ...)
   Exchanges     trader@rewards.local with 300 earned coins, Coinbase trader@example.com connected (${info.coinbaseUrl}) and a Poloniex address (${info.poloniexUrl}); tickets in .local/stack.json (exchanges.userTicket ...)
   Moderation    ${info.apiUrl}/payments-service/moderation/desk  (sign in with exchanges.systemTicket)
+  Retail        NovaStore (${retail.participantId}) with a terminal and a cashier; shopper@rewards.local with 500 earned coins and card ${retail.cardId}; tickets in .local/stack.json (retail.userTicket ...)
   Billing       participant ${billing.participant} on light with Visa 4242 (receipts to billing@rewards.local); tickets in .local/stack.json (billing.participantTicket ...)
   Written to    .local/stack.json   Logs: .local/logs/
 

@@ -1,0 +1,151 @@
+/**
+ * Retail connect sessions as stored: the record, its reads, and its entry in the user's withdrawal history (kept
+ * apart from the session logic so the withdrawal history and moderators' reviews bundle none of it).
+ */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { ddb, queryAll, tableName } from '../db/client.js';
+import { fields, type StoredItem } from '../db/item.js';
+import * as keys from '../db/keys.js';
+import type { CoinCurrency } from '../rates/currencies.js';
+import { fail } from './failures.js';
+
+export const RETAIL_STATUSES = ['init', 'amount_set', 'payment_set', 'rebate_set', 'terminate'] as const;
+export type RetailStatus = (typeof RETAIL_STATUSES)[number];
+/** Who made the latest change: the sweep ends expired sessions as `system`. */
+export const STATUS_SIDES = ['terminal', 'user', 'system'] as const;
+export type StatusSide = (typeof STATUS_SIDES)[number];
+/** Statuses a session can still move from. */
+export const OPEN_STATUSES: readonly RetailStatus[] = ['init', 'amount_set', 'payment_set'];
+
+export interface RetailSession {
+  uuid: string;
+  user: string;
+  participant: string;
+  card: string;
+  deviceId: string;
+  operator: string;
+  code: string;
+  codeHash: string;
+  currency: CoinCurrency;
+  /** The user's level when the session started (the loyalty program's `user_level`). */
+  userLevel: string;
+  timeoutSeconds: number;
+  createdAt: string;
+  updatedAt: string;
+  expiresAt: string;
+  status: RetailStatus;
+  statusSide: StatusSide;
+  /** The coin price quote: one whole token in `currency`, and when it was quoted. */
+  priceText: string;
+  quotedAt: string;
+  /** amount_set (the terminal's). */
+  amountMinor?: bigint;
+  paymentMethod?: 'cash' | 'cashless';
+  paymentReference?: string;
+  amountSetAt?: string;
+  /** payment_set (the user's): the coins, what was paid in money, and the balance before. */
+  paymentCoins?: bigint;
+  paymentValueMinor?: bigint;
+  profileCoins?: bigint;
+  /** The payment's transaction (a withdrawal in the user's history). */
+  paymentUuid?: string;
+  paidAt?: string;
+  /** payment_confirm and rebate_set (the terminal's). */
+  confirmedAt?: string;
+  rebateCoins?: bigint;
+  /** terminate; `expired` when the sweep ended it. */
+  terminatedAt?: string;
+  terminatedReason?: 'expired';
+}
+
+const OPTIONAL_MONEY = ['amountMinor', 'paymentCoins', 'paymentValueMinor', 'profileCoins', 'rebateCoins'] as const;
+const OPTIONAL_TEXT = ['paymentReference', 'amountSetAt', 'paymentUuid', 'paidAt', 'confirmedAt', 'terminatedAt'] as const;
+
+export function retailSessionFrom(i: StoredItem): RetailSession {
+  const f = fields(i, `RetailSession ${String(i.uuid)}`);
+  const s: RetailSession = {
+    uuid: f.str('uuid'),
+    user: f.str('user'),
+    participant: f.str('participant'),
+    card: f.str('card'),
+    deviceId: f.str('deviceId'),
+    operator: f.str('operator'),
+    code: f.str('code'),
+    codeHash: f.str('codeHash'),
+    currency: f.str('currency') as CoinCurrency,
+    userLevel: f.str('userLevel'),
+    timeoutSeconds: f.int('timeoutSeconds'),
+    createdAt: f.str('createdAt'),
+    updatedAt: f.str('updatedAt'),
+    expiresAt: f.str('expiresAt'),
+    status: f.oneOf('status', RETAIL_STATUSES),
+    statusSide: f.oneOf('statusSide', STATUS_SIDES),
+    priceText: f.str('priceText'),
+    quotedAt: f.str('quotedAt'),
+  };
+  const method = f.optStr('paymentMethod');
+  if (method !== undefined) s.paymentMethod = method === 'cashless' ? 'cashless' : 'cash';
+  if (f.optStr('terminatedReason') === 'expired') s.terminatedReason = 'expired';
+  for (const k of OPTIONAL_MONEY) {
+    const v = f.optMoney(k);
+    if (v !== undefined) s[k] = v;
+  }
+  for (const k of OPTIONAL_TEXT) {
+    const v = f.optStr(k);
+    if (v !== undefined) s[k] = v;
+  }
+  return s;
+}
+
+export const sessionId = (uuid: string) => `urn:authenticateit:retail_connect:session:${uuid}`;
+const SESSION_ID = /^urn:authenticateit:retail_connect:session:([0-9a-f-]{36})$/;
+export const sessionUuidOf = (id: string) => {
+  const m = SESSION_ID.exec(id);
+  if (!m) throw fail('retail_session_not_found', `no retail session ${id}`, { session_id: id });
+  return m[1]!;
+};
+export const transactionId = (uuid: string) => `urn:authenticateit:transaction_request:${uuid}`;
+export const seconds = (iso: string) => iso.replace(/\.\d{3}Z$/, 'Z');
+
+export const retailSessionsRepo = {
+  async get(uuid: string): Promise<RetailSession | undefined> {
+    const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.retailSession(uuid), ConsistentRead: true }));
+    return out.Item ? retailSessionFrom(out.Item) : undefined;
+  },
+
+  /** The user's sessions created since `fromIso`, newest first (active ones are at most a session's timeout old). */
+  async ofUserSince(user: string, fromIso: string): Promise<RetailSession[]> {
+    const items = await queryAll({
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK >= :from',
+      ExpressionAttributeValues: { ':pk': keys.userRetailSessions(user), ':from': fromIso },
+      ScanIndexForward: false,
+    });
+    return items.map(retailSessionFrom);
+  },
+
+  /** Paid sessions past their expiry (the sweep's). */
+  async paidExpiredBy(nowIso: string): Promise<string[]> {
+    const items = await queryAll({
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK < :now',
+      ExpressionAttributeValues: { ':pk': keys.retailPaidSessions(), ':now': nowIso },
+    });
+    return items.map((i) => String(i.uuid));
+  },
+};
+
+/** A session the user paid in, as a withdrawal history entry (type retail_connect). */
+export function retailHistoryEntry(s: RetailSession) {
+  return {
+    account: { card_id: s.card, participant_id: s.participant },
+    coins: (s.paymentCoins ?? 0n).toString(),
+    coins_rebate: s.rebateCoins !== undefined ? s.rebateCoins.toString() : null,
+    hash: null,
+    id: transactionId(s.paymentUuid!),
+    session_id: sessionId(s.uuid),
+    status: s.status === 'rebate_set' ? ('success' as const) : s.status === 'terminate' ? ('failure' as const) : ('pending' as const),
+    ts: seconds(s.paidAt!),
+    type: 'retail_connect' as const,
+  };
+}
