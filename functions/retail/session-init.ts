@@ -21,7 +21,7 @@ export const route = defineRoute({
     401: 'Missing or invalid tickets (payments-no_device, payments-bad_device, payments-bad_ticket)',
     403: 'The operator is not of the device’s participant (payments-device_not_operator), or the code is for another participant’s stores (payments-retail_code_other_participant)',
     404: 'The participant has no loyalty program (payments-retail_program_not_found)',
-    409: 'The code already started a session (payments-retail_code_used)',
+    409: 'The code already started a session (payments-retail_code_used), or the program is inactive (payments-retail_program_inactive)',
     410: 'The code expired (payments-retail_code_expired)',
   },
   uses: ['identity', 'retail', 'withdrawals'],

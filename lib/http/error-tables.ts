@@ -170,6 +170,7 @@ export const paymentsErrors: ErrorTable<IdentityFailure | CoinsFailure | Billing
   retail_over_coin_rule: 422,
   retail_insufficient_coins: 422,
   retail_deposit_insufficient: 409,
+  retail_program_inactive: 409,
 };
 
 /** Textcoin claims (the platform's own routes). */

@@ -20,6 +20,7 @@ export type RetailFailure =
   | 'retail_bad_payment_value'
   | 'retail_over_coin_rule'
   | 'retail_insufficient_coins'
-  | 'retail_deposit_insufficient';
+  | 'retail_deposit_insufficient'
+  | 'retail_program_inactive';
 
 export const fail = failWith<RetailFailure>();

@@ -32,7 +32,8 @@ export interface RetailSession {
   timeoutSeconds: number;
   createdAt: string;
   updatedAt: string;
-  expiresAt: string;
+  /** When the session times out (ISO). Not the table's TTL attribute (`expiresAt`): sessions are kept. */
+  expiresTs: string;
   status: RetailStatus;
   statusSide: StatusSide;
   /** The coin price quote: one whole token in `currency`, and when it was quoted. */
@@ -77,7 +78,7 @@ export function retailSessionFrom(i: StoredItem): RetailSession {
     timeoutSeconds: f.int('timeoutSeconds'),
     createdAt: f.str('createdAt'),
     updatedAt: f.str('updatedAt'),
-    expiresAt: f.str('expiresAt'),
+    expiresTs: f.str('expiresTs'),
     status: f.oneOf('status', RETAIL_STATUSES),
     statusSide: f.oneOf('statusSide', STATUS_SIDES),
     priceText: f.str('priceText'),

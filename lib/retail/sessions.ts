@@ -75,7 +75,7 @@ function stepItem(uuid: string, step: Step): GuardedItem {
   step.from.forEach((s, i) => (values[`:from${i}`] = s));
   const conditions = [`#status IN (${step.from.map((_, i) => `:from${i}`).join(', ')})`];
   if (step.live) {
-    conditions.push('expiresAt > :now');
+    conditions.push('expiresTs > :now');
     values[':now'] = nowIso;
   }
   if (step.quotedAt) {
@@ -115,11 +115,11 @@ function refusal(s: RetailSession, step: Step) {
   if (!step.from.includes(s.status)) {
     return fail('retail_bad_transition', `the session is ${s.status}: ${step.to === 'rebate_set' ? 'payment_confirm' : step.to} needs it ${step.from.join(' or ')}`, { status: s.status });
   }
-  if (step.live && s.expiresAt <= step.now.toISOString()) return fail('retail_session_expired', `the session expired at ${seconds(s.expiresAt)}`, { expired_at: seconds(s.expiresAt) });
+  if (step.live && s.expiresTs <= step.now.toISOString()) return fail('retail_session_expired', `the session expired at ${seconds(s.expiresTs)}`, { expired_at: seconds(s.expiresTs) });
   return fail('retail_price_expired', 'the coin price was quoted again meanwhile: read the session and pay at its price', {});
 }
 
-const isExpired = (s: RetailSession, now: Date) => OPEN_STATUSES.includes(s.status) && s.expiresAt <= now.toISOString();
+const isExpired = (s: RetailSession, now: Date) => OPEN_STATUSES.includes(s.status) && s.expiresTs <= now.toISOString();
 const quoteStale = (s: RetailSession, now: Date) => now.getTime() - Date.parse(s.quotedAt) >= Number(retailConfig().RETAIL_PRICE_TIMEOUT_SECONDS) * 1000;
 
 /** Each status the session reached, as the contract's `statuses` shows them. */
@@ -201,6 +201,7 @@ export async function initRetailSession(terminal: Terminal, code: string, now = 
   // A code shown at another participant's store is not for this terminal (nor does it say whose it is).
   if (bound.participant !== terminal.participant) throw fail('retail_code_other_participant', 'the code is for another participant’s stores');
   const program = await requireProgram(bound.participant);
+  if (program.status !== 'active') throw fail('retail_program_inactive', 'the participant’s loyalty program is inactive: no session can start');
   const [price, level] = await Promise.all([currentPrice(program.currency), currentLevel(bound.user, bound.participant, program, now)]);
   const nowIso = now.toISOString();
   const timeoutSeconds = Number(retailConfig().RETAIL_SESSION_TIMEOUT_SECONDS);
@@ -218,7 +219,7 @@ export async function initRetailSession(terminal: Terminal, code: string, now = 
     timeoutSeconds,
     createdAt: nowIso,
     updatedAt: nowIso,
-    expiresAt: new Date(now.getTime() + timeoutSeconds * 1000).toISOString(),
+    expiresTs: new Date(now.getTime() + timeoutSeconds * 1000).toISOString(),
     status: 'init',
     statusSide: 'terminal',
     priceText: price.priceText,
@@ -226,7 +227,7 @@ export async function initRetailSession(terminal: Terminal, code: string, now = 
   };
   await transactWrite([
     {
-      item: putNew({ ...keys.retailCodeUse(s.codeHash), type: 'RetailCodeUse', session: s.uuid, createdAt: nowIso, expiresAtEpoch: bound.expiresAt + 86_400 }),
+      item: putNew({ ...keys.retailCodeUse(s.codeHash), type: 'RetailCodeUse', session: s.uuid, createdAt: nowIso, expiresAt: bound.expiresAt + 86_400 }),
       onConditionFailed: () => fail('retail_code_used', 'this code already started a session: ask the customer to show a new one'),
     },
     { item: putNew({ ...keys.retailSession(s.uuid), GSI1PK: keys.userRetailSessions(s.user), GSI1SK: `${nowIso}#${s.uuid}`, type: 'RetailSession', ...s }) },
@@ -342,7 +343,7 @@ export async function updateFromUser(user: string, id: string, update: UserUpdat
 /** The user pays `payment_coins` (at most the program's rule and the amount, at the quote) and `payment_value` in money. */
 async function pay(s: RetailSession, program: LoyaltyProgram, u: Extract<UserUpdate, { status: 'payment_set' }>, now: Date): Promise<RetailSession> {
   if (s.status !== 'amount_set') throw refusal(s, { from: ['amount_set'], to: 'payment_set', side: 'user', live: true, now });
-  if (isExpired(s, now)) throw fail('retail_session_expired', `the session expired at ${seconds(s.expiresAt)}`, { expired_at: seconds(s.expiresAt) });
+  if (isExpired(s, now)) throw fail('retail_session_expired', `the session expired at ${seconds(s.expiresTs)}`, { expired_at: seconds(s.expiresTs) });
   if (quoteStale(s, now)) throw fail('retail_price_expired', `the coin price quoted at ${seconds(s.quotedAt)} is older than ${retailConfig().RETAIL_PRICE_TIMEOUT_SECONDS} s: read the session for a new quote`, { quoted_at: seconds(s.quotedAt) });
   const amount = s.amountMinor!;
   const price = priceOf(s);
@@ -372,7 +373,7 @@ async function pay(s: RetailSession, program: LoyaltyProgram, u: Extract<UserUpd
           }),
           // Coins spent at a store leave the balance like a withdrawal (the earnings statement shows them); no limit applies.
           withdrawalItem(s.user, coins, now),
-          { item: putNew({ ...keys.retailPaidSession(s.uuid), GSI1PK: keys.retailPaidSessions(), GSI1SK: `${s.expiresAt}#${s.uuid}`, type: 'RetailPaidSession', uuid: s.uuid, createdAt: at }) },
+          { item: putNew({ ...keys.retailPaidSession(s.uuid), GSI1PK: keys.retailPaidSessions(), GSI1SK: `${s.expiresTs}#${s.uuid}`, type: 'RetailPaidSession', uuid: s.uuid, createdAt: at }) },
         ]
       : [];
   try {

@@ -259,6 +259,24 @@ describe('who sees a session', () => {
 });
 
 describe('loyalty levels', () => {
+  it('level info by participant, by code or by card; one of them is needed; an inactive program starts no session', async () => {
+    const store = await newStore();
+    const { user, me, cardId } = await newShopper(store, 0n);
+    const code = await codeFor(me, cardId);
+    const byCode = await call('GET', `${BASE}/code?code=${code}`, me);
+    expect(byCode.body).toMatchObject({ participant_id: store.participant, user_id: user, id: `${user}@retail_connect@${store.participant}@level` });
+    expect(byCode.body).not.toHaveProperty('code');
+    const othersCode = await call('GET', `${BASE}/code?code=${code}`, await ticket(newUser()));
+    expect([othersCode.status, othersCode.body.error_id]).toEqual([400, 'payments-retail_bad_code']);
+    const none = await call('GET', `${BASE}/code`, me);
+    expect([none.status, none.body.error_id]).toEqual([400, 'payments-retail_bad_level_request']);
+    const notMine = await call('GET', `${BASE}/code?card_id=${encodeURIComponent(cardId)}`, await ticket(newUser()));
+    expect([notMine.status, notMine.body.error_id]).toEqual([404, 'payments-retail_card_not_found']);
+    await setProgram(store.participant, { ...PROGRAM, status: 'inactive' }, 'urn:authenticateit:user:system');
+    const refused = await init(store, code);
+    expect([refused.status, refused.body.error_id]).toEqual([409, 'payments-retail_program_inactive']);
+  });
+
   it('two confirmed purchases make a regular: the third gets 25%', async () => {
     const store = await newStore();
     const { user, me, cardId } = await newShopper(store, 0n);
