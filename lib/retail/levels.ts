@@ -14,7 +14,7 @@
  */
 import type { Fraction } from '../ledger/money.js';
 import { parseFraction } from '../ledger/money.js';
-import { addDays, localDate, offsetMinutes, startOfLocalDay, type LocalDate } from './local-days.js';
+import { addDays, localDate, offsetMinutes, startOfLocalDay, type LocalDate } from '../local-days.js';
 
 export type LevelRule = { type: 'purchases_count'; purchases_count: number; period_days: number } | { type: 'spends'; spends: number; period_days: number };
 

@@ -6,7 +6,7 @@ import * as z from 'zod/mini';
 import { amountTextOf, JsonNumber } from '../ledger/money.js';
 import { COUNTRY_CURRENCY } from '../rates/currencies.js';
 import type { LevelRebate, LevelRule, ProgramLevel } from './levels.js';
-import { isTimeZone } from './local-days.js';
+import { isTimeZone } from '../local-days.js';
 
 /* @__NO_SIDE_EFFECTS__ */
 function schema<T>(build: () => T): T {

@@ -5,6 +5,7 @@
  * same transaction as its ledger entry, so the totals never disagree with the ledger.
  */
 import { withdrawalsConfig } from '../config/index.js';
+import { localDate, startOfLocalDay } from '../local-days.js';
 import { fail } from './failures.js';
 import { withdrawalMonthsRepo } from './repository.js';
 import type { GuardedItem } from '../db/transact.js';
@@ -12,35 +13,14 @@ import type { GuardedItem } from '../db/transact.js';
 /** A month: `YYYY-MM`. */
 export type Period = string;
 
-const partsFormat = new Map<string, Intl.DateTimeFormat>();
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = partsFormat.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
-    partsFormat.set(timeZone, f);
-  }
-  return f;
-}
-
-/** The wall-clock time in `timeZone` at `instant`, as if it were UTC (ms). */
-function wallClock(instant: number, timeZone: string): number {
-  const p = Object.fromEntries(formatter(timeZone).formatToParts(new Date(instant)).map((x) => [x.type, x.value]));
-  return Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
-}
-
 /** The month holding `at` in `timeZone`. */
 export function periodOf(at: Date, timeZone: string): Period {
-  return new Date(wallClock(at.getTime(), timeZone)).toISOString().slice(0, 7);
+  return localDate(at.getTime(), timeZone).slice(0, 7);
 }
 
 /** The instant a month starts in `timeZone` (its local midnight on the 1st). */
 export function periodStart(period: Period, timeZone: string): Date {
-  const [year, month] = period.split('-').map(Number) as [number, number];
-  const local = Date.UTC(year, month - 1, 1);
-  // The zone's offset near the target, then corrected once more in case a DST change lies in between.
-  let guess = local - (wallClock(local, timeZone) - local);
-  guess = local - (wallClock(guess, timeZone) - guess);
-  return new Date(guess);
+  return new Date(startOfLocalDay(`${period}-01`, timeZone));
 }
 
 export function nextPeriod(period: Period): Period {

@@ -1,7 +1,7 @@
 /** The loyalty level engine (pure): levels from purchases in local-day windows of the program's time zone. */
 import { describe, expect, it } from 'vitest';
 import { countingSince, levelStanding, rebateOf, widestPeriodDays, type CountedPurchase, type LevelProgram } from '../../lib/retail/levels.js';
-import { addDays, localDate, offsetMinutes, startOfLocalDay } from '../../lib/retail/local-days.js';
+import { addDays, localDate, offsetMinutes, startOfLocalDay } from '../../lib/local-days.js';
 
 const SYDNEY = 'Australia/Sydney';
 

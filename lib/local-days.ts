@@ -1,6 +1,6 @@
 /**
- * Calendar days in an IANA time zone, computed with Intl so daylight saving is followed: a loyalty program's
- * windows are whole local days of the program's zone. Pure: no clock is read here, callers pass the instant.
+ * Calendar days in an IANA time zone, computed with Intl so daylight saving is followed: withdrawal months and
+ * loyalty programs' windows are whole local days of their zone. Pure: no clock is read here, callers pass the instant.
  */
 
 /** A local calendar day: `YYYY-MM-DD`. */
