@@ -8,10 +8,10 @@ import * as keys from '../db/keys.js';
 import { accountIds } from '../db/keys.js';
 import { getBalance } from '../ledger/index.js';
 import { coinsConfig } from '../config/index.js';
-import { coinTransferDecisions, coinTransfersRepo, participantsRepo, userAddressesRepo, type CoinTransfer } from './repository.js';
+import { coinTransferDecisions, coinTransfersRepo, participantsRepo, userAddressesRepo, type CoinTransfer, type StoredCoinTransfer } from './repository.js';
 import { InsufficientFundsError } from '../db/errors.js';
 import { keyedRequest } from '../db/request-keys.js';
-import { seconds, transferNow, transferView } from './views.js';
+import { seconds, transferNow, transfersNow, transferView } from './views.js';
 import { transactWrite, type GuardedItem } from '../db/transact.js';
 import { entryItems } from '../ledger/index.js';
 import { randomUUID } from 'node:crypto';
@@ -157,11 +157,10 @@ async function holdTransfer(user: string, { address, coins, fee }: TransferInput
 /** pending until decided; an approved transfer is `pending` until its chain payout settles (success/failure). */
 export async function transferHistory(user: string): Promise<TransferHistory> {
   const transfers = await coinTransfersRepo.listByUser(user);
-  const history = await Promise.all(
-    transfers.map(async (t): Promise<TransferView | DepositView> => {
-      if ('txHash' in t) return { coins: t.coins.toString(), hash: t.txHash, id: `deposit:${t.txHash}:${t.logIndex}`, status: 'success', ts: seconds(t.ts), type: 'deposit' };
-      return transferNow(t);
-    }),
+  const views = await transfersNow(transfers.filter((t) => !('txHash' in t)) as StoredCoinTransfer[]);
+  let next = 0;
+  const history = transfers.map((t): TransferView | DepositView =>
+    'txHash' in t ? { coins: t.coins.toString(), hash: t.txHash, id: `deposit:${t.txHash}:${t.logIndex}`, status: 'success', ts: seconds(t.ts), type: 'deposit' } : views[next++]!,
   );
   return { history };
 }

@@ -7,7 +7,7 @@
  * starts strictly after it, and the query's partition is always the caller's own, so a chunk id can neither
  * repeat nor skip an entry, nor reach another user's history.
  */
-import { transferNow } from '../coins/views.js';
+import { transfersNow } from '../coins/views.js';
 import { exchangeHistoryEntry, exchangeTransferFrom } from '../exchanges/transfers.js';
 import { coinTransferFrom } from '../coins/repository.js';
 import { retailHistoryEntry, retailSessionFrom } from '../retail/repository.js';
@@ -40,20 +40,26 @@ function afterOf(chunkId: string): string {
 
 type HistoryEntry = Wire<z.output<typeof withdrawalHistorySchema>>['history'][number];
 
-/** One withdrawal item as its type's history entry. */
-function entryOf(item: StoredItem): Promise<HistoryEntry> {
-  switch (item.type) {
-    case 'CashoutTransfer':
-      return cashoutHistoryEntry(cashoutTransferFrom(item));
-    case 'CoinTransfer':
-      return transferNow(coinTransferFrom(item));
-    case 'ExchangeTransfer':
-      return Promise.resolve(exchangeHistoryEntry(exchangeTransferFrom(item)) as HistoryEntry);
-    case 'RetailSession':
-      return Promise.resolve(retailHistoryEntry(retailSessionFrom(item)));
-    default:
-      throw new Error(`a ${String(item.type)} item is in the withdrawal history index`);
-  }
+/** Withdrawal items as their types' history entries (Ethereum transfers' payouts read in one batch). */
+async function entriesOf(items: StoredItem[]): Promise<HistoryEntry[]> {
+  const transfers = await transfersNow(items.filter((i) => i.type === 'CoinTransfer').map(coinTransferFrom));
+  let next = 0;
+  return Promise.all(
+    items.map((item): HistoryEntry | Promise<HistoryEntry> => {
+      switch (item.type) {
+        case 'CashoutTransfer':
+          return cashoutHistoryEntry(cashoutTransferFrom(item));
+        case 'CoinTransfer':
+          return transfers[next++]!;
+        case 'ExchangeTransfer':
+          return exchangeHistoryEntry(exchangeTransferFrom(item)) as HistoryEntry;
+        case 'RetailSession':
+          return retailHistoryEntry(retailSessionFrom(item));
+        default:
+          throw new Error(`a ${String(item.type)} item is in the withdrawal history index`);
+      }
+    }),
+  );
 }
 
 export async function withdrawalHistory(user: string, req: WithdrawalHistoryRequest): Promise<Wire<z.output<typeof withdrawalHistorySchema>>> {
@@ -74,7 +80,7 @@ export async function withdrawalHistory(user: string, req: WithdrawalHistoryRequ
   const chunk = items.slice(0, limit);
   const last = chunk.at(-1);
   return {
-    history: await Promise.all(chunk.map(entryOf)),
+    history: await entriesOf(chunk),
     next: items.length > limit && last ? chunkIdAfter(String(last.GSI2SK)) : null,
   };
 }

@@ -11,7 +11,7 @@ import { issueTicket } from '../../lib/identity/tickets.js';
 import { getBalance } from '../../lib/ledger/index.js';
 import { setRates } from '../../lib/rates/index.js';
 import { earnCoins } from '../fixtures/payments.js';
-import { identityIssuer, randomAddress, stack, uniq } from '../fixtures/stack.js';
+import { identityIssuer, randomAddress, stack, uniq, waitFor } from '../fixtures/stack.js';
 
 const TRANSFER = '/payments-service/user/ethereum/transfer';
 const COIN = 10n ** 18n;
@@ -136,5 +136,28 @@ describe('moderator links of a moderator no longer on the list', () => {
     const listed = await fetch(decisionUrl(moderationCode(uuid, 'MODERATOR1@rewards.local'), 'reject'));
     expect(listed.status).toBe(200);
     expect(await listed.text()).toContain('Reject this transfer?');
+  });
+});
+
+describe('an approved transfer in the histories', () => {
+  it('is pending until its chain payout confirms, then success with the transaction hash (transfer and withdrawal histories)', async () => {
+    const { ticket } = await userWithCoins(10n * COIN);
+    const pending = await request(ticket, { address: randomAddress(), coins: (2n * COIN).toString(), fee });
+    const other = await request(ticket, { address: randomAddress(), coins: COIN.toString(), fee });
+    const uuid = String(pending.body.id).split(':').pop()!;
+    // A listed moderator approves the first by the form its link's page posts.
+    const approved = await fetch(`${stack().apiUrl}/user/ethereum/transfer/${moderationCode(uuid, 'moderator1@rewards.local')}/approve`, { method: 'POST' });
+    expect(approved.status).toBe(200);
+    const settled = await waitFor('the approved transfer settled on chain', async () => {
+      const h = await history(ticket);
+      const entry = h.find((e) => e.id === pending.body.id) as { status: string; hash: string | null } | undefined;
+      return entry?.status === 'success' && entry;
+    });
+    expect(settled.hash).toMatch(/^0x[0-9a-f]{64}$/);
+    const entries = (await (await fetch(`${stack().apiUrl}/payments-service/withdrawal/history/get`, { method: 'POST', headers: { authenticateit_identity_ticket: ticket, 'content-type': 'application/json' }, body: '{}' })).json()) as { history: { id: string; status: string; hash: string | null }[] };
+    expect(entries.history.map((e) => [e.id, e.status, e.hash])).toEqual([
+      [other.body.id, 'pending', null],
+      [pending.body.id, 'success', settled.hash],
+    ]);
   });
 });
