@@ -5,6 +5,7 @@
  * user's Ethereum addresses (`ethereum_account`, paid by the coins transfers) and Poloniex deposit addresses
  * (`poloniex_account`).
  */
+import { isoSeconds } from '../wire.js';
 import { userAddressesRepo } from '../coins/repository.js';
 import { coinbaseConnectionsRepo } from '../exchanges/coinbase-accounts.js';
 import { poloniexAccountsRepo } from '../exchanges/poloniex-accounts.js';
@@ -16,7 +17,6 @@ import type { WithdrawalAccounts } from './schema.js';
 /** The contract's `allowed_transfer_types`: what a withdrawal can be made as on this platform. */
 export const WITHDRAWAL_TRANSFER_TYPES = ['coinbase', 'cashout', 'poloniex'] as const;
 
-const seconds = (iso: string) => iso.replace(/\.\d{3}Z$/, 'Z');
 
 export async function withdrawalAccounts(user: string): Promise<WithdrawalAccounts> {
   const [coinbase, bank, addresses, poloniex] = await Promise.all([coinbaseConnectionsRepo.list(user), cashoutAccountsOf(user), userAddressesRepo.list(user), poloniexAccountsRepo.list(user)]);
@@ -25,7 +25,7 @@ export async function withdrawalAccounts(user: string): Promise<WithdrawalAccoun
   return {
     accounts: [
       // An exchange account is valued in the platform's default currency, as an address is.
-      ...coinbase.filter((c) => c.active).map((c) => ({ ...c.profile, currency: DEFAULT_COIN_CURRENCY.toUpperCase(), ts: seconds(c.connectedAt), type: 'coinbase_account' as const })),
+      ...coinbase.filter((c) => c.active).map((c) => ({ ...c.profile, currency: DEFAULT_COIN_CURRENCY.toUpperCase(), ts: isoSeconds(c.connectedAt), type: 'coinbase_account' as const })),
       ...bank.map((a) => ({
         account: a.account,
         bank: a.bank,
@@ -38,8 +38,8 @@ export async function withdrawalAccounts(user: string): Promise<WithdrawalAccoun
         type: 'cashout_account' as const,
       })),
       // Coins sent to an address are valued in the platform's default currency (an address has no country).
-      ...addresses.map((a) => ({ address: a.address, currency: DEFAULT_COIN_CURRENCY.toUpperCase(), description: a.description, id: a.address, ts: seconds(a.ts), type: 'ethereum_account' as const })),
-      ...poloniex.map((a) => ({ address: a.address, currency: DEFAULT_COIN_CURRENCY.toUpperCase(), description: a.description, id: a.id, status: a.status, ts: seconds(a.createdAt), type: 'poloniex_account' as const })),
+      ...addresses.map((a) => ({ address: a.address, currency: DEFAULT_COIN_CURRENCY.toUpperCase(), description: a.description, id: a.address, ts: isoSeconds(a.ts), type: 'ethereum_account' as const })),
+      ...poloniex.map((a) => ({ address: a.address, currency: DEFAULT_COIN_CURRENCY.toUpperCase(), description: a.description, id: a.id, status: a.status, ts: isoSeconds(a.createdAt), type: 'poloniex_account' as const })),
     ],
     allowed_transfer_types: [...WITHDRAWAL_TRANSFER_TYPES],
   };

@@ -2,6 +2,7 @@
  * User coins (payments service), first part: identity tickets on every call, a user's Ethereum addresses, and a
  * participant's Ethereum account. Input arrives validated (./schema.ts): addresses checksummed, amounts as bigints.
  */
+import { isoSeconds } from '../wire.js';
 import { ttlCache } from '../cache.js';
 import { Erc20Reader } from '../chain/erc20.js';
 import * as keys from '../db/keys.js';
@@ -11,7 +12,7 @@ import { coinsConfig } from '../config/index.js';
 import { coinTransferDecisions, coinTransfersRepo, participantsRepo, userAddressesRepo, type CoinTransfer, type StoredCoinTransfer } from './repository.js';
 import { InsufficientFundsError } from '../db/errors.js';
 import { keyedRequest } from '../db/request-keys.js';
-import { seconds, transferNow, transfersNow, transferView } from './views.js';
+import { transferNow, transfersNow, transferView } from './views.js';
 import { transactWrite, type GuardedItem } from '../db/transact.js';
 import { entryItems } from '../ledger/index.js';
 import { randomUUID } from 'node:crypto';
@@ -38,7 +39,7 @@ export async function addAddress(user: string, input: AddAddressInput): Promise<
   const { address, description } = input;
   const list = await userAddressesRepo.list(user);
   if (list.length >= 20 && !list.some((a) => a.address === address)) throw fail('too_many_addresses', 'a user can register at most 20 addresses');
-  await userAddressesRepo.put(user, { address, description: description ?? '', ts: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') });
+  await userAddressesRepo.put(user, { address, description: description ?? '', ts: isoSeconds(new Date()) });
   return { list: await userAddressesRepo.list(user) };
 }
 
@@ -160,7 +161,7 @@ export async function transferHistory(user: string): Promise<TransferHistory> {
   const views = await transfersNow(transfers.filter((t) => !('txHash' in t)) as StoredCoinTransfer[]);
   let next = 0;
   const history = transfers.map((t): TransferView | DepositView =>
-    'txHash' in t ? { coins: t.coins.toString(), hash: t.txHash, id: `deposit:${t.txHash}:${t.logIndex}`, status: 'success', ts: seconds(t.ts), type: 'deposit' } : views[next++]!,
+    'txHash' in t ? { coins: t.coins.toString(), hash: t.txHash, id: `deposit:${t.txHash}:${t.logIndex}`, status: 'success', ts: isoSeconds(t.ts), type: 'deposit' } : views[next++]!,
   );
   return { history };
 }

@@ -8,6 +8,7 @@
  *            (settled exactly once by the chain worker; a failed transfer returns the coins to the user)
  *   reject:  transfer -> rejected, coins + fee back to the user
  */
+import { transactionRequestId } from '../wire.js';
 import { withdrawalReversalItem } from '../withdrawals/earnings.js';
 import { coreConfig, moderationConfig } from '../config/index.js';
 import { accountIds } from '../db/keys.js';
@@ -61,7 +62,7 @@ export function moderationMails(t: CoinTransfer): { to: string; subject: string;
       subject: `Transfer to approve: ${tokens(t.coins)} coins to ${t.address}`,
       text: [
         `User ${t.user} asks to transfer ${tokens(t.coins)} coins (fee ${tokens(t.fee)}) to ${t.address}.`,
-        `Requested ${t.ts}, id urn:authenticateit:transaction_request:${t.uuid}.`,
+        `Requested ${t.ts}, id ${transactionRequestId(t.uuid)}.`,
         '',
         `Approve: ${base}/user/ethereum/transfer/${code}/approve`,
         `Reject:  ${base}/user/ethereum/transfer/${code}/reject`,

@@ -9,6 +9,7 @@
  * refreshed first when it has expired (Coinbase spends a refresh token on use: the new pair is stored at once,
  * on the condition that no concurrent refresh stored one first).
  */
+import { isoSeconds } from '../wire.js';
 import { randomBytes } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { coreConfig } from '../config/index.js';
@@ -217,11 +218,10 @@ async function coinbaseCall<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
-const seconds = (iso: string) => iso.replace(/\.\d{3}Z$/, 'Z');
 
 /** GET /payments-service/coinbase/account: the user's connected accounts. */
 export async function coinbaseAccountsView(user: string): Promise<CoinbaseAccountsAnswer> {
-  return { accounts: (await coinbaseConnectionsRepo.list(user)).filter((c) => c.active).map((c) => ({ ...c.profile, ts: seconds(c.connectedAt) })) };
+  return { accounts: (await coinbaseConnectionsRepo.list(user)).filter((c) => c.active).map((c) => ({ ...c.profile, ts: isoSeconds(c.connectedAt) })) };
 }
 
 /** POST /payments-service/coinbase/account/remove: disconnects the accounts named (all of them the user's), answering them inactive. */
@@ -239,7 +239,7 @@ export async function disconnectCoinbaseAccounts(user: string, ids: string[]): P
       const { refresh } = await openTokens(c as CoinbaseConnection & { tokens: Envelope });
       await coinbase().revokeToken(refresh).catch((err: unknown) => log.warn('coinbase token not revoked', { coinbaseId: c.id, reason: (err as Error).message }));
     }
-    answer.push({ ...c.profile, ts: seconds(c.connectedAt), type: 'coinbase_account', inactive: true });
+    answer.push({ ...c.profile, ts: isoSeconds(c.connectedAt), type: 'coinbase_account', inactive: true });
   }
   return { accounts: answer };
 }

@@ -9,6 +9,7 @@
  * matches, so every match in the time range is read. Exchange transfers are few (each is a withdrawal a person
  * asked for), and a moderator's range is days; a bounded `ts_from` keeps a read small.
  */
+import { isoSeconds, transactionRequestId } from '../wire.js';
 import { transferNow } from '../coins/views.js';
 import { coinTransferFrom } from '../coins/repository.js';
 import { queryAll } from '../db/client.js';
@@ -27,9 +28,8 @@ import { cashoutTransferFrom } from '../withdrawals/repository.js';
 import { retailHistoryEntry, retailSessionFrom } from '../retail/repository.js';
 import { fail } from './failures.js';
 import type { TransferListRequest } from './moderation-schema.js';
-import { exchangeTransferFrom, exchangeTransferId, exchangeTransfersRepo, exchangeTransferView, manualCode, transferUuidOf, type ExchangeTransfer } from './transfers.js';
+import { exchangeTransferFrom, exchangeTransfersRepo, exchangeTransferView, manualCode, transferUuidOf, type ExchangeTransfer } from './transfers.js';
 
-const seconds = (iso: string) => iso.replace(/\.\d{3}Z$/, 'Z');
 /** Rows in a list answer when the request names no limit. */
 export const DEFAULT_LIST_LIMIT = 20;
 /** The user's withdrawals a review shows. */
@@ -76,7 +76,7 @@ function listRow(t: ExchangeTransfer) {
     first_name: t.requester?.given_name ?? null,
     id: manualCode(t.uuid),
     last_name: t.requester?.family_name ?? null,
-    request_id: exchangeTransferId(t.uuid),
+    request_id: transactionRequestId(t.uuid),
     request_service_response: serviceResponseOf(t),
     request_status: view.status,
     status: t.moderation,
@@ -157,7 +157,7 @@ async function reviewEntry(item: StoredItem) {
 export async function reviewExchangeTransfer(code: string) {
   const uuid = transferUuidOf(code);
   const t = await exchangeTransfersRepo.get(uuid);
-  if (!t) throw fail('exchange_transfer_not_found', `no exchange transfer ${uuid}`, { id: exchangeTransferId(uuid) });
+  if (!t) throw fail('exchange_transfer_not_found', `no exchange transfer ${uuid}`, { id: transactionRequestId(uuid) });
   const [latest, limitsThen] = await Promise.all([
     queryAll({ IndexName: 'GSI2', KeyConditionExpression: 'GSI2PK = :pk', ExpressionAttributeValues: { ':pk': keys.withdrawalHistory(t.user) }, ScanIndexForward: false }, REVIEW_HISTORY),
     limitsAt(t.user, new Date(t.ts)),
@@ -175,8 +175,8 @@ export async function reviewExchangeTransfer(code: string) {
       max_level_value: money(level.maxValueMinor),
       record_value: exactNumber(coinsToFiat(t.debitCoins, askedPrice(t, currency) ?? price.price)),
       total_max_level_value: money(level.maxValueMinor + level.maxBoosterMinor),
-      ts_from: seconds(period.from.toISOString()),
-      ts_to: seconds(period.to.toISOString()),
+      ts_from: isoSeconds(period.from.toISOString()),
+      ts_to: isoSeconds(period.to.toISOString()),
     },
     request: {
       account: t.account,
@@ -189,8 +189,8 @@ export async function reviewExchangeTransfer(code: string) {
       owner: t.user,
       ...profileCoinsOf(t.profileCoins),
       status: t.moderation,
-      status_ts: t.moderatedAt ? seconds(t.moderatedAt) : null,
-      transfer_uuid: exchangeTransferId(t.uuid),
+      status_ts: t.moderatedAt ? isoSeconds(t.moderatedAt) : null,
+      transfer_uuid: transactionRequestId(t.uuid),
       ts: view.ts,
     },
     user: {

@@ -9,6 +9,7 @@
  * (so a removed address is refused); the outcome is written after the transfer's, and only while that transfer
  * is still the address's latest.
  */
+import { isoSeconds } from '../wire.js';
 import { createHash } from 'node:crypto';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, queryAll, tableName } from '../db/client.js';
@@ -160,7 +161,6 @@ export const poloniexAccountsRepo = {
   },
 };
 
-const seconds = (iso: string) => iso.replace(/\.\d{3}Z$/, 'Z');
 
 /** The user's addresses as the contract answers them. */
 export async function poloniexAccountsView(user: string): Promise<PoloniexAccountsAnswer> {
@@ -171,7 +171,7 @@ export async function poloniexAccountsView(user: string): Promise<PoloniexAccoun
       id: a.id,
       is_new: a.lastTransferAt === undefined,
       status: a.status,
-      ts: seconds(a.createdAt),
+      ts: isoSeconds(a.createdAt),
     })),
   };
 }

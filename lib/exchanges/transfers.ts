@@ -16,6 +16,7 @@
  * hold to the exchange's settlement account and the fee to the fees account; failed and rejected return the hold to
  * the user and take the withdrawal out of its month, each in the transaction that records the outcome.
  */
+import { isoSeconds, transactionRequestId } from '../wire.js';
 import { randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { withdrawalsConfig } from '../config/index.js';
@@ -167,8 +168,6 @@ export const exchangeTransfersRepo = {
   },
 };
 
-const seconds = (iso: string) => iso.replace(/\.\d{3}Z$/, 'Z');
-export const exchangeTransferId = (uuid: string) => `urn:authenticateit:transaction_request:${uuid}`;
 
 /** The user's view: pending until sent (or rejected/failed: `failure`), `success` once the exchange completed it. */
 const USER_STATUS: Record<ExchangeTransferStatus, 'pending' | 'success' | 'failure'> = {
@@ -188,9 +187,9 @@ export function exchangeTransferView(t: ExchangeTransfer): ExchangeTransferAnswe
     coins: t.debitCoins.toString(),
     fee: withdrawalFeeView(recordedQuote(t), 'transfer') as ExchangeTransferAnswer['fee'],
     hash: t.hash ?? null,
-    id: exchangeTransferId(t.uuid),
+    id: transactionRequestId(t.uuid),
     status: USER_STATUS[t.status],
-    ts: seconds(t.ts),
+    ts: isoSeconds(t.ts),
   };
 }
 
@@ -226,7 +225,7 @@ async function destinationOf(user: string, exchange: Exchange, id: string): Prom
   }
   const a = await poloniexAccountsRepo.get(user, id);
   if (!a) throw fail('poloniex_account_not_found', `no Poloniex account ${id}`, { id });
-  return { account: { address: a.address, description: a.description, id: a.id, status: a.status, ts: seconds(a.createdAt) }, destination: a.address };
+  return { account: { address: a.address, description: a.description, id: a.id, status: a.status, ts: isoSeconds(a.createdAt) }, destination: a.address };
 }
 
 /**
@@ -292,7 +291,7 @@ export async function requestExchangeTransfer(user: string, exchange: Exchange, 
 }
 
 /** The transfer's manual code: what moderators name it by. */
-export const manualCode = (uuid: string) => `${exchangeTransferId(uuid)}:manual`;
+export const manualCode = (uuid: string) => `${transactionRequestId(uuid)}:manual`;
 /** The uuid a manual code (or a transfer id) names. */
 export const transferUuidOf = (code: string) => code.replace(/^urn:authenticateit:transaction_request:/, '').replace(/:manual$/, '');
 
@@ -303,7 +302,7 @@ export const transferUuidOf = (code: string) => code.replace(/^urn:authenticatei
 export async function decideExchangeTransfer(code: string, decision: 'approve' | 'reject', moderator: string, now = new Date()): Promise<{ first: boolean; transfer: ExchangeTransfer }> {
   const uuid = transferUuidOf(code);
   const t = await exchangeTransfersRepo.get(uuid);
-  if (!t) throw fail('exchange_transfer_not_found', `no exchange transfer ${uuid}`, { id: exchangeTransferId(uuid) });
+  if (!t) throw fail('exchange_transfer_not_found', `no exchange transfer ${uuid}`, { id: transactionRequestId(uuid) });
   const moderatedAt = now.toISOString();
   try {
     if (decision === 'approve') {

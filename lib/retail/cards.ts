@@ -3,6 +3,7 @@
  * admin CLI; an id is taken once. A user only ever reaches their own cards: another user's card is "not found",
  * exactly like an unknown one, so card ids cannot be probed.
  */
+import { isoSeconds } from '../wire.js';
 import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, tableName } from '../db/client.js';
@@ -77,4 +78,4 @@ export async function requireUsersCard(user: string, cardId: string): Promise<St
 }
 
 /** The card as the admin CLI shows it. */
-export const storeCardView = (c: StoreCard) => ({ card_id: c.cardId, user_id: c.user, participant_id: c.participant, created_at: c.createdAt.replace(/\.\d{3}Z$/, 'Z') });
+export const storeCardView = (c: StoreCard) => ({ card_id: c.cardId, user_id: c.user, participant_id: c.participant, created_at: isoSeconds(c.createdAt) });

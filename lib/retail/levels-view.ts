@@ -2,6 +2,7 @@
  * A user's loyalty level at a participant, read from the store: the program and the user's purchases of the
  * program's widest window, computed by the pure engine (levels.ts).
  */
+import { isoSeconds } from '../wire.js';
 import { exactNumber, type Wire } from '../json.js';
 import type { Fraction } from '../ledger/money.js';
 import { countingSince, levelStanding, type LevelStanding } from './levels.js';
@@ -9,7 +10,6 @@ import { programView, requireProgram, type LoyaltyProgram } from './programs.js'
 import { retailPurchasesRepo } from './purchases.js';
 import type { LevelInfo } from './schema.js';
 
-const seconds = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** The user's standing in the program at `now`. */
 export async function standingOf(user: string, participant: string, program: LoyaltyProgram, now: Date): Promise<LevelStanding> {
@@ -32,15 +32,15 @@ export async function levelInfo(user: string, participant: string, now = new Dat
 export function levelInfoView(user: string, program: LoyaltyProgram, s: LevelStanding, now: Date): Wire<LevelInfo> {
   return {
     activity_from_date: s.window.fromDate,
-    activity_from_utc_ts: seconds(s.window.from),
+    activity_from_utc_ts: isoSeconds(s.window.from),
     activity_to_date: s.window.toDate,
-    activity_to_utc_ts: seconds(s.window.to),
-    calculated_ts: seconds(now),
+    activity_to_utc_ts: isoSeconds(s.window.to),
+    calculated_ts: isoSeconds(now),
     counters: { purchases_count: s.window.purchasesCount, sessions: s.window.sessions, spends: s.window.spends },
     id: `${user}@retail_connect@${program.participant}@level`,
     loyalty_program: programView(program),
     next_date: s.nextChange.date,
-    next_ts_utc: seconds(s.nextChange.at),
+    next_ts_utc: isoSeconds(s.nextChange.at),
     participant_id: program.participant,
     rules: s.rules.map(({ rule, pass, userValue }) =>
       rule.type === 'purchases_count'

@@ -4,6 +4,7 @@
  * across updates; its currency follows its country. Rebate percents are stored as decimal text and answered as
  * exact JSON numbers.
  */
+import { isoSeconds } from '../wire.js';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { ddb, tableName } from '../db/client.js';
@@ -168,7 +169,6 @@ export async function requireProgram(participant: string): Promise<LoyaltyProgra
   return program;
 }
 
-const seconds = (iso: string) => iso.replace(/\.\d{3}Z$/, 'Z');
 
 /** The contract's `loyalty_program` object (keys in the contract's alphabetical order); `userLevel` in a session. */
 export function programView(p: LoyaltyProgram, userLevel?: string): Wire<LoyaltyProgramView> {
@@ -176,7 +176,7 @@ export function programView(p: LoyaltyProgram, userLevel?: string): Wire<Loyalty
     ...(p.bgcolor !== undefined ? { bgcolor: p.bgcolor } : {}),
     coin_payments_rule: { currency_value: p.coinPaymentsRule.currency_value, type: 'currency_value' },
     country: p.country,
-    created_at: seconds(p.createdAt),
+    created_at: isoSeconds(p.createdAt),
     created_by: p.createdBy,
     ...(p.description !== undefined ? { description: p.description } : {}),
     id: p.id,
@@ -196,5 +196,5 @@ export function programView(p: LoyaltyProgram, userLevel?: string): Wire<Loyalty
 
 /** The program as the admin CLI shows it: the contract's object and what it leaves out. */
 export function programAdminView(p: LoyaltyProgram) {
-  return { participant: p.participant, currency: p.currency, timezone: p.timezone, updated_at: seconds(p.updatedAt), updated_by: p.updatedBy, loyalty_program: programView(p) };
+  return { participant: p.participant, currency: p.currency, timezone: p.timezone, updated_at: isoSeconds(p.updatedAt), updated_by: p.updatedBy, loyalty_program: programView(p) };
 }

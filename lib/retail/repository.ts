@@ -2,6 +2,7 @@
  * Retail connect sessions as stored: the record, its reads, and its entry in the user's withdrawal history (kept
  * apart from the session logic so the withdrawal history and moderators' reviews bundle none of it).
  */
+import { isoSeconds, transactionRequestId } from '../wire.js';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, queryAll, tableName } from '../db/client.js';
 import { fields, type StoredItem } from '../db/item.js';
@@ -105,8 +106,6 @@ export const sessionUuidOf = (id: string) => {
   if (!m) throw fail('retail_session_not_found', `no retail session ${id}`, { session_id: id });
   return m[1]!;
 };
-export const transactionId = (uuid: string) => `urn:authenticateit:transaction_request:${uuid}`;
-export const seconds = (iso: string) => iso.replace(/\.\d{3}Z$/, 'Z');
 
 export const retailSessionsRepo = {
   async get(uuid: string): Promise<RetailSession | undefined> {
@@ -143,10 +142,10 @@ export function retailHistoryEntry(s: RetailSession) {
     coins: (s.paymentCoins ?? 0n).toString(),
     coins_rebate: s.rebateCoins !== undefined ? s.rebateCoins.toString() : null,
     hash: null,
-    id: transactionId(s.paymentUuid!),
+    id: transactionRequestId(s.paymentUuid!),
     session_id: sessionId(s.uuid),
     status: s.status === 'rebate_set' ? ('success' as const) : s.status === 'terminate' ? ('failure' as const) : ('pending' as const),
-    ts: seconds(s.paidAt!),
+    ts: isoSeconds(s.paidAt!),
     type: 'retail_connect' as const,
   };
 }

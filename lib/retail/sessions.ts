@@ -20,6 +20,7 @@
  * reading a session whose quote is stale quotes again (before the payment only). A payment on a stale quote is
  * refused; coins, amounts and the rebate are computed at the quote the payment was made at.
  */
+import { isoSeconds, transactionRequestId } from '../wire.js';
 import { randomUUID } from 'node:crypto';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { retailConfig } from '../config/index.js';
@@ -36,7 +37,7 @@ import { currentPrice } from '../rates/index.js';
 import { earningItem, withdrawalItem, withdrawalReversalItem } from '../withdrawals/earnings.js';
 import { coinsValueMinor } from '../withdrawals/fees.js';
 import { pricePerUnit } from '../withdrawals/index.js';
-import { OPEN_STATUSES, retailSessionsRepo, seconds, sessionId, sessionUuidOf, transactionId, type RetailSession, type RetailStatus, type StatusSide } from './repository.js';
+import { OPEN_STATUSES, retailSessionsRepo, sessionId, sessionUuidOf, type RetailSession, type RetailStatus, type StatusSide } from './repository.js';
 import { openRetailCode, retailCodeHash, RetailCodeError } from './codes.js';
 import { fail } from './failures.js';
 import { currentLevel } from './levels-view.js';
@@ -115,7 +116,7 @@ function refusal(s: RetailSession, step: Step) {
   if (!step.from.includes(s.status)) {
     return fail('retail_bad_transition', `the session is ${s.status}: ${step.to === 'rebate_set' ? 'payment_confirm' : step.to} needs it ${step.from.join(' or ')}`, { status: s.status });
   }
-  if (step.live && s.expiresTs <= step.now.toISOString()) return fail('retail_session_expired', `the session expired at ${seconds(s.expiresTs)}`, { expired_at: seconds(s.expiresTs) });
+  if (step.live && s.expiresTs <= step.now.toISOString()) return fail('retail_session_expired', `the session expired at ${isoSeconds(s.expiresTs)}`, { expired_at: isoSeconds(s.expiresTs) });
   return fail('retail_price_expired', 'the coin price was quoted again meanwhile: read the session and pay at its price', {});
 }
 
@@ -143,11 +144,11 @@ function statusesOf(s: RetailSession) {
               coins: (s.paymentCoins ?? 0n).toString(),
               coins_prices: { [s.currency]: exactNumber(pricePerUnit(price)) },
               currency: s.currency,
-              id: transactionId(s.paymentUuid!),
+              id: transactionRequestId(s.paymentUuid!),
               owner: s.user,
               profile_coins: (s.profileCoins ?? 0n).toString(),
               session_id: sessionId(s.uuid),
-              ts: seconds(s.paidAt),
+              ts: isoSeconds(s.paidAt),
               type: 'transaction_request' as const,
             },
             ts: s.paidAt,
@@ -164,8 +165,8 @@ export function retailSessionView(s: RetailSession, program: LoyaltyProgram, now
   return {
     code: s.code,
     code_hash: s.codeHash,
-    coin_price: { price: exactNumber(pricePerUnit(priceOf(s))), timeout_sec: Number(retailConfig().RETAIL_PRICE_TIMEOUT_SECONDS), ts: seconds(s.quotedAt) },
-    create_ts: seconds(s.createdAt),
+    coin_price: { price: exactNumber(pricePerUnit(priceOf(s))), timeout_sec: Number(retailConfig().RETAIL_PRICE_TIMEOUT_SECONDS), ts: isoSeconds(s.quotedAt) },
+    create_ts: isoSeconds(s.createdAt),
     currency: s.currency,
     device_id: s.deviceId,
     id: sessionId(s.uuid),
@@ -178,7 +179,7 @@ export function retailSessionView(s: RetailSession, program: LoyaltyProgram, now
     ...(s.amountSetAt || s.terminatedAt ? { statuses: statusesOf(s) } : {}),
     timeout: s.timeoutSeconds,
     type: 'retail_connect_session' as const,
-    update_ts: seconds(s.updatedAt),
+    update_ts: isoSeconds(s.updatedAt),
     user_id: s.user,
   };
 }
@@ -343,8 +344,8 @@ export async function updateFromUser(user: string, id: string, update: UserUpdat
 /** The user pays `payment_coins` (at most the program's rule and the amount, at the quote) and `payment_value` in money. */
 async function pay(s: RetailSession, program: LoyaltyProgram, u: Extract<UserUpdate, { status: 'payment_set' }>, now: Date): Promise<RetailSession> {
   if (s.status !== 'amount_set') throw refusal(s, { from: ['amount_set'], to: 'payment_set', side: 'user', live: true, now });
-  if (isExpired(s, now)) throw fail('retail_session_expired', `the session expired at ${seconds(s.expiresTs)}`, { expired_at: seconds(s.expiresTs) });
-  if (quoteStale(s, now)) throw fail('retail_price_expired', `the coin price quoted at ${seconds(s.quotedAt)} is older than ${retailConfig().RETAIL_PRICE_TIMEOUT_SECONDS} s: read the session for a new quote`, { quoted_at: seconds(s.quotedAt) });
+  if (isExpired(s, now)) throw fail('retail_session_expired', `the session expired at ${isoSeconds(s.expiresTs)}`, { expired_at: isoSeconds(s.expiresTs) });
+  if (quoteStale(s, now)) throw fail('retail_price_expired', `the coin price quoted at ${isoSeconds(s.quotedAt)} is older than ${retailConfig().RETAIL_PRICE_TIMEOUT_SECONDS} s: read the session for a new quote`, { quoted_at: isoSeconds(s.quotedAt) });
   const amount = s.amountMinor!;
   const price = priceOf(s);
   const coinsValue = coinsValueMinor(u.payment_coins, price);

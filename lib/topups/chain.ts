@@ -26,6 +26,7 @@
  * below the threshold, unless one started in the last 1/7/30 days (daily/weekly/monthly): the start is one
  * transaction with a conditional marker of the last start, so two runs in one window start one chain.
  */
+import { isoSeconds, transactionRequestId } from '../wire.js';
 import { randomUUID } from 'node:crypto';
 import { CardPaymentError, cardPayments, type CardPayments, type ChargeResult } from '../billing/card-payments.js';
 import { depositAddress } from '../coins/deposits.js';
@@ -39,7 +40,7 @@ import { log } from '../log/index.js';
 import { payoutsRepo, type Payout } from '../payouts/repository.js';
 import { sha256Base64 } from '../security/secrets.js';
 import { fail } from './failures.js';
-import { chainView, coinsFor, requireAtLeastMinimum, seconds, topUpId, topUpTerms, type Terms, type WireChain } from './index.js';
+import { chainView, coinsFor, requireAtLeastMinimum, topUpTerms, type Terms, type WireChain } from './index.js';
 import {
   AutoWindowTakenError,
   SettingsChangedError,
@@ -108,16 +109,16 @@ async function charge(t: TopUp, options: TopUpOptions): Promise<TopUp | undefine
         // Repeating now could charge twice (the provider forgot the key): the operator has to look.
         log.error('top-up charge outcome unknown after the provider idempotency window; closed without coins', { topUp: t.uuid, participant: t.participant, customerId: t.customerId });
         const at = new Date().toISOString();
-        return await transition(t, 'charge_failed', { chargedAt: at, reason: `The charge could not be confirmed. ${seconds(at)}` });
+        return await transition(t, 'charge_failed', { chargedAt: at, reason: `The charge could not be confirmed. ${isoSeconds(at)}` });
       }
       result = await payments.charge({
         customerId: t.customerId,
         cardId: t.cardId,
         amount: t.amount,
         currency: t.currency,
-        description: `Coin top-up ${topUpId(t.uuid)}`,
+        description: `Coin top-up ${transactionRequestId(t.uuid)}`,
         idempotencyKey: `topup-charge:${t.uuid}`,
-        metadata: { topup: topUpId(t.uuid), participant: t.participant },
+        metadata: { topup: transactionRequestId(t.uuid), participant: t.participant },
       });
     }
   } catch (err) {
@@ -128,7 +129,7 @@ async function charge(t: TopUp, options: TopUpOptions): Promise<TopUp | undefine
     // The provider refused the request itself: no charge was made.
     log.error('top-up charge refused by the card payment provider', { topUp: t.uuid, error: err instanceof Error ? err.message : String(err) });
     const at = new Date().toISOString();
-    return transition(t, 'charge_failed', { chargedAt: at, reason: `The card payment provider refused the charge. ${seconds(at)}` });
+    return transition(t, 'charge_failed', { chargedAt: at, reason: `The card payment provider refused the charge. ${isoSeconds(at)}` });
   }
   await options.hooks?.afterCharge?.();
   const at = new Date().toISOString();
@@ -137,7 +138,7 @@ async function charge(t: TopUp, options: TopUpOptions): Promise<TopUp | undefine
     if (result.id && result.id !== t.chargeId) await transition(t, 'charging', { chargeId: result.id });
     return undefined;
   }
-  return transition(t, 'charge_failed', { ...(result.id ? { chargeId: result.id } : {}), chargedAt: at, reason: `${result.failure?.message ?? 'The card was declined.'} ${seconds(at)}` });
+  return transition(t, 'charge_failed', { ...(result.id ? { chargeId: result.id } : {}), chargedAt: at, reason: `${result.failure?.message ?? 'The card was declined.'} ${isoSeconds(at)}` });
 }
 
 /** The coins leave: ledger hold, chain payout and `topping_up` in one transaction. */
@@ -197,7 +198,7 @@ async function settle(t: TopUp, options: TopUpOptions): Promise<TopUp | undefine
     }
     log.error('top-up refund failed', { topUp: t.uuid, participant: t.participant, chargeId: t.chargeId, error: err instanceof Error ? err.message : String(err) });
     const at = new Date().toISOString();
-    return transition(t, 'refund_failed', { ...settled, refundedAt: at, refundReason: `The refund failed. ${seconds(at)}` });
+    return transition(t, 'refund_failed', { ...settled, refundedAt: at, refundReason: `The refund failed. ${isoSeconds(at)}` });
   }
   return transition(t, 'refunded', { ...settled, ...(refundId ? { refundId } : {}), refundedAt: new Date().toISOString() });
 }

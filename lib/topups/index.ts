@@ -3,6 +3,7 @@
  * automatic top-up settings, and the history of its chains. The chains themselves (charging the card, sending
  * the coins, refunding) are in ./chain.ts, the only top-up module that bundles the card payment SDK.
  */
+import { isoSeconds, transactionRequestId } from '../wire.js';
 import { billingAccount } from '../billing/accounts.js';
 import { topupsConfig } from '../config/index.js';
 import { exactNumber } from '../json.js';
@@ -15,10 +16,6 @@ import { participantCurrencies, SettingsChangedError, topUpSettingsRepo, topUpsR
 import type { MinAmount, TopUpChainView, TopUpSettingsInput, TopUpSettingsView, TopUpStep } from './schema.js';
 
 const SETTINGS_WRITE_ATTEMPTS = 5;
-
-export const topUpId = (uuid: string) => `urn:authenticateit:transaction_request:${uuid}`;
-/** An instant as the payments service writes it: UTC, whole seconds. */
-export const seconds = (iso: string) => iso.replace(/\.\d+Z$/, 'Z');
 
 // --- Money -------------------------------------------------------------------------------------------
 
@@ -149,7 +146,7 @@ export type WireChain = Omit<TopUpChainView, 'amount'> & { amount: { toJSON(): s
 
 /** One chain in history v2: steps newest first; a `topping_up` chain reads its payout, so a settled one shows at once. */
 export async function chainView(t: TopUp): Promise<WireChain> {
-  const id = topUpId(t.uuid);
+  const id = transactionRequestId(t.uuid);
   const amount = Number(t.amount);
   const chargeId = t.chargeId ?? null;
   const step = (sub_type: TopUpStep['sub_type'], status: TopUpStep['status'], ts: string, extra: { coins?: string; hash?: string | null; reason?: string } = {}): TopUpStep => ({
@@ -162,13 +159,13 @@ export async function chainView(t: TopUp): Promise<WireChain> {
     ...(extra.reason !== undefined ? { reason: extra.reason } : {}),
     status,
     sub_type,
-    ts: seconds(ts),
+    ts: isoSeconds(ts),
     type: 'topup',
   });
 
   const steps: TopUpStep[] = [];
   if (t.state === 'charging') steps.push(step('charge', 'pending', t.createdAt));
-  else if (t.state === 'charge_failed') steps.push(step('charge', 'failure', t.chargedAt ?? t.updatedAt, { reason: t.reason ?? `The card was declined. ${seconds(t.updatedAt)}` }));
+  else if (t.state === 'charge_failed') steps.push(step('charge', 'failure', t.chargedAt ?? t.updatedAt, { reason: t.reason ?? `The card was declined. ${isoSeconds(t.updatedAt)}` }));
   else steps.push(step('charge', 'success', t.chargedAt ?? t.createdAt));
 
   let topUp: { status: TopUpStep['status']; ts: string; hash?: string } | undefined;
@@ -183,16 +180,16 @@ export async function chainView(t: TopUp): Promise<WireChain> {
       step('topup', topUp.status, topUp.ts, {
         hash: topUp.hash ?? null,
         ...(topUp.status === 'success' ? { coins: t.coins.toString() } : {}),
-        ...(topUp.status === 'failure' ? { reason: `The coins could not be sent on chain. ${seconds(topUp.ts)}` } : {}),
+        ...(topUp.status === 'failure' ? { reason: `The coins could not be sent on chain. ${isoSeconds(topUp.ts)}` } : {}),
       }),
     );
   }
   if (t.state === 'refunded') steps.unshift(step('refund', 'success', t.refundedAt ?? t.updatedAt));
-  if (t.state === 'refund_failed') steps.unshift(step('refund', 'failure', t.refundedAt ?? t.updatedAt, { reason: t.refundReason ?? `The refund failed. ${seconds(t.updatedAt)}` }));
+  if (t.state === 'refund_failed') steps.unshift(step('refund', 'failure', t.refundedAt ?? t.updatedAt, { reason: t.refundReason ?? `The refund failed. ${isoSeconds(t.updatedAt)}` }));
 
   const failed = steps.some((s) => s.status === 'failure' && s.sub_type !== 'refund');
   const status = failed ? 'failure' : topUp?.status === 'success' ? 'success' : 'pending';
-  return { amount: exactNumber(formatUnits(t.amount, 2)), history: steps, id, status, ts: seconds(t.createdAt) };
+  return { amount: exactNumber(formatUnits(t.amount, 2)), history: steps, id, status, ts: isoSeconds(t.createdAt) };
 }
 
 /** The participant's chains, newest first (`offset` skipped, at most `limit`). */

@@ -13,6 +13,7 @@
  * returns the hold to the user and takes the withdrawal out of its month, both in the transaction that records
  * the outcome, so they happen once.
  */
+import { isoSeconds, transactionRequestId } from '../wire.js';
 import { randomUUID } from 'node:crypto';
 import { fail as accountsFail } from '../cashout-accounts/failures.js';
 import { cashoutAccountView } from '../cashout-accounts/index.js';
@@ -48,9 +49,7 @@ export const BAD_VERSION_MESSAGE = 'Unsupported version. Your Mobile App needs t
 export const CASHOUT_SWEEP_AFTER_MS = 15 * 60_000;
 
 const truthy = (v: boolean | string | undefined) => v === true || v === 'true';
-const seconds = (iso: string) => iso.replace(/\.\d{3}Z$/, 'Z');
 const money = (minor: bigint) => exactNumber(minorText(minor));
-const transferId = (uuid: string) => `urn:authenticateit:transaction_request:${uuid}`;
 
 /** A country bank cash-outs are open in, and its currency (country_not_allowed otherwise). */
 function bankCountry(country: string): AllowedCountry {
@@ -94,10 +93,10 @@ export async function cashoutTransferView(t: CashoutTransfer): Promise<Wire<z.ou
     currency: t.currency,
     fee: withdrawalFeeView(recordedQuote(t), 'transfer') as Wire<z.output<typeof cashoutTransferAnswerSchema>>['fee'],
     hash: null,
-    id: transferId(t.uuid),
+    id: transactionRequestId(t.uuid),
     status: STATUS_VIEW[t.status],
     stored_account: t.account.id,
-    ts: seconds(t.ts),
+    ts: isoSeconds(t.ts),
   };
 }
 

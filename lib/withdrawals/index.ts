@@ -2,6 +2,7 @@
  * Withdrawal limits, the earnings statement and convert_coins: the period's totals from the repository, the
  * profile, the current price, then the pure computations (limits.ts, fees.ts).
  */
+import { isoSeconds } from '../wire.js';
 import { withdrawalsConfig } from '../config/index.js';
 import { exactNumber, type Wire } from '../json.js';
 import { formatUnits, parseFraction, parseUnits, amountTextOf, type Fraction } from '../ledger/money.js';
@@ -20,7 +21,6 @@ import { withdrawalMonthsRepo, type WithdrawalProfile } from './repository.js';
 import type * as z from 'zod/mini';
 import type { convertCoinsAnswerSchema, ConvertCoinsRequest, earningsStatementSchema, limitsResponseSchema, profileViewSchema, withdrawalQuoteViewSchema } from './schema.js';
 
-const seconds = (d: Date | string) => (typeof d === 'string' ? d : d.toISOString()).replace(/\.\d{3}Z$/, 'Z');
 const money = (minor: bigint) => exactNumber(minorText(minor));
 const currencyOf = (p: WithdrawalProfile): CoinCurrency => COUNTRY_CURRENCY[p.country] ?? DEFAULT_COIN_CURRENCY;
 const CURRENCY_SYMBOLS: Record<CoinCurrency, string> = { aud: '$', sgd: '$', usd: '$' };
@@ -112,8 +112,8 @@ export async function withdrawalLimitsView(user: string, now = new Date()): Prom
       current_rest_coins: wireCoins(limits.restCoins),
       current_rest_type: limits.restType,
       current_value: money(limits.transferredMinor),
-      ts_from: seconds(period.from),
-      ts_to: seconds(period.to),
+      ts_from: isoSeconds(period.from),
+      ts_to: isoSeconds(period.to),
     },
     levels_limits: levels().map((l) => ({
       level: l.level,
@@ -121,7 +121,7 @@ export async function withdrawalLimitsView(user: string, now = new Date()): Prom
       level_max_value: money(l.maxValueMinor),
       level_max_value_with_booster: money(l.maxValueMinor + l.maxBoosterMinor),
     })),
-    start_ts: seconds(firstPeriod ? periodStart(firstPeriod, withdrawalsConfig().WITHDRAWAL_TIMEZONE) : period.from),
+    start_ts: isoSeconds(firstPeriod ? periodStart(firstPeriod, withdrawalsConfig().WITHDRAWAL_TIMEZONE) : period.from),
   };
 }
 
@@ -137,7 +137,7 @@ export async function earningsStatement(user: string): Promise<Wire<z.output<typ
     const [year, month] = m.period.split('-').map(Number) as [number, number];
     return {
       balance: wireCoins(balance),
-      balance_ts: lastEarn || lastTransfer ? seconds(lastTransfer > lastEarn ? lastTransfer : lastEarn) : NO_TIME,
+      balance_ts: lastEarn || lastTransfer ? isoSeconds(lastTransfer > lastEarn ? lastTransfer : lastEarn) : NO_TIME,
       balance_type: lastTransfer > lastEarn ? ('transfers' as const) : ('earnings' as const),
       earn_coins: wireCoins(m.earnCoins),
       month,
@@ -214,6 +214,6 @@ export function profileView(p: WithdrawalProfile): Wire<z.output<typeof profileV
     karma: exactNumber(p.karma),
     booster: exactNumber(p.booster),
     karma_value_withdrawal_enabled: !p.withdrawalsLocked,
-    updated_at: p.updatedAt ? seconds(p.updatedAt) : null,
+    updated_at: p.updatedAt ? isoSeconds(p.updatedAt) : null,
   };
 }
