@@ -10,7 +10,8 @@
  * asked for), and a moderator's range is days; a bounded `ts_from` keeps a read small.
  */
 import { isoSeconds, transactionRequestId } from '../wire.js';
-import { transferNow } from '../coins/views.js';
+import { transfersNow } from '../coins/views.js';
+import type { TransferView } from '../coins/schema.js';
 import { coinTransferFrom } from '../coins/repository.js';
 import { queryAll } from '../db/client.js';
 import type { StoredItem } from '../db/item.js';
@@ -127,7 +128,7 @@ export async function listExchangeTransfers(req: TransferListRequest) {
 const profileCoinsOf = (coins: bigint | undefined) => (coins === undefined ? {} : { profile_coins: coins.toString() });
 
 /** One of the user's withdrawals as a review shows it: its history entry with the prices it was asked at and its whole fee. */
-async function reviewEntry(item: StoredItem) {
+async function reviewEntry(item: StoredItem, ethereum: Map<string, TransferView>) {
   switch (item.type) {
     case 'CashoutTransfer': {
       const t = cashoutTransferFrom(item);
@@ -140,7 +141,7 @@ async function reviewEntry(item: StoredItem) {
       return { account, coins, coins_prices: coinsPricesOf(t), fee, hash, id, manual_code: manualCode(t.uuid), owner: t.user, ...profileCoinsOf(t.profileCoins), service_response: serviceResponseOf(t), status, ts, type: t.exchange };
     }
     case 'CoinTransfer': {
-      const { address, ...view } = await transferNow(coinTransferFrom(item));
+      const { address, ...view } = ethereum.get(String(item.uuid))!;
       return { account: { address }, ...view, coins_prices: {}, type: 'ethereum' as const };
     }
     case 'RetailSession': {
@@ -163,10 +164,13 @@ export async function reviewExchangeTransfer(code: string) {
     limitsAt(t.user, new Date(t.ts)),
   ]);
   const { profile, currency, price, period, limits, level } = limitsThen;
+  // The Ethereum transfers' payouts in one batch read.
+  const transfers = latest.filter((i) => i.type === 'CoinTransfer').map(coinTransferFrom);
+  const ethereum = new Map((await transfersNow(transfers)).map((v, i) => [transfers[i]!.uuid, v]));
   const money = (minor: bigint) => exactNumber(minorText(minor));
   const view = exchangeTransferView(t);
   return {
-    history: await Promise.all(latest.map(reviewEntry)),
+    history: await Promise.all(latest.map((item) => reviewEntry(item, ethereum))),
     limits: {
       boosted_value: money(limits.levelLimitMinor - level.maxValueMinor),
       currency,

@@ -233,8 +233,13 @@ async function destinationOf(user: string, exchange: Exchange, id: string): Prom
  * locks withdrawals, below the minimum delivery, beyond the month's room or beyond the balance.
  */
 export async function requestExchangeTransfer(user: string, exchange: Exchange, input: ExchangeTransferInput, now = new Date()) {
-  const { account, destination } = await destinationOf(user, exchange, input.id);
-  const room = await withdrawalRoom(user, now);
+  // The balance only for the record (what a moderator sees it was asked with): the transaction's condition decides.
+  const [{ account, destination }, room, balance, options] = await Promise.all([
+    destinationOf(user, exchange, input.id),
+    withdrawalRoom(user, now),
+    getBalance(accountIds.userCoins(user)),
+    exchangeOptions(exchange),
+  ]);
   refuseWhileLocked(room);
   const { quote, price, prices } = await quoteForProfile(room.profile, exchange, input.coins, input.payFeeWithCoins);
   // Each exchange's precision: what is below it stays with the fee.
@@ -247,7 +252,7 @@ export async function requestExchangeTransfer(user: string, exchange: Exchange, 
     });
   }
   const counted = withdrawalWithinRoom(user, room, quote.debitCoins, now);
-  const manual = (await exchangeOptions(exchange)).manual_approve === 'active';
+  const manual = options.manual_approve === 'active';
   const t: ExchangeTransfer = {
     uuid: randomUUID(),
     user,
@@ -260,7 +265,7 @@ export async function requestExchangeTransfer(user: string, exchange: Exchange, 
     transferCoins: quote.transferCoins,
     feeCoins: quote.feeCoins,
     sendCoins,
-    profileCoins: room.balance,
+    profileCoins: balance,
     ...(input.requester && Object.keys(input.requester).length > 0 ? { requester: input.requester } : {}),
     status: manual ? 'pending' : 'approved',
     moderation: manual ? 'pending' : 'auto_approved',

@@ -7,6 +7,7 @@
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { retailConfig } from '../config/index.js';
+import { fail } from './failures.js';
 
 export interface RetailCode {
   user: string;
@@ -52,6 +53,16 @@ export function openRetailCode(code: string, now = Date.now()): RetailCode {
   if (typeof u !== 'string' || typeof c !== 'string' || typeof p !== 'string' || typeof x !== 'number') throw new RetailCodeError('bad');
   if (x * 1000 <= now) throw new RetailCodeError('expired');
   return { user: u, card: c, participant: p, expiresAt: x };
+}
+
+/** The code's binding, or the failure a caller is answered: payments-retail_bad_code (400), payments-retail_code_expired (410). */
+export function requireRetailCode(code: string, now = Date.now()): RetailCode {
+  try {
+    return openRetailCode(code, now);
+  } catch (err) {
+    if (!(err instanceof RetailCodeError)) throw err;
+    throw err.reason === 'bad' ? fail('retail_bad_code', err.message) : fail('retail_code_expired', err.message);
+  }
 }
 
 /** The contract's `code_hash`: what the platform keys a used code by (40 hex digits). */

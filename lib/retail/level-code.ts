@@ -4,7 +4,7 @@
  * by one of the user's codes, or by the user's store card), and with a card a new code for a terminal.
  */
 import { requireUsersCard } from './cards.js';
-import { issueRetailCode, openRetailCode, RetailCodeError } from './codes.js';
+import { issueRetailCode, requireRetailCode, RetailCodeError } from './codes.js';
 import { fail } from './failures.js';
 import { levelInfo } from './levels-view.js';
 import type { LevelCodeQuery } from './session-schema.js';
@@ -16,17 +16,10 @@ export async function levelAndCode(user: string, q: LevelCodeQuery, now = new Da
     return { ...(await levelInfo(user, card.participant, now)), code };
   }
   if (q.code !== undefined) {
-    let participant: string;
-    try {
-      const bound = openRetailCode(q.code, now.getTime());
-      // Another user's code says nothing to this one.
-      if (bound.user !== user) throw new RetailCodeError('bad');
-      participant = bound.participant;
-    } catch (err) {
-      if (!(err instanceof RetailCodeError)) throw err;
-      throw err.reason === 'bad' ? fail('retail_bad_code', err.message) : fail('retail_code_expired', err.message);
-    }
-    return levelInfo(user, participant, now);
+    const bound = requireRetailCode(q.code, now.getTime());
+    // Another user's code says nothing to this one.
+    if (bound.user !== user) throw fail('retail_bad_code', new RetailCodeError('bad').message);
+    return levelInfo(user, bound.participant, now);
   }
   if (q.participant_id !== undefined) return levelInfo(user, q.participant_id, now);
   throw fail('retail_bad_level_request', 'give participant_id, code or card_id', {});

@@ -26,7 +26,6 @@ export interface RetailSession {
   deviceId: string;
   operator: string;
   code: string;
-  codeHash: string;
   currency: CoinCurrency;
   /** The user's level when the session started (the loyalty program's `user_level`). */
   userLevel: string;
@@ -73,7 +72,6 @@ export function retailSessionFrom(i: StoredItem): RetailSession {
     deviceId: f.str('deviceId'),
     operator: f.str('operator'),
     code: f.str('code'),
-    codeHash: f.str('codeHash'),
     currency: f.str('currency') as CoinCurrency,
     userLevel: f.str('userLevel'),
     timeoutSeconds: f.int('timeoutSeconds'),

@@ -38,7 +38,7 @@ import { earningItem, withdrawalItem, withdrawalReversalItem } from '../withdraw
 import { coinsValueMinor } from '../withdrawals/fees.js';
 import { pricePerUnit } from '../withdrawals/index.js';
 import { OPEN_STATUSES, retailSessionsRepo, sessionId, sessionUuidOf, type RetailSession, type RetailStatus, type StatusSide } from './repository.js';
-import { openRetailCode, retailCodeHash, RetailCodeError } from './codes.js';
+import { requireRetailCode, retailCodeHash } from './codes.js';
 import { fail } from './failures.js';
 import { currentLevel } from './levels-view.js';
 import { programView, requireProgram, type LoyaltyProgram } from './programs.js';
@@ -112,6 +112,11 @@ async function runStep(s: RetailSession, step: Step, more: GuardedItem[] = []): 
   return (await retailSessionsRepo.get(s.uuid))!;
 }
 
+/** Checks a step against the session read before any work for it: its status, and its expiry for a live step. */
+function refuseUnlessAllowed(s: RetailSession, step: Step): void {
+  if (!step.from.includes(s.status) || (step.live && s.expiresTs <= step.now.toISOString())) throw refusal(s, step);
+}
+
 function refusal(s: RetailSession, step: Step) {
   if (!step.from.includes(s.status)) {
     return fail('retail_bad_transition', `the session is ${s.status}: ${step.to === 'rebate_set' ? 'payment_confirm' : step.to} needs it ${step.from.join(' or ')}`, { status: s.status });
@@ -164,7 +169,7 @@ function statusesOf(s: RetailSession) {
 export function retailSessionView(s: RetailSession, program: LoyaltyProgram, now = new Date()) {
   return {
     code: s.code,
-    code_hash: s.codeHash,
+    code_hash: retailCodeHash(s.code),
     coin_price: { price: exactNumber(pricePerUnit(priceOf(s))), timeout_sec: Number(retailConfig().RETAIL_PRICE_TIMEOUT_SECONDS), ts: isoSeconds(s.quotedAt) },
     create_ts: isoSeconds(s.createdAt),
     currency: s.currency,
@@ -192,13 +197,7 @@ export interface Terminal {
 
 /** POST .../sessions/session/init: the terminal starts a session with the customer's code, once per code. */
 export async function initRetailSession(terminal: Terminal, code: string, now = new Date()) {
-  let bound;
-  try {
-    bound = openRetailCode(code, now.getTime());
-  } catch (err) {
-    if (!(err instanceof RetailCodeError)) throw err;
-    throw err.reason === 'bad' ? fail('retail_bad_code', err.message) : fail('retail_code_expired', err.message);
-  }
+  const bound = requireRetailCode(code, now.getTime());
   // A code shown at another participant's store is not for this terminal (nor does it say whose it is).
   if (bound.participant !== terminal.participant) throw fail('retail_code_other_participant', 'the code is for another participant’s stores');
   const program = await requireProgram(bound.participant);
@@ -214,7 +213,6 @@ export async function initRetailSession(terminal: Terminal, code: string, now = 
     deviceId: terminal.deviceId,
     operator: terminal.operator,
     code,
-    codeHash: retailCodeHash(code),
     currency: program.currency,
     userLevel: level.level,
     timeoutSeconds,
@@ -228,7 +226,7 @@ export async function initRetailSession(terminal: Terminal, code: string, now = 
   };
   await transactWrite([
     {
-      item: putNew({ ...keys.retailCodeUse(s.codeHash), type: 'RetailCodeUse', session: s.uuid, createdAt: nowIso, expiresAt: bound.expiresAt + 86_400 }),
+      item: putNew({ ...keys.retailCodeUse(retailCodeHash(code)), type: 'RetailCodeUse', session: s.uuid, createdAt: nowIso, expiresAt: bound.expiresAt + 86_400 }),
       onConditionFailed: () => fail('retail_code_used', 'this code already started a session: ask the customer to show a new one'),
     },
     { item: putNew({ ...keys.retailSession(s.uuid), GSI1PK: keys.userRetailSessions(s.user), GSI1SK: `${nowIso}#${s.uuid}`, type: 'RetailSession', ...s }) },
@@ -280,17 +278,16 @@ export async function readRetailSession(caller: SessionCaller, id: string, now =
 /** GET .../sessions: the user's active sessions (not ended, not expired), newest first, filtered as asked. */
 export async function listRetailSessions(user: string, filters: { code?: string; participant_id?: string; card_id?: string }, now = new Date()) {
   const since = new Date(now.getTime() - Number(retailConfig().RETAIL_SESSION_TIMEOUT_SECONDS) * 1000).toISOString();
-  const codeHash = filters.code ? retailCodeHash(filters.code) : undefined;
   const active = (await retailSessionsRepo.ofUserSince(user, since)).filter(
     (s) =>
       OPEN_STATUSES.includes(s.status) &&
       !isExpired(s, now) &&
-      (!codeHash || s.codeHash === codeHash) &&
+      (!filters.code || s.code === filters.code) &&
       (!filters.participant_id || s.participant === filters.participant_id) &&
       (!filters.card_id || s.card === filters.card_id),
   );
-  const programs = new Map<string, LoyaltyProgram>();
-  for (const p of new Set(active.map((s) => s.participant))) programs.set(p, await requireProgram(p));
+  const participants = [...new Set(active.map((s) => s.participant))];
+  const programs = new Map(await Promise.all(participants.map(async (p) => [p, await requireProgram(p)] as const)));
   return Promise.all(active.map(async (s) => retailSessionView(await freshQuote(s, programs.get(s.participant)!, now), programs.get(s.participant)!, now)));
 }
 
@@ -343,8 +340,7 @@ export async function updateFromUser(user: string, id: string, update: UserUpdat
 
 /** The user pays `payment_coins` (at most the program's rule and the amount, at the quote) and `payment_value` in money. */
 async function pay(s: RetailSession, program: LoyaltyProgram, u: Extract<UserUpdate, { status: 'payment_set' }>, now: Date): Promise<RetailSession> {
-  if (s.status !== 'amount_set') throw refusal(s, { from: ['amount_set'], to: 'payment_set', side: 'user', live: true, now });
-  if (isExpired(s, now)) throw fail('retail_session_expired', `the session expired at ${isoSeconds(s.expiresTs)}`, { expired_at: isoSeconds(s.expiresTs) });
+  refuseUnlessAllowed(s, { from: ['amount_set'], to: 'payment_set', side: 'user', live: true, now });
   if (quoteStale(s, now)) throw fail('retail_price_expired', `the coin price quoted at ${isoSeconds(s.quotedAt)} is older than ${retailConfig().RETAIL_PRICE_TIMEOUT_SECONDS} s: read the session for a new quote`, { quoted_at: isoSeconds(s.quotedAt) });
   const amount = s.amountMinor!;
   const price = priceOf(s);
@@ -399,7 +395,7 @@ export function rebateCoins(amountMinor: bigint, percent: Fraction, price: Fract
 
 /** payment_confirm: the purchase is final. The paid coins go to the participant, the rebate to the user; the purchase counts toward levels. */
 async function confirm(s: RetailSession, program: LoyaltyProgram, now: Date): Promise<RetailSession> {
-  if (s.status !== 'payment_set') throw refusal(s, { from: ['payment_set'], to: 'rebate_set', side: 'terminal', live: true, now });
+  refuseUnlessAllowed(s, { from: ['payment_set'], to: 'rebate_set', side: 'terminal', live: true, now });
   const { rebate } = await currentLevel(s.user, s.participant, program, now);
   const paid = s.paymentCoins ?? 0n;
   const coinsRebate = rebateCoins(s.amountMinor!, rebate, priceOf(s));

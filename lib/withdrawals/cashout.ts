@@ -14,6 +14,7 @@
  * the outcome, so they happen once.
  */
 import { isoSeconds, transactionRequestId } from '../wire.js';
+import { parseFraction } from '../ledger/money.js';
 import { randomUUID } from 'node:crypto';
 import { fail as accountsFail } from '../cashout-accounts/failures.js';
 import { cashoutAccountView } from '../cashout-accounts/index.js';
@@ -30,7 +31,6 @@ import { compactPostings, entryItems, getBalance } from '../ledger/index.js';
 import { log } from '../log/index.js';
 import { publish } from '../queue/publisher.js';
 import { BankPayoutTimeoutError, bankPayouts, type BankPayoutResult } from '../payments/bank-payouts.js';
-import { tokenPrice } from '../rates/index.js';
 import type { CoinCurrency } from '../rates/currencies.js';
 import { cashoutAccountNumber, open, VaultOpenError } from '../security/card-vault.js';
 import { withdrawalReversalItem } from './earnings.js';
@@ -148,7 +148,8 @@ async function holdCashoutTransfer(user: string, input: CashoutTransferInput, pa
   const now = new Date();
   const stored = await cashoutAccountsRepo.get(user, input.account.id);
   if (!stored) throw accountsFail('cashout_account_not_found', `no cash-out account ${input.account.id}`, { id: input.account.id });
-  const room = await withdrawalRoom(user, now);
+  // The balance only for the record (what a moderator sees it was asked with): the transaction's condition decides.
+  const [room, balance] = await Promise.all([withdrawalRoom(user, now), getBalance(accountIds.userCoins(user))]);
   refuseWhileLocked(room);
   const { quote, price, prices } = await bankQuote(stored.country, input.coins, payFeeWithCoins, false);
   if (quote.belowMinimum) {
@@ -159,7 +160,7 @@ async function holdCashoutTransfer(user: string, input: CashoutTransferInput, pa
     });
   }
   const counted = withdrawalWithinRoom(user, room, quote.debitCoins, now);
-  const usdPrice = await tokenPrice('usd');
+  const usdPrice = prices.usd !== undefined ? parseFraction(prices.usd) : undefined;
   const { createdAt: _created, updatedAt: _updated, ...account } = stored;
   const t: CashoutTransfer = {
     uuid: randomUUID(),
@@ -167,7 +168,7 @@ async function holdCashoutTransfer(user: string, input: CashoutTransferInput, pa
     status: 'pending',
     account,
     ...recordOf(quote, price, prices),
-    profileCoins: room.balance,
+    profileCoins: balance,
     debitCoins: quote.debitCoins,
     transferCoins: quote.transferCoins,
     feeCoins: quote.feeCoins,

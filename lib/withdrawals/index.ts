@@ -7,8 +7,6 @@ import { withdrawalsConfig } from '../config/index.js';
 import { exactNumber, type Wire } from '../json.js';
 import { formatUnits, parseFraction, parseUnits, amountTextOf, type Fraction } from '../ledger/money.js';
 import { coinPricesNow, currentPrice } from '../rates/index.js';
-import { getBalance } from '../ledger/index.js';
-import { accountIds } from '../db/keys.js';
 import { COUNTRY_CURRENCY, DEFAULT_COIN_CURRENCY, type CoinCurrency } from '../rates/currencies.js';
 import type { GuardedItem } from '../db/transact.js';
 import { periodAround, periodStart, withdrawalItem } from './earnings.js';
@@ -52,8 +50,8 @@ export async function limitsAt(user: string, at: Date): Promise<LimitsAt> {
  * the most the month's withdrawn coins may reach (`withdrawalItem`'s `max`).
  */
 export async function withdrawalRoom(user: string, now = new Date()): Promise<WithdrawalRoom> {
-  const [{ limits, currency, profile }, balance] = await Promise.all([limitsAt(user, now), getBalance(accountIds.userCoins(user))]);
-  return { coins: limits.restCoins, valueMinor: limits.restMinor, restType: limits.restType, currency, withdrawalsLocked: profile.withdrawalsLocked, transferredInPeriod: limits.transferredCoins, profile, balance };
+  const { limits, currency, profile } = await limitsAt(user, now);
+  return { coins: limits.restCoins, valueMinor: limits.restMinor, restType: limits.restType, currency, withdrawalsLocked: profile.withdrawalsLocked, transferredInPeriod: limits.transferredCoins, profile };
 }
 
 export interface WithdrawalRoom {
@@ -65,8 +63,6 @@ export interface WithdrawalRoom {
   currency: CoinCurrency;
   withdrawalsLocked: boolean;
   transferredInPeriod: bigint;
-  /** The user's coins when the room was read (what a moderator sees the withdrawal was asked with). */
-  balance: bigint;
 }
 
 /** Every withdrawal type: refused while karma locks withdrawals. */
