@@ -3,6 +3,7 @@
  * caller's own) with the account number sealed by the card vault, and a per-user count item taken in the same
  * transaction as each creation and removal, so the cap holds however many requests run at once.
  */
+import { definedFields, updateOf } from '../db/update.js';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { envelopeFrom } from '../cashout/repository.js';
 import { ddb, queryAll, tableName } from '../db/client.js';
@@ -66,14 +67,13 @@ const notFound = (id: string) => fail('cashout_account_not_found', `no cash-out 
 const countItem = (user: string, delta: number, now: string, max?: number): GuardedItem =>
   collectionCountItem(keys.cashoutAccountCount(user), 'CashoutAccountCount', { user }, delta, now, max === undefined ? undefined : { max, onFull: () => fail('too_many_cashout_accounts', `a user can keep at most ${max} cash-out accounts`, { max }) });
 
-const defined = <T extends Record<string, unknown>>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 
 export const cashoutAccountsRepo = {
   /** A new account and the count that bounds them, in one transaction: refused (too_many_cashout_accounts) at `max`. */
   async create(user: string, id: string, a: CashoutAccountFields, now: string, max: number): Promise<void> {
     await transactWrite([
       countItem(user, 1, now, max),
-      { item: putNew(defined({ ...keys.cashoutAccount(user, id), type: 'CashoutAccount', user, id, ...a, createdAt: now, updatedAt: now })) },
+      { item: putNew(definedFields({ ...keys.cashoutAccount(user, id), type: 'CashoutAccount', user, id, ...a, createdAt: now, updatedAt: now })) },
     ]);
   },
 
@@ -95,20 +95,13 @@ export const cashoutAccountsRepo = {
 
   /** Replaces the bank details of one of the user's accounts (cashout_account_not_found when the user has none with this id). */
   async update(user: string, id: string, a: CashoutAccountFields, now: string): Promise<void> {
-    const set = { ...defined(a), updatedAt: now };
-    const names = Object.fromEntries(Object.keys(set).map((k, i) => [`#f${i}`, k]));
-    const values = Object.fromEntries(Object.values(set).map((v, i) => [`:v${i}`, v]));
-    const removed = OPTIONAL.filter((k) => a[k] === undefined);
-    removed.forEach((k, i) => (names[`#r${i}`] = k));
     try {
       await ddb().send(
         new UpdateCommand({
           TableName: tableName(),
           Key: keys.cashoutAccount(user, id),
-          UpdateExpression: `SET ${Object.keys(set).map((_, i) => `#f${i} = :v${i}`).join(', ')}${removed.length ? ` REMOVE ${removed.map((_, i) => `#r${i}`).join(', ')}` : ''}`,
+          ...updateOf({ ...definedFields(a), updatedAt: now }, { remove: OPTIONAL.filter((k) => a[k] === undefined) }),
           ConditionExpression: 'attribute_exists(PK)',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
         }),
       );
     } catch (err) {

@@ -16,6 +16,7 @@
  * hold to the exchange's settlement account and the fee to the fees account; failed and rejected return the hold to
  * the user and take the withdrawal out of its month, each in the transaction that records the outcome.
  */
+import { definedFields, updateOf } from '../db/update.js';
 import { isoSeconds, transactionRequestId } from '../wire.js';
 import { randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
@@ -149,18 +150,16 @@ export const exchangeTransfersRepo = {
 
   /** from -> to, once (ExchangeTransferStateError when it is not in `from`), with what the step learnt. */
   transitionItem(uuid: string, from: ExchangeTransferStatus, to: ExchangeTransferStatus, outcome: Outcome = {}): GuardedItem {
-    const set = Object.fromEntries(Object.entries({ ...outcome, status: to, updatedAt: new Date().toISOString() }).filter(([, v]) => v !== undefined));
-    const names = Object.fromEntries(Object.keys(set).map((k, i) => [`#f${i}`, k]));
-    const values = Object.fromEntries(Object.values(set).map((v, i) => [`:v${i}`, v]));
+    const update = updateOf(definedFields({ ...outcome, status: to, updatedAt: new Date().toISOString() }));
     return {
       item: {
         Update: {
           TableName: tableName(),
           Key: keys.exchangeTransfer(uuid),
-          UpdateExpression: `SET ${Object.keys(set).map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
+          UpdateExpression: update.UpdateExpression,
           ConditionExpression: '#status = :from',
-          ExpressionAttributeNames: { ...names, '#status': 'status' },
-          ExpressionAttributeValues: { ...values, ':from': from },
+          ExpressionAttributeNames: { ...update.ExpressionAttributeNames, '#status': 'status' },
+          ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':from': from },
         },
       },
       onConditionFailed: () => new ExchangeTransferStateError(`exchange transfer ${uuid} is not ${from}`),

@@ -1,4 +1,5 @@
 /** Rate cards as stored: one item per card (the default card, or a participant's), with who changed it last. */
+import { updateOf } from '../db/update.js';
 import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { ddb, tableName } from '../db/client.js';
@@ -57,14 +58,11 @@ export const rateCardsRepo = {
     if (s.gst !== undefined) set.gst = s.gst;
     if (s.budget) set.budget = s.budget;
     const remove = ['gst', 'budget'].filter((name) => !(name in set));
-    const names = Object.fromEntries([...Object.keys(set), 'createdAt', ...remove].map((name) => [`#${name}`, name]));
     const out = await ddb().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.rateCard(owner),
-        UpdateExpression: `SET ${Object.keys(set).map((name) => `#${name} = :${name}`).join(', ')}, #createdAt = if_not_exists(#createdAt, :updatedAt)${remove.length ? ` REMOVE ${remove.map((name) => `#${name}`).join(', ')}` : ''}`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: Object.fromEntries(Object.entries(set).map(([name, value]) => [`:${name}`, value])),
+        ...updateOf(set, { remove, keep: { createdAt: now } }),
         ReturnValues: 'UPDATED_NEW',
       }),
     );

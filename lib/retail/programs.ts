@@ -4,6 +4,7 @@
  * across updates; its currency follows its country. Rebate percents are stored as decimal text and answered as
  * exact JSON numbers.
  */
+import { definedFields, updateOf } from '../db/update.js';
 import { isoSeconds } from '../wire.js';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
@@ -109,25 +110,11 @@ export const retailProgramsRepo = {
       updatedAt: now,
       updatedBy: by,
     };
-    const names: Record<string, string> = { '#id': 'id', '#createdAt': 'createdAt', '#createdBy': 'createdBy' };
-    const values: Record<string, unknown> = { ':id': randomUUID(), ':now': now, ':by': by };
-    const assignments: string[] = [];
-    const removals: string[] = [];
-    Object.entries(set).forEach(([k, v], i) => {
-      names[`#f${i}`] = k;
-      if (v === undefined) removals.push(`#f${i}`);
-      else {
-        values[`:v${i}`] = v;
-        assignments.push(`#f${i} = :v${i}`);
-      }
-    });
     const out = await ddb().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.retailProgram(participant),
-        UpdateExpression: `SET ${[...assignments, '#id = if_not_exists(#id, :id)', '#createdAt = if_not_exists(#createdAt, :now)', '#createdBy = if_not_exists(#createdBy, :by)'].join(', ')}${removals.length ? ` REMOVE ${removals.join(', ')}` : ''}`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
+        ...updateOf(definedFields(set), { remove: Object.keys(set).filter((k) => set[k] === undefined), keep: { id: randomUUID(), createdAt: now, createdBy: by } }),
         ReturnValues: 'ALL_NEW',
       }),
     );

@@ -20,6 +20,7 @@
  * reading a session whose quote is stale quotes again (before the payment only). A payment on a stale quote is
  * refused; coins, amounts and the rebate are computed at the quote the payment was made at.
  */
+import { updateOf } from '../db/update.js';
 import { isoSeconds, transactionRequestId } from '../wire.js';
 import { randomUUID } from 'node:crypto';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -64,15 +65,9 @@ interface Step {
 /** The session's conditional update for one step. */
 function stepItem(uuid: string, step: Step): GuardedItem {
   const nowIso = step.now.toISOString();
-  const set: Record<string, unknown> = { ...step.set, status: step.to, statusSide: step.side, updatedAt: nowIso };
-  const names: Record<string, string> = { '#status': 'status' };
-  const values: Record<string, unknown> = {};
-  const parts: string[] = [];
-  Object.entries(set).forEach(([k, v], i) => {
-    names[`#f${i}`] = k;
-    values[`:v${i}`] = v;
-    parts.push(`#f${i} = :v${i}`);
-  });
+  const update = updateOf({ ...step.set, status: step.to, statusSide: step.side, updatedAt: nowIso });
+  const names: Record<string, string> = { ...update.ExpressionAttributeNames, '#status': 'status' };
+  const values: Record<string, unknown> = { ...update.ExpressionAttributeValues };
   step.from.forEach((s, i) => (values[`:from${i}`] = s));
   const conditions = [`#status IN (${step.from.map((_, i) => `:from${i}`).join(', ')})`];
   if (step.live) {
@@ -84,13 +79,12 @@ function stepItem(uuid: string, step: Step): GuardedItem {
     values[':quotedAt'] = step.quotedAt;
   }
   // The condition reads the status before the SET changes it.
-  const update = `SET ${parts.join(', ')}`;
   return {
     item: {
       Update: {
         TableName: tableName(),
         Key: keys.retailSession(uuid),
-        UpdateExpression: update,
+        UpdateExpression: update.UpdateExpression,
         ConditionExpression: conditions.join(' AND '),
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,

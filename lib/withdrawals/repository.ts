@@ -1,4 +1,5 @@
 /** Withdrawal profiles, a user's months of earnings and withdrawals, and bank cash-out transfers. */
+import { definedFields, updateOf } from '../db/update.js';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { accountDetailsFrom, type CashoutAccountDetails } from '../cashout-accounts/repository.js';
 import { ddb, queryAll, tableName } from '../db/client.js';
@@ -234,19 +235,17 @@ export const cashoutTransfersRepo = {
 
   /** from -> to, once (CashoutTransferStateError when it is not in `from`); for a transaction with the ledger entry it goes with. A settled transfer leaves the open index. */
   transitionItem(uuid: string, from: CashoutTransferStatus, to: CashoutTransferStatus, outcome: CashoutTransferOutcome = {}): GuardedItem {
-    const set = Object.fromEntries(Object.entries({ ...outcome, status: to, updatedAt: new Date().toISOString() }).filter(([, v]) => v !== undefined));
-    const names = Object.fromEntries(Object.keys(set).map((k, i) => [`#f${i}`, k]));
-    const values = Object.fromEntries(Object.values(set).map((v, i) => [`:v${i}`, v]));
     const settled = to === 'paid' || to === 'failed';
+    const update = updateOf(definedFields({ ...outcome, status: to, updatedAt: new Date().toISOString() }), { remove: settled ? ['GSI1PK', 'GSI1SK'] : [] });
     return {
       item: {
         Update: {
           TableName: tableName(),
           Key: keys.cashoutTransfer(uuid),
-          UpdateExpression: `SET ${Object.keys(set).map((_, i) => `#f${i} = :v${i}`).join(', ')}${settled ? ' REMOVE GSI1PK, GSI1SK' : ''}`,
+          UpdateExpression: update.UpdateExpression,
           ConditionExpression: '#status = :from',
-          ExpressionAttributeNames: { ...names, '#status': 'status' },
-          ExpressionAttributeValues: { ...values, ':from': from },
+          ExpressionAttributeNames: { ...update.ExpressionAttributeNames, '#status': 'status' },
+          ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':from': from },
         },
       },
       onConditionFailed: () => new CashoutTransferStateError(`cash-out transfer ${uuid} is not ${from}`),
