@@ -1,5 +1,6 @@
 /** The loyalty level engine (pure): levels from purchases in local-day windows of the program's time zone. */
 import { describe, expect, it } from 'vitest';
+import { NOVASTORE_LEVEL_UP } from '../fixtures/retail.js';
 import { countingSince, levelStanding, rebateOf, widestPeriodDays, type CountedPurchase, type LevelProgram } from '../../lib/retail/levels.js';
 import { addDays, localDate, offsetMinutes, startOfLocalDay } from '../../lib/local-days.js';
 
@@ -8,23 +9,7 @@ const SYDNEY = 'Australia/Sydney';
 /** The contract's NovaStore program, with 30-day windows. */
 const novaStore: LevelProgram = {
   timezone: SYDNEY,
-  levelUp: [
-    { level_id: 'casual', rules: [] },
-    {
-      level_id: 'regular',
-      rules: [
-        { type: 'purchases_count', purchases_count: 5, period_days: 30 },
-        { type: 'spends', spends: 2000, period_days: 30 },
-      ],
-    },
-    {
-      level_id: 'vip',
-      rules: [
-        { type: 'purchases_count', purchases_count: 10, period_days: 30 },
-        { type: 'spends', spends: 2500, period_days: 30 },
-      ],
-    },
-  ],
+  levelUp: NOVASTORE_LEVEL_UP,
   rebate: [
     { level_id: 'casual', rebate_percents: '15' },
     { level_id: 'regular', rebate_percents: '25' },

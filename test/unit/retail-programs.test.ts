@@ -1,5 +1,6 @@
 /** Loyalty program documents (validation, defaults, exact rebates), the contract's loyalty_program object and level info, their failures. */
 import { describe, expect, it } from 'vitest';
+import { NOVASTORE_LEVEL_UP } from '../fixtures/retail.js';
 import { DomainError } from '../../lib/errors.js';
 import { paymentsFamily } from '../../lib/http/families.js';
 import { toApiError } from '../../lib/http/handler.js';
@@ -18,23 +19,7 @@ const novaStore = () => ({
   image_small: 'https://dev-cdn.shping.com/2023/3/31/small.png',
   country: '036',
   coin_payments_rule: { type: 'currency_value', currency_value: 2000 },
-  level_up: [
-    { level_id: 'casual', rules: [] },
-    {
-      level_id: 'regular',
-      rules: [
-        { type: 'purchases_count', purchases_count: 5, period_days: 30 },
-        { type: 'spends', spends: 2000, period_days: 30 },
-      ],
-    },
-    {
-      level_id: 'vip',
-      rules: [
-        { type: 'purchases_count', purchases_count: 10, period_days: 30 },
-        { type: 'spends', spends: 2500, period_days: 30 },
-      ],
-    },
-  ],
+  level_up: structuredClone(NOVASTORE_LEVEL_UP),
   rebate: [
     { level_id: 'casual', rebate_percents: 15 },
     { level_id: 'regular', rebate_percents: 25 },
