@@ -40,6 +40,7 @@ import { coinsValueMinor } from '../withdrawals/fees.js';
 import { pricePerUnit } from '../withdrawals/index.js';
 import { OPEN_STATUSES, retailSessionsRepo, sessionId, sessionUuidOf, type RetailSession, type RetailStatus, type StatusSide } from './repository.js';
 import { requireRetailCode, retailCodeHash } from './codes.js';
+import type { TerminalUpdateBody, UserUpdateBody } from './session-schema.js';
 import { fail } from './failures.js';
 import { currentLevel } from './levels-view.js';
 import { programView, requireProgram, type LoyaltyProgram } from './programs.js';
@@ -287,12 +288,9 @@ export async function listRetailSessions(user: string, filters: { code?: string;
 
 const PAYMENT_REFERENCE = /^[A-Za-z0-9._:/-]{4,64}$/;
 
-export type TerminalUpdate =
-  | { status: 'amount_set'; amount_value: number; payment_method: 'cash' | 'cashless'; payment_reference?: string | null }
-  | { status: 'payment_confirm' }
-  | { status: 'terminate' };
+export type TerminalUpdate = TerminalUpdateBody['status_metadata'];
 
-export type UserUpdate = { status: 'payment_set'; payment_coins: bigint; payment_value?: number; payment_reference?: string | null } | { status: 'terminate' };
+export type UserUpdate = UserUpdateBody['status_metadata'];
 
 /** PUT .../update/terminal: amount_set, payment_confirm (then the rebate) or terminate. */
 export async function updateFromTerminal(terminal: Terminal, id: string, update: TerminalUpdate, now = new Date()) {
