@@ -1,5 +1,6 @@
 /** POST /payments-service/transfer/approve (system role): a moderator approves a pending exchange transfer. */
-import { exchangeTransferView, decideExchangeTransfer } from '../../lib/exchanges/transfers.js';
+import { exchangeTransferView } from '../../lib/exchanges/transfer-records.js';
+import { decideExchangeTransfer } from '../../lib/exchanges/transfers.js';
 import { systemRole } from '../../lib/http/auth/identity.js';
 import { paymentsFamily } from '../../lib/http/families.js';
 import { defineRoute, routeHandler } from '../../lib/http/route.js';

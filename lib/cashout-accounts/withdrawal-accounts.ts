@@ -8,7 +8,7 @@
 import { isoSeconds } from '../wire.js';
 import { userAddressesRepo } from '../coins/repository.js';
 import { coinbaseConnectionsRepo } from '../exchanges/coinbase-accounts.js';
-import { poloniexAccountsRepo } from '../exchanges/poloniex-accounts.js';
+import { poloniexAccountsRepo, poloniexAccountViews } from '../exchanges/poloniex-accounts.js';
 import { DEFAULT_COIN_CURRENCY } from '../rates/currencies.js';
 import { cashoutAccountsOf } from './index.js';
 import { allowedCountries } from './rules.js';
@@ -19,7 +19,7 @@ export const WITHDRAWAL_TRANSFER_TYPES = ['coinbase', 'cashout', 'poloniex'] as 
 
 
 export async function withdrawalAccounts(user: string): Promise<WithdrawalAccounts> {
-  const [coinbase, bank, addresses, poloniex] = await Promise.all([coinbaseConnectionsRepo.list(user), cashoutAccountsOf(user), userAddressesRepo.list(user), poloniexAccountsRepo.list(user)]);
+  const [coinbase, bank, addresses, poloniex] = await Promise.all([coinbaseConnectionsRepo.list(user), cashoutAccountsOf(user), userAddressesRepo.list(user), poloniexAccountsRepo.list(user).then(poloniexAccountViews)]);
   // A bank account is valued in its country's currency; one whose country is no longer open keeps the default.
   const currencyOf = new Map(allowedCountries().map((c) => [c.country, c.currency]));
   return {
@@ -39,7 +39,7 @@ export async function withdrawalAccounts(user: string): Promise<WithdrawalAccoun
       })),
       // Coins sent to an address are valued in the platform's default currency (an address has no country).
       ...addresses.map((a) => ({ address: a.address, currency: DEFAULT_COIN_CURRENCY.toUpperCase(), description: a.description, id: a.address, ts: isoSeconds(a.ts), type: 'ethereum_account' as const })),
-      ...poloniex.map((a) => ({ address: a.address, currency: DEFAULT_COIN_CURRENCY.toUpperCase(), description: a.description, id: a.id, status: a.status, ts: isoSeconds(a.createdAt), type: 'poloniex_account' as const })),
+      ...poloniex.map(({ is_new: _, ...a }) => ({ ...a, currency: DEFAULT_COIN_CURRENCY.toUpperCase(), type: 'poloniex_account' as const })),
     ],
     allowed_transfer_types: [...WITHDRAWAL_TRANSFER_TYPES],
   };

@@ -29,7 +29,7 @@ import { cashoutTransferFrom } from '../withdrawals/repository.js';
 import { retailHistoryEntry, retailSessionFrom } from '../retail/repository.js';
 import { fail } from './failures.js';
 import type { TransferListRequest } from './moderation-schema.js';
-import { exchangeTransferFrom, exchangeTransfersRepo, exchangeTransferView, manualCode, transferUuidOf, type ExchangeTransfer } from './transfers.js';
+import { exchangeTransferFrom, exchangeTransfersRepo, exchangeTransferView, manualCode, transferUuidOf, type ExchangeTransfer } from './transfer-records.js';
 
 /** Rows in a list answer when the request names no limit. */
 export const DEFAULT_LIST_LIMIT = 20;

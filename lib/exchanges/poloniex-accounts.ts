@@ -4,10 +4,10 @@
  * address (adding an address again updates its description), and a per-user count taken in each add's
  * transaction, so the cap holds however many adds run at once.
  *
- * `status` is the state of the latest transfer to the address (`pending` until one succeeds or fails), `is_new`
- * true while no transfer has been asked for to it. A transfer request marks the address in its own transaction
- * (so a removed address is refused); the outcome is written after the transfer's, and only while that transfer
- * is still the address's latest.
+ * `status` is the user's view of the latest transfer to the address (`pending` until one succeeds or fails),
+ * read from that transfer's record, so it is never stored twice and never behind; `is_new` is true while no
+ * transfer has been asked for to it. A transfer request marks the address as its latest in the request's own
+ * transaction (so a removed address is refused).
  */
 import { isoSeconds } from '../wire.js';
 import { createHash } from 'node:crypto';
@@ -20,18 +20,15 @@ import * as keys from '../db/keys.js';
 import { deleteExisting, putNew, transactWrite, type GuardedItem } from '../db/transact.js';
 import { fail } from './failures.js';
 import type { PoloniexAccountsAnswer } from './schema.js';
+import { exchangeTransfersRepo, USER_STATUS } from './transfer-records.js';
 
 /** The most addresses a user keeps. */
 export const MAX_POLONIEX_ACCOUNTS = 20;
-
-export const POLONIEX_ACCOUNT_STATUSES = ['pending', 'success', 'failure'] as const;
-export type PoloniexAccountStatus = (typeof POLONIEX_ACCOUNT_STATUSES)[number];
 
 export interface PoloniexAccount {
   id: string;
   address: string;
   description: string;
-  status: PoloniexAccountStatus;
   /** When the latest transfer to it was requested, and which; absent: none yet. */
   lastTransferAt?: string;
   lastTransferUuid?: string;
@@ -50,7 +47,6 @@ function accountFrom(i: StoredItem): PoloniexAccount {
     id: f.str('id'),
     address: f.str('address'),
     description: f.optStr('description') ?? '',
-    status: f.oneOf('status', POLONIEX_ACCOUNT_STATUSES),
     ...(lastTransferAt ? { lastTransferAt } : {}),
     ...(lastTransferUuid ? { lastTransferUuid } : {}),
     createdAt: f.str('createdAt'),
@@ -87,7 +83,7 @@ export const poloniexAccountsRepo = {
     try {
       await transactWrite([
         // First: an address the user has is an update, even when the count is full.
-        { item: putNew({ ...keys.poloniexAccount(user, id), type: 'PoloniexAccount', user, id, address, description, status: 'pending', createdAt: now, updatedAt: now }), onConditionFailed: () => new AccountExistsError() },
+        { item: putNew({ ...keys.poloniexAccount(user, id), type: 'PoloniexAccount', user, id, address, description, createdAt: now, updatedAt: now }), onConditionFailed: () => new AccountExistsError() },
         countItem(user, 1, now, true),
       ]);
       return { id, created: true };
@@ -116,39 +112,20 @@ export const poloniexAccountsRepo = {
     }
   },
 
-  /** The transaction item marking a transfer asked for to the address: its latest, pending (the address must still be the user's). */
+  /** The transaction item marking a transfer asked for to the address as its latest (the address must still be the user's). */
   transferAskedItem(user: string, id: string, uuid: string, now: string): GuardedItem {
     return {
       item: {
         Update: {
           TableName: tableName(),
           Key: keys.poloniexAccount(user, id),
-          UpdateExpression: 'SET #status = :pending, lastTransferAt = :now, lastTransferUuid = :uuid, updatedAt = :now',
+          UpdateExpression: 'SET lastTransferAt = :now, lastTransferUuid = :uuid, updatedAt = :now',
           ConditionExpression: 'attribute_exists(PK)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':pending': 'pending', ':now': now, ':uuid': uuid },
+          ExpressionAttributeValues: { ':now': now, ':uuid': uuid },
         },
       },
       onConditionFailed: () => notFound(id),
     };
-  },
-
-  /** The outcome of transfer `uuid` as the address's status, while it is still the address's latest transfer (a later one's state wins). */
-  async transferSettled(user: string, id: string, uuid: string, status: 'success' | 'failure', now: string): Promise<void> {
-    try {
-      await ddb().send(
-        new UpdateCommand({
-          TableName: tableName(),
-          Key: keys.poloniexAccount(user, id),
-          UpdateExpression: 'SET #status = :status, updatedAt = :now',
-          ConditionExpression: 'lastTransferUuid = :uuid',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':status': status, ':now': now, ':uuid': uuid },
-        }),
-      );
-    } catch (err) {
-      if (!isConditionFailed(err)) throw err; // removed, or a later transfer: not this one's to say
-    }
   },
 
   /** Removes all the addresses named, or none (poloniex_account_not_found naming the first the user does not have). */
@@ -162,18 +139,18 @@ export const poloniexAccountsRepo = {
 };
 
 
+/** Addresses as the contract answers them, each with its latest transfer's status (one batch read for all). */
+export async function poloniexAccountViews(accounts: PoloniexAccount[]): Promise<PoloniexAccountsAnswer['accounts']> {
+  const latest = await exchangeTransfersRepo.getMany(accounts.flatMap((a) => (a.lastTransferUuid ? [a.lastTransferUuid] : [])));
+  return accounts.map((a) => {
+    const t = a.lastTransferUuid ? latest.get(a.lastTransferUuid) : undefined;
+    return { address: a.address, description: a.description, id: a.id, is_new: a.lastTransferAt === undefined, status: t ? USER_STATUS[t.status] : 'pending', ts: isoSeconds(a.createdAt) };
+  });
+}
+
 /** The user's addresses as the contract answers them. */
 export async function poloniexAccountsView(user: string): Promise<PoloniexAccountsAnswer> {
-  return {
-    accounts: (await poloniexAccountsRepo.list(user)).map((a) => ({
-      address: a.address,
-      description: a.description,
-      id: a.id,
-      is_new: a.lastTransferAt === undefined,
-      status: a.status,
-      ts: isoSeconds(a.createdAt),
-    })),
-  };
+  return { accounts: await poloniexAccountViews(await poloniexAccountsRepo.list(user)) };
 }
 
 export async function addPoloniexAccount(user: string, address: string, description: string | undefined): Promise<PoloniexAccountsAnswer> {

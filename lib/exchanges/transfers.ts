@@ -16,197 +16,33 @@
  * hold to the exchange's settlement account and the fee to the fees account; failed and rejected return the hold to
  * the user and take the withdrawal out of its month, each in the transaction that records the outcome.
  */
-import { definedFields, updateOf } from '../db/update.js';
-import { isoSeconds, transactionRequestId } from '../wire.js';
 import { randomUUID } from 'node:crypto';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { withdrawalsConfig } from '../config/index.js';
-import { ddb, queryAll, tableName } from '../db/client.js';
 import { InsufficientFundsError } from '../db/errors.js';
-import { fields, type StoredItem } from '../db/item.js';
-import * as keys from '../db/keys.js';
 import { accountIds } from '../db/keys.js';
-import { putNew, transactWrite, type GuardedItem } from '../db/transact.js';
+import { transactWrite, type GuardedItem } from '../db/transact.js';
+import { transactionRequestId } from '../wire.js';
+import { recordOf } from '../withdrawals/fees.js';
 import { compactPostings, entryItems, getBalance } from '../ledger/index.js';
 import { formatUnits } from '../ledger/money.js';
 import { log } from '../log/index.js';
 import { publish } from '../queue/publisher.js';
 import { withdrawalReversalItem } from '../withdrawals/earnings.js';
-import { coinsValueMinor, recordedQuote, recordedQuoteFrom, recordOf, withdrawalFeeView, type RecordedQuote } from '../withdrawals/fees.js';
-import { minorText } from '../withdrawals/limits.js';
-import { exactNumber } from '../json.js';
 import { fail as withdrawalFail } from '../withdrawals/failures.js';
 import { quoteForProfile, refuseWhileLocked, withdrawalRoom, withdrawalWithinRoom } from '../withdrawals/index.js';
 import { freshCoinbaseUser } from './coinbase-accounts.js';
 import { coinbase, COINBASE_CRYPTO_DECIMALS, CoinbaseError, type CoinbaseTransaction } from './coinbase.js';
 import { fail } from './failures.js';
 import { exchangeOptions } from './options.js';
-import { poloniexAccountsRepo } from './poloniex-accounts.js';
+import { poloniexAccountsRepo, poloniexAccountViews } from './poloniex-accounts.js';
 import { floorToPoloniex, poloniex, poloniexSettings, PoloniexError, type PoloniexWithdrawal } from './poloniex.js';
-import { MODERATION_STATUSES, type Exchange } from './schema.js';
+import type { Exchange } from './schema.js';
+import { exchangeTransfersRepo, ExchangeTransferStateError, exchangeTransferView, transferUuidOf, type ExchangeTransfer, type ExchangeTransferStatus } from './transfer-records.js';
 import type { UserProfileClaims } from '../identity/tickets.js';
-import type { Wire } from '../json.js';
-import type * as z from 'zod/mini';
-import type { exchangeTransferAnswerSchema } from '../withdrawals/schema.js';
-
-type ExchangeTransferAnswer = Wire<z.output<typeof exchangeTransferAnswerSchema>>;
 
 /** How long the worker waits before asking again about a transfer the exchange is still processing. */
 const followSeconds = () => Number(withdrawalsConfig().EXCHANGE_FOLLOW_SECONDS);
 
-export const EXCHANGE_TRANSFER_STATUSES = ['pending', 'approved', 'sending', 'sent', 'completed', 'failed', 'rejected'] as const;
-export type ExchangeTransferStatus = (typeof EXCHANGE_TRANSFER_STATUSES)[number];
-export type ModerationStatus = (typeof MODERATION_STATUSES)[number];
-
-
-export interface ExchangeTransfer extends RecordedQuote {
-  uuid: string;
-  user: string;
-  exchange: Exchange;
-  /** The account id the user named (Coinbase user id, Poloniex account id) and the account as it was then. */
-  accountId: string;
-  account: Record<string, unknown>;
-  /** Where the exchange sends: the Coinbase email (or id), the Poloniex address. */
-  destination: string;
-  debitCoins: bigint;
-  transferCoins: bigint;
-  feeCoins: bigint;
-  /** What the exchange is asked to send: transferCoins in whole 10^-8 tokens. */
-  sendCoins: bigint;
-  /** The user's coins when they asked, and their profile as their ticket gave it then: what moderators see. */
-  profileCoins?: bigint;
-  requester?: UserProfileClaims;
-  status: ExchangeTransferStatus;
-  moderation: ModerationStatus;
-  moderatedBy?: string;
-  moderatedAt?: string;
-  sendingAt?: string;
-  /** The exchange's id of the send or withdrawal. */
-  hash?: string;
-  /** What the exchange answered about it, as JSON text (the contract's service_response). */
-  serviceResponse?: string;
-  settledAt?: string;
-  ts: string;
-}
-
-export class ExchangeTransferStateError extends Error {
-  override name = 'ExchangeTransferStateError';
-}
-
-const OPTIONAL = ['moderatedBy', 'moderatedAt', 'sendingAt', 'hash', 'serviceResponse', 'settledAt'] as const;
-
-export function exchangeTransferFrom(i: StoredItem): ExchangeTransfer {
-  const f = fields(i, `ExchangeTransfer ${String(i.uuid)}`);
-  const t: ExchangeTransfer = {
-    uuid: f.str('uuid'),
-    user: f.str('user'),
-    exchange: f.oneOf('exchange', ['coinbase', 'poloniex'] as const),
-    accountId: f.str('accountId'),
-    account: f.optMap('account') ?? {},
-    destination: f.str('destination'),
-    ...recordedQuoteFrom(f),
-    debitCoins: f.money('debitCoins'),
-    transferCoins: f.money('transferCoins'),
-    feeCoins: f.money('feeCoins'),
-    sendCoins: f.money('sendCoins'),
-    ...(f.optMoney('profileCoins') !== undefined ? { profileCoins: f.optMoney('profileCoins')! } : {}),
-    ...(f.optMap('requester') !== undefined ? { requester: f.optMap('requester') as UserProfileClaims } : {}),
-    status: f.oneOf('status', EXCHANGE_TRANSFER_STATUSES),
-    moderation: f.oneOf('moderation', MODERATION_STATUSES),
-    ts: f.str('ts'),
-  };
-  for (const k of OPTIONAL) {
-    const v = f.optStr(k);
-    if (v !== undefined) (t as unknown as Record<string, string>)[k] = v;
-  }
-  return t;
-}
-
-type Outcome = Partial<Pick<ExchangeTransfer, 'moderation' | 'moderatedBy' | 'moderatedAt' | 'sendingAt' | 'hash' | 'serviceResponse' | 'settledAt'>>;
-
-export const exchangeTransfersRepo = {
-  newItem(t: ExchangeTransfer): GuardedItem {
-    return {
-      item: putNew({ ...keys.exchangeTransfer(t.uuid), GSI1PK: keys.exchangeTransfers(), GSI1SK: `${t.ts}#${t.uuid}`, ...keys.withdrawalInHistory(t.user, t.ts, t.uuid), type: 'ExchangeTransfer', ...t, createdAt: t.ts, updatedAt: t.ts }),
-    };
-  },
-
-  async get(uuid: string): Promise<ExchangeTransfer | undefined> {
-    const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.exchangeTransfer(uuid), ConsistentRead: true }));
-    return out.Item ? exchangeTransferFrom(out.Item) : undefined;
-  },
-
-  /** Transfers requested between `from` and `until` (ISO) still in one of `statuses`, oldest first. */
-  async listRequestedBetween(from: string, until: string, statuses: readonly ExchangeTransferStatus[]): Promise<ExchangeTransfer[]> {
-    const items = await queryAll({
-      IndexName: 'GSI1',
-      KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK BETWEEN :from AND :until',
-      FilterExpression: `#status IN (${statuses.map((_, i) => `:s${i}`).join(', ')})`,
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':pk': keys.exchangeTransfers(), ':from': from, ':until': until, ...Object.fromEntries(statuses.map((s, i) => [`:s${i}`, s])) },
-    });
-    return items.map(exchangeTransferFrom);
-  },
-
-  /** from -> to, once (ExchangeTransferStateError when it is not in `from`), with what the step learnt. */
-  transitionItem(uuid: string, from: ExchangeTransferStatus, to: ExchangeTransferStatus, outcome: Outcome = {}): GuardedItem {
-    const update = updateOf(definedFields({ ...outcome, status: to, updatedAt: new Date().toISOString() }));
-    return {
-      item: {
-        Update: {
-          TableName: tableName(),
-          Key: keys.exchangeTransfer(uuid),
-          UpdateExpression: update.UpdateExpression,
-          ConditionExpression: '#status = :from',
-          ExpressionAttributeNames: { ...update.ExpressionAttributeNames, '#status': 'status' },
-          ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':from': from },
-        },
-      },
-      onConditionFailed: () => new ExchangeTransferStateError(`exchange transfer ${uuid} is not ${from}`),
-    };
-  },
-};
-
-
-/** The user's view: pending until sent (or rejected/failed: `failure`), `success` once the exchange completed it. */
-const USER_STATUS: Record<ExchangeTransferStatus, 'pending' | 'success' | 'failure'> = {
-  pending: 'pending',
-  approved: 'pending',
-  sending: 'pending',
-  sent: 'pending',
-  completed: 'success',
-  failed: 'failure',
-  rejected: 'failure',
-};
-
-/** The transfer as the transfer routes answer it (and as history entries show it, with its type). */
-export function exchangeTransferView(t: ExchangeTransfer): ExchangeTransferAnswer {
-  return {
-    account: t.account,
-    coins: t.debitCoins.toString(),
-    fee: withdrawalFeeView(recordedQuote(t), 'transfer') as ExchangeTransferAnswer['fee'],
-    hash: t.hash ?? null,
-    id: transactionRequestId(t.uuid),
-    status: USER_STATUS[t.status],
-    ts: isoSeconds(t.ts),
-  };
-}
-
-/** The transfer as a withdrawal history entry (type coinbase or poloniex), with the debit's value at its price. */
-export function exchangeHistoryEntry(t: ExchangeTransfer) {
-  const { fee, ...view } = exchangeTransferView(t);
-  return {
-    account: view.account,
-    coins: view.coins,
-    [`converted_${t.currency}_value`]: exactNumber(minorText(coinsValueMinor(t.debitCoins, { num: t.priceNum, den: t.priceDen }))),
-    fee_summary: fee,
-    hash: view.hash,
-    id: view.id,
-    status: view.status,
-    ts: view.ts,
-    type: t.exchange,
-  };
-}
 
 export interface ExchangeTransferInput {
   id: string;
@@ -224,7 +60,8 @@ async function destinationOf(user: string, exchange: Exchange, id: string): Prom
   }
   const a = await poloniexAccountsRepo.get(user, id);
   if (!a) throw fail('poloniex_account_not_found', `no Poloniex account ${id}`, { id });
-  return { account: { address: a.address, description: a.description, id: a.id, status: a.status, ts: isoSeconds(a.createdAt) }, destination: a.address };
+  const { is_new: _, ...account } = (await poloniexAccountViews([a]))[0]!; // the address as it is now, its status included
+  return { account, destination: a.address };
 }
 
 /**
@@ -294,11 +131,6 @@ export async function requestExchangeTransfer(user: string, exchange: Exchange, 
   return exchangeTransferView(t);
 }
 
-/** The transfer's manual code: what moderators name it by. */
-export const manualCode = (uuid: string) => `${transactionRequestId(uuid)}:manual`;
-/** The uuid a manual code (or a transfer id) names. */
-export const transferUuidOf = (code: string) => code.replace(/^urn:authenticateit:transaction_request:/, '').replace(/:manual$/, '');
-
 /**
  * A moderator's decision on a pending transfer named by its manual code (or id), once: the first decision wins
  * (later ones are told which).
@@ -316,7 +148,6 @@ export async function decideExchangeTransfer(code: string, decision: 'approve' |
         exchangeTransfersRepo.transitionItem(uuid, 'pending', 'rejected', { moderation: 'manual_rejected', moderatedBy: moderator, moderatedAt, settledAt: moderatedAt }),
         ...returnItems(t, 'rejected'),
       ]);
-      await accountSettled(t, 'rejected', moderatedAt);
     }
   } catch (err) {
     if (!(err instanceof ExchangeTransferStateError)) throw err;
@@ -327,9 +158,6 @@ export async function decideExchangeTransfer(code: string, decision: 'approve' |
 }
 
 /** A settled transfer's outcome as its Poloniex address's status (Coinbase accounts carry none). */
-async function accountSettled(t: ExchangeTransfer, outcome: 'completed' | 'failed' | 'rejected', now: string): Promise<void> {
-  if (t.exchange === 'poloniex') await poloniexAccountsRepo.transferSettled(t.user, t.accountId, t.uuid, outcome === 'completed' ? 'success' : 'failure', now);
-}
 
 /** The hold back to the user and the withdrawal out of its month: a failed or rejected transfer, once (its own entry key). */
 function returnItems(t: ExchangeTransfer, why: 'failed' | 'rejected'): GuardedItem[] {
@@ -491,7 +319,6 @@ async function record(t: ExchangeTransfer, from: 'sending' | 'sent', step: Step)
     return (await exchangeTransfersRepo.get(t.uuid))!.status;
   }
   if (step.to === 'sent') await publish('exchangeTransfers', { type: 'exchange-transfer', uuid: t.uuid }, { delaySeconds: followSeconds() });
-  else await accountSettled(t, step.to, now);
   log.info('exchange transfer step recorded', { uuid: t.uuid, exchange: t.exchange, status: step.to });
   return step.to;
 }

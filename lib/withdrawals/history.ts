@@ -8,7 +8,7 @@
  * repeat nor skip an entry, nor reach another user's history.
  */
 import { transfersNow } from '../coins/views.js';
-import { exchangeHistoryEntry, exchangeTransferFrom } from '../exchanges/transfers.js';
+import { exchangeHistoryEntry, exchangeTransferFrom } from '../exchanges/transfer-records.js';
 import { coinTransferFrom } from '../coins/repository.js';
 import { retailHistoryEntry, retailSessionFrom } from '../retail/repository.js';
 import { ddb, tableName } from '../db/client.js';

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountIds } from '../../lib/db/keys.js';
 import { poloniexAccountId } from '../../lib/exchanges/poloniex-accounts.js';
-import { exchangeTransfersRepo } from '../../lib/exchanges/transfers.js';
+import { exchangeTransfersRepo } from '../../lib/exchanges/transfer-records.js';
 import { getBalance } from '../../lib/ledger/index.js';
 import { setRates } from '../../lib/rates/index.js';
 import { call, earnCoins, newUser, ticket } from '../fixtures/payments.js';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discoverFunctions } from '../../scripts/functions.js';
 import { startCoinbaseConnect, finishCoinbaseConnect } from '../../lib/exchanges/coinbase-accounts.js';
 import { poloniexAccountId } from '../../lib/exchanges/poloniex-accounts.js';
-import { exchangeTransfersRepo } from '../../lib/exchanges/transfers.js';
+import { exchangeTransfersRepo } from '../../lib/exchanges/transfer-records.js';
 import { setRates } from '../../lib/rates/index.js';
 import { call, earnCoins, newUser, ticket } from '../fixtures/payments.js';
 import { randomAddress, uniq, waitFor } from '../fixtures/stack.js';

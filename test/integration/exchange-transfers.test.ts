@@ -5,11 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountIds } from '../../lib/db/keys.js';
+import { transactWrite } from '../../lib/db/transact.js';
 import { coinbaseSettings } from '../../lib/exchanges/coinbase.js';
 import { startCoinbaseConnect, finishCoinbaseConnect } from '../../lib/exchanges/coinbase-accounts.js';
 import { addPoloniexAccount, poloniexAccountId } from '../../lib/exchanges/poloniex-accounts.js';
 import { poloniexClient, poloniexSettings, setPoloniex } from '../../lib/exchanges/poloniex.js';
-import { exchangeTransfersRepo, processExchangeTransfer, requestExchangeTransfer, sweepExchangeTransfers } from '../../lib/exchanges/transfers.js';
+import { exchangeTransfersRepo } from '../../lib/exchanges/transfer-records.js';
+import { processExchangeTransfer, requestExchangeTransfer, sweepExchangeTransfers } from '../../lib/exchanges/transfers.js';
 import { getBalance } from '../../lib/ledger/index.js';
 import { setRates } from '../../lib/rates/index.js';
 import { withdrawalMonthsRepo } from '../../lib/withdrawals/repository.js';
@@ -121,8 +123,11 @@ describe('exchange transfers, manual approval', () => {
     expect([t.status, t.moderation, t.moderatedBy]).toEqual(['completed', 'manual_approved', 'urn:authenticateit:user:operator']);
     const { withdrawals } = (await (await fetch(`${poloniexSettings().apiUrl}/__emulator/withdrawals`)).json()) as { withdrawals: { address: string }[] };
     expect(withdrawals.filter((w) => w.address === t.destination)).toHaveLength(1);
+    expect((await call('GET', '/payments-service/poloniex/account', me)).body.accounts).toEqual([expect.objectContaining({ id, status: 'success' })]);
 
     const second = await call('POST', '/payments-service/poloniex/transfer', me, { coins: (20n * COIN).toString(), id });
+    // The transfer keeps the address as it was asked to: its status then was the first transfer's.
+    expect((await exchangeTransfersRepo.get(uuidOf(second.body.id)))!.account).toEqual({ address: t.destination, description: expect.any(String), id, status: 'success', ts: expect.any(String) });
     const rejected = await call('POST', '/payments-service/transfer/reject', sys, { id: `${second.body.id}:manual` });
     expect(rejected.body).toMatchObject({ id: second.body.id, status: 'failure' });
     const again = await call('POST', '/payments-service/transfer/approve', sys, { id: `${second.body.id}:manual` });
@@ -131,6 +136,21 @@ describe('exchange transfers, manual approval', () => {
     expect(await getBalance(accountIds.userCoins(user))).toBe(90n * COIN);
     expect((await withdrawalMonthsRepo.list(user)).map((m) => m.transferCoins)).toEqual([10n * COIN]);
     await call('POST', '/payments-service/poloniex/options', sys, { manual_approve: 'inactive' });
+  });
+
+  it("an address's status is its latest transfer's record, whatever wrote the outcome", async () => {
+    const sys = await system();
+    await call('POST', '/payments-service/poloniex/options', sys, { manual_approve: 'active' });
+    try {
+      const { me, id } = await poloniexUser(100n * COIN);
+      const asked = await call('POST', '/payments-service/poloniex/transfer', me, { coins: (10n * COIN).toString(), id });
+      // Only the transfer's record changes (as a process stopped right after the outcome's transaction leaves it).
+      await transactWrite([exchangeTransfersRepo.transitionItem(uuidOf(asked.body.id), 'pending', 'rejected')]);
+      expect((await call('GET', '/payments-service/poloniex/account', me)).body.accounts).toEqual([expect.objectContaining({ id, status: 'failure', is_new: false })]);
+      expect((await call('GET', '/payments-service/withdrawal/account', me)).body.accounts).toContainEqual(expect.objectContaining({ id, type: 'poloniex_account', status: 'failure' }));
+    } finally {
+      await call('POST', '/payments-service/poloniex/options', sys, { manual_approve: 'inactive' });
+    }
   });
 });
 
