@@ -1,24 +1,7 @@
 /** POST /payments-service/transfer/reject (system role): a moderator rejects a pending exchange transfer. */
-import { exchangeTransferView } from '../../lib/exchanges/transfer-records.js';
-import { decideExchangeTransfer } from '../../lib/exchanges/transfers.js';
-import { systemRole } from '../../lib/http/auth/identity.js';
-import { paymentsFamily } from '../../lib/http/families.js';
-import { defineRoute, routeHandler } from '../../lib/http/route.js';
-import { exchangeTransferAnswerSchema, exchangeTransferDecisionSchema } from '../../lib/withdrawals/schema.js';
+import { routeHandler } from '../../lib/http/route.js';
+import { transferDecisionHandler, transferDecisionRoute } from './transfer-approve.js';
 
-export const route = defineRoute({
-  method: 'POST',
-  path: '/payments-service/transfer/reject',
-  family: paymentsFamily,
-  auth: systemRole,
-  summary: 'Reject a pending Coinbase or Poloniex transfer (system role)',
-  description:
-    "`{\"id\": <manual code>}`. The first decision wins (concurrent ones included): a later one answers the transfer as the first left it. Rejecting returns the coins and fee to the user and takes the withdrawal out of its month; the decision records the moderator (the system ticket's user) and the time.",
-  body: exchangeTransferDecisionSchema,
-  requestExample: { id: 'urn:authenticateit:transaction_request:d31b278c-ea2a-4a0e-94a6-6d7cb78c6472:manual' },
-  response: exchangeTransferAnswerSchema,
-  errors: { 400: 'A bad id (payments-bad_id)', 401: 'Missing, invalid or expired ticket', 403: 'Not a system ticket (payments-not_system)', 404: 'No such transfer (payments-exchange_transfer_not_found)' },
-  uses: ['identity', 'withdrawals'],
-});
+export const route = transferDecisionRoute('reject');
 
-export const handler = routeHandler(route, async ({ caller, body }) => ({ body: exchangeTransferView((await decideExchangeTransfer(body.id, 'reject', caller.sub)).transfer) }));
+export const handler = routeHandler(route, transferDecisionHandler('reject'));
