@@ -5,3 +5,6 @@ export const isoSeconds = (t: Date | string) => (typeof t === 'string' ? t : t.t
 
 /** A request's id on the wire (a withdrawal, a transfer, a top-up, a store payment): `urn:authenticateit:transaction_request:<uuid>`. */
 export const transactionRequestId = (uuid: string) => `urn:authenticateit:transaction_request:${uuid}`;
+
+/** A contract flag, which clients send as true or "true". */
+export const wireTrue = (v: boolean | string | undefined) => v === true || v === 'true';

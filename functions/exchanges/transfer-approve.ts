@@ -32,7 +32,7 @@ export function transferDecisionRoute(decision: Decision) {
 
 export const transferDecisionHandler =
   (decision: Decision): RouteHandlerOf<ReturnType<typeof transferDecisionRoute>> =>
-  async ({ caller, body }) => ({ body: exchangeTransferView((await decideExchangeTransfer(body.id, decision, caller.sub)).transfer) });
+  async ({ caller, body }) => ({ body: exchangeTransferView(await decideExchangeTransfer(body.id, decision, caller.sub)) });
 
 export const route = transferDecisionRoute('approve');
 

@@ -6,6 +6,7 @@ import { identityTicket } from '../../lib/http/auth/identity.js';
 import { paymentsFamily } from '../../lib/http/families.js';
 import { defineRoute, routeHandler } from '../../lib/http/route.js';
 import { exchangeTransferAnswerSchema, exchangeTransferSchema } from '../../lib/withdrawals/schema.js';
+import { wireTrue } from '../../lib/wire.js';
 
 export const route = defineRoute({
   method: 'POST',
@@ -31,5 +32,5 @@ export const route = defineRoute({
 });
 
 export const handler = routeHandler(route, async ({ caller, params, body }) => ({
-  body: await requestExchangeTransfer(caller.sub, params.exchange, { id: body.id, coins: body.coins, payFeeWithCoins: body.pay_fee_with_coins === true || body.pay_fee_with_coins === 'true', requester: caller.profile }),
+  body: await requestExchangeTransfer(caller.sub, params.exchange, { id: body.id, coins: body.coins, payFeeWithCoins: wireTrue(body.pay_fee_with_coins), requester: caller.profile }),
 }));

@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { log } from '../log/index.js';
-import { billingAccount, billingPlanView, cardView, changeAccount, emailOfUser, FREE_PLAN, withEmail, type BillingCaller } from './accounts.js';
+import { emailOfUser } from '../identity/tickets.js';
+import { billingAccount, billingPlanView, cardView, changeAccount, FREE_PLAN, withEmail, type BillingCaller } from './accounts.js';
 import { CardPaymentError, cardPayments, type CardFailure, type CardInput, type CardPayments, type SavedCard } from './card-payments.js';
 import { fail } from './failures.js';
 import type { AccountCard, BillingAccount } from './repository.js';

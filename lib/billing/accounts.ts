@@ -12,13 +12,12 @@ import { commitmentEnd, dayOf } from './periods.js';
 export { FREE_PLAN };
 import type { AccountCardView, BillingPlanView } from './schema.js';
 import { EMAIL_ADDRESS } from '../mail/address.js';
-import type { TicketClaims } from '../identity/tickets.js';
+import { EMAIL_USER_URN, type TicketClaims } from '../identity/tickets.js';
 
 /** What the billing plan view calls the trial's plan: every module is on during the trial. */
 export const TRIAL_PLAN = 'complete';
 export const MAX_NOTIFICATION_EMAILS = 10;
 
-const EMAIL_USER_URN = 'urn:authenticateit:user:email:';
 const DAY_MS = 86_400_000;
 const WRITE_ATTEMPTS = 8;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -35,13 +34,6 @@ export const billingCaller = (claims: TicketClaims, participant = claims.partici
 
 /** An instant as the payments service writes it: UTC, whole seconds. */
 const instant = (iso: string) => iso.replace(/\.\d+Z$/, 'Z');
-
-/** The email of an email user urn, or undefined for any other user id. */
-export function emailOfUser(user: string): string | undefined {
-  if (!user.toLowerCase().startsWith(EMAIL_USER_URN)) return undefined;
-  const email = user.slice(EMAIL_USER_URN.length);
-  return EMAIL_ADDRESS.test(email) ? email : undefined;
-}
 
 function newTrialAccount(participant: string, now: Date): BillingAccount {
   const days = Number(plansConfig().TRIAL_DAYS);

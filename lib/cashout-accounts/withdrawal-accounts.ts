@@ -17,7 +17,6 @@ import type { WithdrawalAccounts } from './schema.js';
 /** The contract's `allowed_transfer_types`: what a withdrawal can be made as on this platform. */
 export const WITHDRAWAL_TRANSFER_TYPES = ['coinbase', 'cashout', 'poloniex'] as const;
 
-
 export async function withdrawalAccounts(user: string): Promise<WithdrawalAccounts> {
   const [coinbase, bank, addresses, poloniex] = await Promise.all([coinbaseConnectionsRepo.list(user), cashoutAccountsOf(user), userAddressesRepo.list(user), poloniexAccountsRepo.list(user).then(poloniexAccountViews)]);
   // A bank account is valued in its country's currency; one whose country is no longer open keeps the default.

@@ -10,13 +10,8 @@
  * asked for), and a moderator's range is days; a bounded `ts_from` keeps a read small.
  */
 import { isoSeconds, transactionRequestId } from '../wire.js';
-import { transfersNow } from '../coins/views.js';
 import type { TransferView } from '../coins/schema.js';
-import { coinTransferFrom } from '../coins/repository.js';
-import { queryAll } from '../db/client.js';
-import type { StoredItem } from '../db/item.js';
-import * as keys from '../db/keys.js';
-import type { UserProfileClaims } from '../identity/tickets.js';
+import { emailOfUser, type UserProfileClaims } from '../identity/tickets.js';
 import { exactNumber } from '../json.js';
 import { parseFraction, type Fraction } from '../ledger/money.js';
 import { coinsToFiat } from '../rates/index.js';
@@ -24,12 +19,13 @@ import { COIN_CURRENCIES } from '../rates/currencies.js';
 import { cashoutHistoryEntry } from '../withdrawals/cashout.js';
 import { recordedQuote, withdrawalFeeView, type RecordedQuote } from '../withdrawals/fees.js';
 import { limitsAt, pricePerUnit } from '../withdrawals/index.js';
-import { minorText } from '../withdrawals/limits.js';
-import { cashoutTransferFrom } from '../withdrawals/repository.js';
-import { retailHistoryEntry, retailSessionFrom } from '../retail/repository.js';
+import { minorNumber } from '../withdrawals/limits.js';
+import type { CashoutTransfer } from '../withdrawals/repository.js';
+import { newestWithdrawalItems, withdrawalEntries } from '../withdrawals/history.js';
+import { retailHistoryEntry, type RetailSession } from '../retail/repository.js';
 import { fail } from './failures.js';
 import type { TransferListRequest } from './moderation-schema.js';
-import { exchangeTransferFrom, exchangeTransfersRepo, exchangeTransferView, manualCode, transferUuidOf, type ExchangeTransfer } from './transfer-records.js';
+import { exchangeTransfersRepo, exchangeTransferView, manualCode, transferUuidOf, USER_STATUS, type ExchangeTransfer } from './transfer-records.js';
 
 /** Rows in a list answer when the request names no limit. */
 export const DEFAULT_LIST_LIMIT = 20;
@@ -54,18 +50,13 @@ function coinsPricesOf(r: RecordedQuote) {
 const fiat = (coins: bigint, price: Fraction | undefined) => (price ? exactNumber(coinsToFiat(coins, price)) : null);
 
 /** The user's email: their ticket's claim, or the email of an email user urn. */
-function emailOf(user: string, requester: UserProfileClaims | undefined): string | null {
-  if (requester?.email) return requester.email;
-  const m = /^urn:authenticateit:user:email:([^:]+@[^:]+)$/.exec(user);
-  return m ? m[1]! : null;
-}
+const emailOf = (user: string, requester: UserProfileClaims | undefined): string | null => requester?.email || emailOfUser(user) || null;
 
 const serviceResponseOf = (t: ExchangeTransfer): Record<string, unknown> | null => (t.serviceResponse ? (JSON.parse(t.serviceResponse) as Record<string, unknown>) : null);
 
 /** A transfer as a row of the moderators' list. */
 function listRow(t: ExchangeTransfer) {
   const aud = askedPrice(t, 'aud');
-  const view = exchangeTransferView(t);
   return {
     ...(t.exchange === 'poloniex' ? { account_address: t.destination } : {}),
     account_email: t.exchange === 'coinbase' ? ((t.account.email as string | null | undefined) ?? null) : null,
@@ -79,9 +70,9 @@ function listRow(t: ExchangeTransfer) {
     last_name: t.requester?.family_name ?? null,
     request_id: transactionRequestId(t.uuid),
     request_service_response: serviceResponseOf(t),
-    request_status: view.status,
+    request_status: USER_STATUS[t.status],
     status: t.moderation,
-    ts: view.ts,
+    ts: isoSeconds(t.ts),
     type: t.exchange,
     user_email: emailOf(t.user, t.requester),
     user_id: t.user,
@@ -96,26 +87,11 @@ export async function listExchangeTransfers(req: TransferListRequest) {
   const from = req.ts_from ? sortTime(req.ts_from) : '0';
   const until = req.ts_to ? `${sortTime(req.ts_to)}#~` : '~';
   if (from > until) throw fail('bad_time_range', 'ts_from is after ts_to', { ts_from: req.ts_from ?? null, ts_to: req.ts_to ?? null });
-  const forward = req.order_type === 'asc';
-  const items = req.user_id
-    ? await queryAll({
-        IndexName: 'GSI2',
-        KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK BETWEEN :from AND :until',
-        FilterExpression: '#type = :type',
-        ExpressionAttributeNames: { '#type': 'type' },
-        ExpressionAttributeValues: { ':pk': keys.withdrawalHistory(req.user_id), ':from': from, ':until': until, ':type': 'ExchangeTransfer' },
-        ScanIndexForward: forward,
-      })
-    : await queryAll({
-        IndexName: 'GSI1',
-        KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK BETWEEN :from AND :until',
-        ExpressionAttributeValues: { ':pk': keys.exchangeTransfers(), ':from': from, ':until': until },
-        ScanIndexForward: forward,
-      });
+  const transfers = await exchangeTransfersRepo.listRequestedBetween(from, until, { newestFirst: req.order_type !== 'asc', ...(req.user_id ? { user: req.user_id } : {}) });
   const statuses = req.status?.length ? new Set<string>(req.status) : undefined;
   const types = req.type?.length ? new Set<string>(req.type) : undefined;
   const email = req.account_email?.trim().toLowerCase();
-  const matches = items.map(exchangeTransferFrom).filter(
+  const matches = transfers.filter(
     (t) =>
       (!statuses || statuses.has(t.moderation)) &&
       (!types || types.has(t.exchange)) &&
@@ -127,32 +103,23 @@ export async function listExchangeTransfers(req: TransferListRequest) {
 
 const profileCoinsOf = (coins: bigint | undefined) => (coins === undefined ? {} : { profile_coins: coins.toString() });
 
-/** One of the user's withdrawals as a review shows it: its history entry with the prices it was asked at and its whole fee. */
-async function reviewEntry(item: StoredItem, ethereum: Map<string, TransferView>) {
-  switch (item.type) {
-    case 'CashoutTransfer': {
-      const t = cashoutTransferFrom(item);
-      const { fee_summary: _summary, ...entry } = await cashoutHistoryEntry(t);
-      return { ...entry, coins_prices: coinsPricesOf(t), fee: withdrawalFeeView(recordedQuote(t), 'transfer'), ...profileCoinsOf(t.profileCoins) };
-    }
-    case 'ExchangeTransfer': {
-      const t = exchangeTransferFrom(item);
-      const { account, coins, fee, hash, id, status, ts } = exchangeTransferView(t);
-      return { account, coins, coins_prices: coinsPricesOf(t), fee, hash, id, manual_code: manualCode(t.uuid), owner: t.user, ...profileCoinsOf(t.profileCoins), service_response: serviceResponseOf(t), status, ts, type: t.exchange };
-    }
-    case 'CoinTransfer': {
-      const { address, ...view } = ethereum.get(String(item.uuid))!;
-      return { account: { address }, ...view, coins_prices: {}, type: 'ethereum' as const };
-    }
-    case 'RetailSession': {
-      const s = retailSessionFrom(item);
-      const { account, coins, coins_rebate, hash, id, session_id, status, ts, type } = retailHistoryEntry(s);
-      return { account, coins, coins_prices: { [s.currency]: exactNumber(pricePerUnit(parseFraction(s.priceText))) }, coins_rebate, fee: null, hash, id, session_id, status, ts, type };
-    }
-    default:
-      throw new Error(`a ${String(item.type)} item is in the withdrawal history index`);
-  }
-}
+/** The user's withdrawals as a review shows them: their history entries with the prices they were asked at and their whole fee. */
+const REVIEW_ENTRIES = {
+  cashout: async (t: CashoutTransfer) => {
+    const { fee_summary: _summary, ...entry } = await cashoutHistoryEntry(t);
+    return { ...entry, coins_prices: coinsPricesOf(t), fee: withdrawalFeeView(recordedQuote(t), 'transfer'), ...profileCoinsOf(t.profileCoins) };
+  },
+  exchange: (t: ExchangeTransfer) => {
+    const { account, coins, fee, hash, id, status, ts } = exchangeTransferView(t);
+    return { account, coins, coins_prices: coinsPricesOf(t), fee, hash, id, manual_code: manualCode(t.uuid), owner: t.user, ...profileCoinsOf(t.profileCoins), service_response: serviceResponseOf(t), status, ts, type: t.exchange };
+  },
+  ethereum: ({ address, ...view }: TransferView) => ({ account: { address }, ...view, coins_prices: {}, type: 'ethereum' as const }),
+  retail: (s: RetailSession) => {
+    const { account, coins, coins_rebate, hash, id, session_id, status, ts, type } = retailHistoryEntry(s);
+    return { account, coins, coins_prices: { [s.currency]: exactNumber(pricePerUnit(parseFraction(s.priceText))) }, coins_rebate, fee: null, hash, id, session_id, status, ts, type };
+  },
+};
+type ReviewEntry = Awaited<ReturnType<(typeof REVIEW_ENTRIES)[keyof typeof REVIEW_ENTRIES]>>;
 
 /** POST /payments-service/transfer/limits: a moderator's review of one transfer, named by its manual code (or id). */
 export async function reviewExchangeTransfer(code: string) {
@@ -160,27 +127,23 @@ export async function reviewExchangeTransfer(code: string) {
   const t = await exchangeTransfersRepo.get(uuid);
   if (!t) throw fail('exchange_transfer_not_found', `no exchange transfer ${uuid}`, { id: transactionRequestId(uuid) });
   const [latest, limitsThen] = await Promise.all([
-    queryAll({ IndexName: 'GSI2', KeyConditionExpression: 'GSI2PK = :pk', ExpressionAttributeValues: { ':pk': keys.withdrawalHistory(t.user) }, ScanIndexForward: false }, REVIEW_HISTORY),
+    newestWithdrawalItems(t.user, REVIEW_HISTORY),
     limitsAt(t.user, new Date(t.ts)),
   ]);
   const { profile, currency, price, period, limits, level } = limitsThen;
-  // The Ethereum transfers' payouts in one batch read.
-  const transfers = latest.filter((i) => i.type === 'CoinTransfer').map(coinTransferFrom);
-  const ethereum = new Map((await transfersNow(transfers)).map((v, i) => [transfers[i]!.uuid, v]));
-  const money = (minor: bigint) => exactNumber(minorText(minor));
   const view = exchangeTransferView(t);
   return {
-    history: await Promise.all(latest.map((item) => reviewEntry(item, ethereum))),
+    history: await withdrawalEntries<ReviewEntry>(latest, REVIEW_ENTRIES),
     limits: {
-      boosted_value: money(limits.levelLimitMinor - level.maxValueMinor),
+      boosted_value: minorNumber(limits.levelLimitMinor - level.maxValueMinor),
       currency,
       history_value: exactNumber(coinsToFiat(limits.transferredCoins > 0n ? limits.transferredCoins : 0n, price.price)),
       level: profile.level,
-      max_level_value: money(level.maxValueMinor),
+      max_level_value: minorNumber(level.maxValueMinor),
       record_value: exactNumber(coinsToFiat(t.debitCoins, askedPrice(t, currency) ?? price.price)),
-      total_max_level_value: money(level.maxValueMinor + level.maxBoosterMinor),
-      ts_from: isoSeconds(period.from.toISOString()),
-      ts_to: isoSeconds(period.to.toISOString()),
+      total_max_level_value: minorNumber(level.maxValueMinor + level.maxBoosterMinor),
+      ts_from: isoSeconds(period.from),
+      ts_to: isoSeconds(period.to),
     },
     request: {
       account: t.account,

@@ -29,8 +29,7 @@ export interface PoloniexAccount {
   id: string;
   address: string;
   description: string;
-  /** When the latest transfer to it was requested, and which; absent: none yet. */
-  lastTransferAt?: string;
+  /** The latest transfer asked for to it (its record says when, and how it went); absent: none yet. */
   lastTransferUuid?: string;
   createdAt: string;
   updatedAt: string;
@@ -41,13 +40,11 @@ export const poloniexAccountId = (user: string, address: string) => createHash('
 
 function accountFrom(i: StoredItem): PoloniexAccount {
   const f = fields(i, `PoloniexAccount ${String(i.user)} ${String(i.id)}`);
-  const lastTransferAt = f.optStr('lastTransferAt');
   const lastTransferUuid = f.optStr('lastTransferUuid');
   return {
     id: f.str('id'),
     address: f.str('address'),
     description: f.optStr('description') ?? '',
-    ...(lastTransferAt ? { lastTransferAt } : {}),
     ...(lastTransferUuid ? { lastTransferUuid } : {}),
     createdAt: f.str('createdAt'),
     updatedAt: f.str('updatedAt'),
@@ -119,7 +116,7 @@ export const poloniexAccountsRepo = {
         Update: {
           TableName: tableName(),
           Key: keys.poloniexAccount(user, id),
-          UpdateExpression: 'SET lastTransferAt = :now, lastTransferUuid = :uuid, updatedAt = :now',
+          UpdateExpression: 'SET lastTransferUuid = :uuid, updatedAt = :now',
           ConditionExpression: 'attribute_exists(PK)',
           ExpressionAttributeValues: { ':now': now, ':uuid': uuid },
         },
@@ -138,13 +135,12 @@ export const poloniexAccountsRepo = {
   },
 };
 
-
 /** Addresses as the contract answers them, each with its latest transfer's status (one batch read for all). */
 export async function poloniexAccountViews(accounts: PoloniexAccount[]): Promise<PoloniexAccountsAnswer['accounts']> {
   const latest = await exchangeTransfersRepo.getMany(accounts.flatMap((a) => (a.lastTransferUuid ? [a.lastTransferUuid] : [])));
   return accounts.map((a) => {
     const t = a.lastTransferUuid ? latest.get(a.lastTransferUuid) : undefined;
-    return { address: a.address, description: a.description, id: a.id, is_new: a.lastTransferAt === undefined, status: t ? USER_STATUS[t.status] : 'pending', ts: isoSeconds(a.createdAt) };
+    return { address: a.address, description: a.description, id: a.id, is_new: a.lastTransferUuid === undefined, status: t ? USER_STATUS[t.status] : 'pending', ts: isoSeconds(a.createdAt) };
   });
 }
 

@@ -15,7 +15,7 @@
  *
  * Amounts are exact: the token has 18 decimals, Poloniex takes POLONIEX_AMOUNT_DECIMALS (8: what its
  * currency list gives Ethereum tokens), so an amount is sent as a decimal string only when it is a whole
- * number of 10^-8 tokens (`floorToPoloniex` makes one) and amounts read back are parsed to the smallest unit.
+ * number of 10^-8 tokens (`floorToDecimals` makes one) and amounts read back are parsed to the smallest unit.
  * The secret is never logged and never leaves this module except as a signature.
  */
 import { createHmac } from 'node:crypto';
@@ -127,8 +127,8 @@ export function toPoloniexAmount(units: bigint, amountDecimals: number): string 
   return formatUnits(units, TOKEN_DECIMALS);
 }
 
-/** The largest amount at most `units` that Poloniex can take (the rest stays with the caller). */
-export const floorToPoloniex = (units: bigint, amountDecimals: number): bigint => units - (units % stepOf(amountDecimals));
+/** The largest amount at most `units` an exchange taking `amountDecimals` decimals can take (the rest stays with the caller). */
+export const floorToDecimals = (units: bigint, amountDecimals: number): bigint => units - (units % stepOf(amountDecimals));
 
 /** A Poloniex amount ("13.19951600", or a JSON number) in the token's smallest unit, exactly. */
 export function fromPoloniexAmount(value: unknown): bigint {

@@ -24,7 +24,6 @@ export const EXCHANGE_TRANSFER_STATUSES = ['pending', 'approved', 'sending', 'se
 export type ExchangeTransferStatus = (typeof EXCHANGE_TRANSFER_STATUSES)[number];
 export type ModerationStatus = (typeof MODERATION_STATUSES)[number];
 
-
 export interface ExchangeTransfer extends RecordedQuote {
   uuid: string;
   user: string;
@@ -63,6 +62,8 @@ const OPTIONAL = ['moderatedBy', 'moderatedAt', 'sendingAt', 'hash', 'serviceRes
 
 export function exchangeTransferFrom(i: StoredItem): ExchangeTransfer {
   const f = fields(i, `ExchangeTransfer ${String(i.uuid)}`);
+  const profileCoins = f.optMoney('profileCoins');
+  const requester = f.optMap('requester');
   const t: ExchangeTransfer = {
     uuid: f.str('uuid'),
     user: f.str('user'),
@@ -75,8 +76,8 @@ export function exchangeTransferFrom(i: StoredItem): ExchangeTransfer {
     transferCoins: f.money('transferCoins'),
     feeCoins: f.money('feeCoins'),
     sendCoins: f.money('sendCoins'),
-    ...(f.optMoney('profileCoins') !== undefined ? { profileCoins: f.optMoney('profileCoins')! } : {}),
-    ...(f.optMap('requester') !== undefined ? { requester: f.optMap('requester') as UserProfileClaims } : {}),
+    ...(profileCoins !== undefined ? { profileCoins } : {}),
+    ...(requester !== undefined ? { requester: requester as UserProfileClaims } : {}),
     status: f.oneOf('status', EXCHANGE_TRANSFER_STATUSES),
     moderation: f.oneOf('moderation', MODERATION_STATUSES),
     ts: f.str('ts'),
@@ -108,14 +109,33 @@ export const exchangeTransfersRepo = {
     return new Map(items.map((i) => exchangeTransferFrom(i)).map((t) => [t.uuid, t]));
   },
 
-  /** Transfers requested between `from` and `until` (ISO) still in one of `statuses`, oldest first. */
-  async listRequestedBetween(from: string, until: string, statuses: readonly ExchangeTransferStatus[]): Promise<ExchangeTransfer[]> {
+  /**
+   * Transfers requested between the sort keys `from` and `until` (`<ISO>#<uuid>` bounds), oldest first unless
+   * `newestFirst`; with `statuses`, only those still in one of them. With `user`, that user's only (their
+   * withdrawal index).
+   */
+  async listRequestedBetween(from: string, until: string, options: { statuses?: readonly ExchangeTransferStatus[]; newestFirst?: boolean; user?: string } = {}): Promise<ExchangeTransfer[]> {
+    const { statuses = [], newestFirst = false, user } = options;
+    const index = user ? 'GSI2' : 'GSI1';
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':pk': user ? keys.withdrawalHistory(user) : keys.exchangeTransfers(), ':from': from, ':until': until };
+    const filters: string[] = [];
+    if (statuses.length) {
+      names['#status'] = 'status';
+      statuses.forEach((status, i) => (values[`:s${i}`] = status));
+      filters.push(`#status IN (${statuses.map((_, i) => `:s${i}`).join(', ')})`);
+    }
+    if (user) {
+      names['#type'] = 'type';
+      values[':type'] = 'ExchangeTransfer';
+      filters.push('#type = :type');
+    }
     const items = await queryAll({
-      IndexName: 'GSI1',
-      KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK BETWEEN :from AND :until',
-      FilterExpression: `#status IN (${statuses.map((_, i) => `:s${i}`).join(', ')})`,
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':pk': keys.exchangeTransfers(), ':from': from, ':until': until, ...Object.fromEntries(statuses.map((s, i) => [`:s${i}`, s])) },
+      IndexName: index,
+      KeyConditionExpression: `${index}PK = :pk AND ${index}SK BETWEEN :from AND :until`,
+      ...(filters.length ? { FilterExpression: filters.join(' AND '), ExpressionAttributeNames: names } : {}),
+      ExpressionAttributeValues: values,
+      ScanIndexForward: !newestFirst,
     });
     return items.map(exchangeTransferFrom);
   },
@@ -138,7 +158,6 @@ export const exchangeTransfersRepo = {
     };
   },
 };
-
 
 /** The user's view: pending until sent (or rejected/failed: `failure`), `success` once the exchange completed it. */
 export const USER_STATUS: Record<ExchangeTransferStatus, 'pending' | 'success' | 'failure'> = {

@@ -29,20 +29,19 @@ import { log } from '../log/index.js';
 import { publish } from '../queue/publisher.js';
 import { withdrawalReversalItem } from '../withdrawals/earnings.js';
 import { fail as withdrawalFail } from '../withdrawals/failures.js';
-import { quoteForProfile, refuseWhileLocked, withdrawalRoom, withdrawalWithinRoom } from '../withdrawals/index.js';
+import { belowMinimum, quoteForProfile, refuseWhileLocked, withdrawalRoom, withdrawalWithinRoom } from '../withdrawals/index.js';
 import { freshCoinbaseUser } from './coinbase-accounts.js';
 import { coinbase, COINBASE_CRYPTO_DECIMALS, CoinbaseError, type CoinbaseTransaction } from './coinbase.js';
 import { fail } from './failures.js';
 import { exchangeOptions } from './options.js';
 import { poloniexAccountsRepo, poloniexAccountViews } from './poloniex-accounts.js';
-import { floorToPoloniex, poloniex, poloniexSettings, PoloniexError, type PoloniexWithdrawal } from './poloniex.js';
+import { floorToDecimals, poloniex, poloniexSettings, PoloniexError, type PoloniexWithdrawal } from './poloniex.js';
 import type { Exchange } from './schema.js';
 import { exchangeTransfersRepo, ExchangeTransferStateError, exchangeTransferView, transferUuidOf, type ExchangeTransfer, type ExchangeTransferStatus } from './transfer-records.js';
 import type { UserProfileClaims } from '../identity/tickets.js';
 
 /** How long the worker waits before asking again about a transfer the exchange is still processing. */
 const followSeconds = () => Number(withdrawalsConfig().EXCHANGE_FOLLOW_SECONDS);
-
 
 export interface ExchangeTransferInput {
   id: string;
@@ -79,14 +78,8 @@ export async function requestExchangeTransfer(user: string, exchange: Exchange, 
   refuseWhileLocked(room);
   const { quote, price, prices } = await quoteForProfile(room.profile, exchange, input.coins, input.payFeeWithCoins);
   // Each exchange's precision: what is below it stays with the fee.
-  const sendCoins = floorToPoloniex(quote.transferCoins, exchange === 'poloniex' ? poloniexSettings().amountDecimals : COINBASE_CRYPTO_DECIMALS);
-  if (quote.belowMinimum || sendCoins <= 0n) {
-    throw withdrawalFail('below_minimum', 'the transfer delivers nothing after its fee, or less than the least a transfer may deliver', {
-      transfer_coins: quote.transferCoins.toString(),
-      fee_coins: quote.feeCoins.toString(),
-      ...(quote.minTransferCoins !== undefined ? { min_transfer_coins_value: quote.minTransferCoins.toString() } : {}),
-    });
-  }
+  const sendCoins = floorToDecimals(quote.transferCoins, exchange === 'poloniex' ? poloniexSettings().amountDecimals : COINBASE_CRYPTO_DECIMALS);
+  if (quote.belowMinimum || sendCoins <= 0n) throw belowMinimum(quote);
   const counted = withdrawalWithinRoom(user, room, quote.debitCoins, now);
   const manual = options.manual_approve === 'active';
   const t: ExchangeTransfer = {
@@ -133,31 +126,28 @@ export async function requestExchangeTransfer(user: string, exchange: Exchange, 
 
 /**
  * A moderator's decision on a pending transfer named by its manual code (or id), once: the first decision wins
- * (later ones are told which).
+ * (a later one, or one on a transfer no longer pending, answers the transfer as it is).
  */
-export async function decideExchangeTransfer(code: string, decision: 'approve' | 'reject', moderator: string, now = new Date()): Promise<{ first: boolean; transfer: ExchangeTransfer }> {
+export async function decideExchangeTransfer(code: string, decision: 'approve' | 'reject', moderator: string, now = new Date()): Promise<ExchangeTransfer> {
   const uuid = transferUuidOf(code);
   const t = await exchangeTransfersRepo.get(uuid);
   if (!t) throw fail('exchange_transfer_not_found', `no exchange transfer ${uuid}`, { id: transactionRequestId(uuid) });
+  if (t.status !== 'pending') return t;
   const moderatedAt = now.toISOString();
+  const outcome =
+    decision === 'approve'
+      ? { status: 'approved' as const, moderation: 'manual_approved' as const, moderatedBy: moderator, moderatedAt }
+      : { status: 'rejected' as const, moderation: 'manual_rejected' as const, moderatedBy: moderator, moderatedAt, settledAt: moderatedAt };
+  const { status, ...recorded } = outcome;
   try {
-    if (decision === 'approve') {
-      await transactWrite([exchangeTransfersRepo.transitionItem(uuid, 'pending', 'approved', { moderation: 'manual_approved', moderatedBy: moderator, moderatedAt })]);
-    } else {
-      await transactWrite([
-        exchangeTransfersRepo.transitionItem(uuid, 'pending', 'rejected', { moderation: 'manual_rejected', moderatedBy: moderator, moderatedAt, settledAt: moderatedAt }),
-        ...returnItems(t, 'rejected'),
-      ]);
-    }
+    await transactWrite([exchangeTransfersRepo.transitionItem(uuid, 'pending', status, recorded), ...(status === 'rejected' ? returnItems(t, 'rejected') : [])]);
   } catch (err) {
     if (!(err instanceof ExchangeTransferStateError)) throw err;
-    return { first: false, transfer: (await exchangeTransfersRepo.get(uuid))! };
+    return (await exchangeTransfersRepo.get(uuid))!; // a concurrent decision came first
   }
   log.info('exchange transfer decided', { uuid, decision, moderator });
-  return { first: true, transfer: (await exchangeTransfersRepo.get(uuid))! };
+  return { ...t, ...outcome };
 }
-
-/** A settled transfer's outcome as its Poloniex address's status (Coinbase accounts carry none). */
 
 /** The hold back to the user and the withdrawal out of its month: a failed or rejected transfer, once (its own entry key). */
 function returnItems(t: ExchangeTransfer, why: 'failed' | 'rejected'): GuardedItem[] {
@@ -186,7 +176,7 @@ const SWEEP_LOOKBACK_MS = 30 * 86_400_000;
 export async function sweepExchangeTransfers(olderThanMs = EXCHANGE_SWEEP_AFTER_MS, now = new Date()): Promise<number> {
   const until = new Date(now.getTime() - olderThanMs).toISOString();
   const from = new Date(now.getTime() - SWEEP_LOOKBACK_MS).toISOString();
-  const open = await exchangeTransfersRepo.listRequestedBetween(from, `${until}#~`, ['approved', 'sending', 'sent']);
+  const open = await exchangeTransfersRepo.listRequestedBetween(from, `${until}#~`, { statuses: ['approved', 'sending', 'sent'] });
   for (const t of open) {
     log.warn('exchange transfer not settled yet: queued again', { uuid: t.uuid, exchange: t.exchange, status: t.status, requestedAt: t.ts });
     await publish('exchangeTransfers', { type: 'exchange-transfer', uuid: t.uuid });
@@ -209,13 +199,14 @@ export async function processExchangeTransfer(uuid: string, hooks: ExchangeWorke
   let t = await exchangeTransfersRepo.get(uuid);
   if (!t) throw new Error(`exchange transfer ${uuid} not found`);
   if (t.status === 'approved') {
+    const sendingAt = new Date().toISOString();
     try {
-      await transactWrite([exchangeTransfersRepo.transitionItem(uuid, 'approved', 'sending', { sendingAt: new Date().toISOString() })]);
+      await transactWrite([exchangeTransfersRepo.transitionItem(uuid, 'approved', 'sending', { sendingAt })]);
     } catch (err) {
       if (err instanceof ExchangeTransferStateError) return processExchangeTransfer(uuid, hooks); // a concurrent delivery moved it
       throw err;
     }
-    t = (await exchangeTransfersRepo.get(uuid))!;
+    t = { ...t, status: 'sending', sendingAt };
     const step = await send(t, false);
     await hooks.afterExchangeCall?.();
     return record(t, 'sending', step);

@@ -12,6 +12,7 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { createLocalJWKSet, decodeProtectedHeader, errors, jwtVerify, SignJWT, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey, type ProtectedHeaderParameters } from 'jose';
 import { TICKET_AUDIENCE, TICKET_ISSUER } from '../config/index.js';
+import { EMAIL_ADDRESS } from '../mail/address.js';
 
 export { TICKET_AUDIENCE, TICKET_ISSUER };
 
@@ -68,6 +69,14 @@ export class TicketError extends Error {
 const USER = /^urn:authenticateit:user:[\w.@:+-]{1,200}$/;
 export const PARTICIPANT_PREFIX = 'urn:authenticateit:participant:';
 export const PARTICIPANT = /^urn:authenticateit:participant:[\w.@:+-]{1,200}$/;
+export const EMAIL_USER_URN = 'urn:authenticateit:user:email:';
+
+/** The email of an email user urn, or undefined for any other user id. */
+export function emailOfUser(user: string): string | undefined {
+  if (!user.toLowerCase().startsWith(EMAIL_USER_URN)) return undefined;
+  const email = user.slice(EMAIL_USER_URN.length);
+  return EMAIL_ADDRESS.test(email) ? email : undefined;
+}
 
 export async function issueTicket(key: IssuerKey, claims: TicketRequest, now = Date.now()): Promise<string> {
   if (!USER.test(claims.sub)) throw new TicketError('sub must be urn:authenticateit:user:<id>');

@@ -13,7 +13,7 @@
  * returns the hold to the user and takes the withdrawal out of its month, both in the transaction that records
  * the outcome, so they happen once.
  */
-import { isoSeconds, transactionRequestId } from '../wire.js';
+import { isoSeconds, transactionRequestId, wireTrue } from '../wire.js';
 import { parseFraction } from '../ledger/money.js';
 import { randomUUID } from 'node:crypto';
 import { fail as accountsFail } from '../cashout-accounts/failures.js';
@@ -26,7 +26,7 @@ import * as keys from '../db/keys.js';
 import { accountIds } from '../db/keys.js';
 import { keyedRequest } from '../db/request-keys.js';
 import { transactWrite, type GuardedItem } from '../db/transact.js';
-import { exactNumber, type Wire } from '../json.js';
+import type { Wire } from '../json.js';
 import { compactPostings, entryItems, getBalance } from '../ledger/index.js';
 import { log } from '../log/index.js';
 import { publish } from '../queue/publisher.js';
@@ -36,8 +36,8 @@ import { cashoutAccountNumber, open, VaultOpenError } from '../security/card-vau
 import { withdrawalReversalItem } from './earnings.js';
 import { coinsValueMinor, recordedQuote, recordOf, withdrawalFeeView } from './fees.js';
 import { fail } from './failures.js';
-import { quoteWithdrawalNow, refuseWhileLocked, withdrawalRoom, withdrawalWithinRoom } from './index.js';
-import { minorText } from './limits.js';
+import { belowMinimum, quoteWithdrawalNow, refuseWhileLocked, withdrawalRoom, withdrawalWithinRoom } from './index.js';
+import { minorNumber } from './limits.js';
 import { profileOf } from './profiles.js';
 import { CashoutTransferStateError, cashoutTransfersRepo, type CashoutTransfer, type CashoutTransferStatus } from './repository.js';
 import type * as z from 'zod/mini';
@@ -48,8 +48,6 @@ export const BAD_VERSION_MESSAGE = 'Unsupported version. Your Mobile App needs t
 /** A transfer not settled this long after its request is queued again by the sweep (the queue's own retries take minutes). */
 export const CASHOUT_SWEEP_AFTER_MS = 15 * 60_000;
 
-const truthy = (v: boolean | string | undefined) => v === true || v === 'true';
-const money = (minor: bigint) => exactNumber(minorText(minor));
 
 /** A country bank cash-outs are open in, and its currency (country_not_allowed otherwise). */
 function bankCountry(country: string): AllowedCountry {
@@ -71,7 +69,7 @@ function bankQuote(country: string, coins: bigint, payFeeWithCoins: boolean, neg
 /** GET /cashout/convert_coins: the bank cash-out quote of `coins` in the country's currency (absent: the profile's country). */
 export async function cashoutConvert(user: string, q: CashoutConvertQuery): Promise<Wire<z.output<typeof withdrawalQuoteViewSchema>>> {
   const country = q.country ?? (await profileOf(user)).country;
-  const { quote } = await bankQuote(country, q.coins, false, truthy(q.negative_values));
+  const { quote } = await bankQuote(country, q.coins, false, wireTrue(q.negative_values));
   return withdrawalFeeView(quote, 'quote') as Wire<z.output<typeof withdrawalQuoteViewSchema>>;
 }
 
@@ -88,8 +86,8 @@ export async function cashoutTransferView(t: CashoutTransfer): Promise<Wire<z.ou
   return {
     account: await accountView(t.user, t),
     coins: t.debitCoins.toString(),
-    converted_usd_value: t.usdValueMinor === undefined ? null : money(t.usdValueMinor),
-    converted_value: money(t.payoutValueMinor),
+    converted_usd_value: t.usdValueMinor === undefined ? null : minorNumber(t.usdValueMinor),
+    converted_value: minorNumber(t.payoutValueMinor),
     currency: t.currency,
     fee: withdrawalFeeView(recordedQuote(t), 'transfer') as Wire<z.output<typeof cashoutTransferAnswerSchema>>['fee'],
     hash: null,
@@ -109,7 +107,7 @@ export async function cashoutHistoryEntry(t: CashoutTransfer): Promise<Wire<z.ou
   return {
     account: v.account,
     coins: v.coins,
-    [`converted_${t.currency}_value`]: money(coinsValueMinor(t.debitCoins, { num: t.priceNum, den: t.priceDen })),
+    [`converted_${t.currency}_value`]: minorNumber(coinsValueMinor(t.debitCoins, { num: t.priceNum, den: t.priceDen })),
     converted_value: v.converted_value,
     currency: v.currency,
     fee_summary: v.fee,
@@ -129,7 +127,7 @@ export async function cashoutHistoryEntry(t: CashoutTransfer): Promise<Wire<z.ou
  */
 export async function requestCashoutTransfer(user: string, input: CashoutTransferInput, idempotencyKey?: string): Promise<Wire<z.output<typeof cashoutTransferAnswerSchema>>> {
   if (input.version !== 'v2') throw fail('bad_version', BAD_VERSION_MESSAGE);
-  const payFeeWithCoins = truthy(input.pay_fee_with_coins);
+  const payFeeWithCoins = wireTrue(input.pay_fee_with_coins);
   const keyed = {
     key: idempotencyKey === undefined ? undefined : keys.cashoutTransferRequestKey(user, idempotencyKey),
     type: 'CashoutTransferRequestKey',
@@ -152,13 +150,7 @@ async function holdCashoutTransfer(user: string, input: CashoutTransferInput, pa
   const [room, balance] = await Promise.all([withdrawalRoom(user, now), getBalance(accountIds.userCoins(user))]);
   refuseWhileLocked(room);
   const { quote, price, prices } = await bankQuote(stored.country, input.coins, payFeeWithCoins, false);
-  if (quote.belowMinimum) {
-    throw fail('below_minimum', 'the transfer delivers nothing after its fee, or less than the least a transfer may deliver', {
-      transfer_coins: quote.transferCoins.toString(),
-      fee_coins: quote.feeCoins.toString(),
-      ...(quote.minTransferCoins !== undefined ? { min_transfer_coins_value: quote.minTransferCoins.toString() } : {}),
-    });
-  }
+  if (quote.belowMinimum) throw belowMinimum(quote);
   const counted = withdrawalWithinRoom(user, room, quote.debitCoins, now);
   const usdPrice = prices.usd !== undefined ? parseFraction(prices.usd) : undefined;
   const { createdAt: _created, updatedAt: _updated, ...account } = stored;

@@ -8,9 +8,10 @@
  * repeat nor skip an entry, nor reach another user's history.
  */
 import { transfersNow } from '../coins/views.js';
-import { exchangeHistoryEntry, exchangeTransferFrom } from '../exchanges/transfer-records.js';
+import { exchangeHistoryEntry, exchangeTransferFrom, type ExchangeTransfer } from '../exchanges/transfer-records.js';
+import type { TransferView } from '../coins/schema.js';
 import { coinTransferFrom } from '../coins/repository.js';
-import { retailHistoryEntry, retailSessionFrom } from '../retail/repository.js';
+import { retailHistoryEntry, retailSessionFrom, type RetailSession } from '../retail/repository.js';
 import { ddb, tableName } from '../db/client.js';
 import type { StoredItem } from '../db/item.js';
 import * as keys from '../db/keys.js';
@@ -18,7 +19,7 @@ import type { Wire } from '../json.js';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { cashoutHistoryEntry } from './cashout.js';
 import { fail } from './failures.js';
-import { cashoutTransferFrom } from './repository.js';
+import { cashoutTransferFrom, type CashoutTransfer } from './repository.js';
 import type * as z from 'zod/mini';
 import type { WithdrawalHistoryRequest, withdrawalHistorySchema } from './schema.js';
 
@@ -40,21 +41,45 @@ function afterOf(chunkId: string): string {
 
 type HistoryEntry = Wire<z.output<typeof withdrawalHistorySchema>>['history'][number];
 
-/** Withdrawal items as their types' history entries (Ethereum transfers' payouts read in one batch). */
-async function entriesOf(items: StoredItem[]): Promise<HistoryEntry[]> {
-  const transfers = await transfersNow(items.filter((i) => i.type === 'CoinTransfer').map(coinTransferFrom));
+/** How each type of withdrawal is shown (as a history entry, as a moderator's review entry). */
+export interface WithdrawalEntryBuilders<E> {
+  cashout: (t: CashoutTransfer) => E | Promise<E>;
+  ethereum: (v: TransferView) => E;
+  exchange: (t: ExchangeTransfer) => E;
+  retail: (s: RetailSession) => E;
+}
+
+/** The user's withdrawal items, newest first: at most `limit`, those before the sort key `before` when given. */
+export async function newestWithdrawalItems(user: string, limit: number, before?: string): Promise<StoredItem[]> {
+  const out = await ddb().send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: 'GSI2',
+      KeyConditionExpression: before === undefined ? 'GSI2PK = :pk' : 'GSI2PK = :pk AND GSI2SK < :before',
+      ExpressionAttributeValues: { ':pk': keys.withdrawalHistory(user), ...(before === undefined ? {} : { ':before': before }) },
+      ScanIndexForward: false,
+      Limit: limit,
+    }),
+  );
+  return out.Items ?? [];
+}
+
+/** Withdrawal items as entries, each by its type's builder (Ethereum transfers' payouts read in one batch). */
+export async function withdrawalEntries<E>(items: StoredItem[], build: WithdrawalEntryBuilders<E>): Promise<E[]> {
+  const transfers = items.filter((i) => i.type === 'CoinTransfer').map(coinTransferFrom);
+  const payouts = await transfersNow(transfers);
   let next = 0;
   return Promise.all(
-    items.map((item): HistoryEntry | Promise<HistoryEntry> => {
+    items.map((item): E | Promise<E> => {
       switch (item.type) {
         case 'CashoutTransfer':
-          return cashoutHistoryEntry(cashoutTransferFrom(item));
+          return build.cashout(cashoutTransferFrom(item));
         case 'CoinTransfer':
-          return transfers[next++]!;
+          return build.ethereum(payouts[next++]!);
         case 'ExchangeTransfer':
-          return exchangeHistoryEntry(exchangeTransferFrom(item)) as HistoryEntry;
+          return build.exchange(exchangeTransferFrom(item));
         case 'RetailSession':
-          return retailHistoryEntry(retailSessionFrom(item));
+          return build.retail(retailSessionFrom(item));
         default:
           throw new Error(`a ${String(item.type)} item is in the withdrawal history index`);
       }
@@ -62,25 +87,22 @@ async function entriesOf(items: StoredItem[]): Promise<HistoryEntry[]> {
   );
 }
 
+const HISTORY_ENTRIES: WithdrawalEntryBuilders<HistoryEntry> = {
+  cashout: cashoutHistoryEntry,
+  ethereum: (v) => v,
+  exchange: (t) => exchangeHistoryEntry(t) as HistoryEntry,
+  retail: retailHistoryEntry,
+};
+
 export async function withdrawalHistory(user: string, req: WithdrawalHistoryRequest): Promise<Wire<z.output<typeof withdrawalHistorySchema>>> {
   const after = req.chunk_id ? afterOf(req.chunk_id) : undefined;
   const limit = req.limit ?? DEFAULT_HISTORY_CHUNK;
   // One more than the chunk: whether there is a next chunk is known without a query that finds nothing.
-  const out = await ddb().send(
-    new QueryCommand({
-      TableName: tableName(),
-      IndexName: 'GSI2',
-      KeyConditionExpression: after === undefined ? 'GSI2PK = :pk' : 'GSI2PK = :pk AND GSI2SK < :after',
-      ExpressionAttributeValues: { ':pk': keys.withdrawalHistory(user), ...(after === undefined ? {} : { ':after': after }) },
-      ScanIndexForward: false,
-      Limit: limit + 1,
-    }),
-  );
-  const items = out.Items ?? [];
+  const items = await newestWithdrawalItems(user, limit + 1, after);
   const chunk = items.slice(0, limit);
   const last = chunk.at(-1);
   return {
-    history: await entriesOf(chunk),
+    history: await withdrawalEntries(chunk, HISTORY_ENTRIES),
     next: items.length > limit && last ? chunkIdAfter(String(last.GSI2SK)) : null,
   };
 }

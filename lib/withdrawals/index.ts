@@ -2,7 +2,7 @@
  * Withdrawal limits, the earnings statement and convert_coins: the period's totals from the repository, the
  * profile, the current price, then the pure computations (limits.ts, fees.ts).
  */
-import { isoSeconds } from '../wire.js';
+import { isoSeconds, wireTrue } from '../wire.js';
 import { withdrawalsConfig } from '../config/index.js';
 import { exactNumber, type Wire } from '../json.js';
 import { formatUnits, parseFraction, parseUnits, amountTextOf, type Fraction } from '../ledger/money.js';
@@ -13,13 +13,12 @@ import { periodAround, periodStart, withdrawalItem } from './earnings.js';
 import { withdrawalFeeInputs } from './fee-settings.js';
 import { coinsForValue, FEE_FIAT_DECIMALS, quoteWithdrawal, wireCoins, withdrawalFeeView, type WithdrawalQuote, type WithdrawalType } from './fees.js';
 import { fail } from './failures.js';
-import { computeLimits, minorText, type Level, type Limits } from './limits.js';
+import { computeLimits, minorNumber, type Level, type Limits } from './limits.js';
 import { karmaRule, levelNamed, levels, profileOf } from './profiles.js';
 import { withdrawalMonthsRepo, type WithdrawalProfile } from './repository.js';
 import type * as z from 'zod/mini';
 import type { convertCoinsAnswerSchema, ConvertCoinsRequest, earningsStatementSchema, limitsResponseSchema, profileViewSchema, withdrawalQuoteViewSchema } from './schema.js';
 
-const money = (minor: bigint) => exactNumber(minorText(minor));
 const currencyOf = (p: WithdrawalProfile): CoinCurrency => COUNTRY_CURRENCY[p.country] ?? DEFAULT_COIN_CURRENCY;
 const CURRENCY_SYMBOLS: Record<CoinCurrency, string> = { aud: '$', sgd: '$', usd: '$' };
 
@@ -70,6 +69,14 @@ export function refuseWhileLocked(room: WithdrawalRoom): void {
   if (room.withdrawalsLocked) throw fail('withdrawals_locked', 'your karma keeps withdrawals locked for now');
 }
 
+/** The refusal of a withdrawal that delivers nothing after its fee, or less than the least one may deliver. */
+export const belowMinimum = (quote: Pick<WithdrawalQuote, 'transferCoins' | 'feeCoins' | 'minTransferCoins'>) =>
+  fail('below_minimum', 'the transfer delivers nothing after its fee, or less than the least a transfer may deliver', {
+    transfer_coins: quote.transferCoins.toString(),
+    fee_coins: quote.feeCoins.toString(),
+    ...(quote.minTransferCoins !== undefined ? { min_transfer_coins_value: quote.minTransferCoins.toString() } : {}),
+  });
+
 /**
  * Every withdrawal type: the transaction item counting `debitCoins` (every coin leaving the balance for it, fee
  * included) in the month, refused beyond the room read; its condition keeps the month's total within what was
@@ -102,20 +109,20 @@ export async function withdrawalLimitsView(user: string, now = new Date()): Prom
       current_booster: exactNumber(profile.booster),
       current_coins_price: exactNumber(pricePerUnit(price.price)),
       current_level: profile.level,
-      current_level_max_value: money(limits.levelLimitMinor),
-      current_level_max_value_earnings: money(limits.levelLimitEarningsMinor),
-      current_rest: money(limits.restMinor),
+      current_level_max_value: minorNumber(limits.levelLimitMinor),
+      current_level_max_value_earnings: minorNumber(limits.levelLimitEarningsMinor),
+      current_rest: minorNumber(limits.restMinor),
       current_rest_coins: wireCoins(limits.restCoins),
       current_rest_type: limits.restType,
-      current_value: money(limits.transferredMinor),
+      current_value: minorNumber(limits.transferredMinor),
       ts_from: isoSeconds(period.from),
       ts_to: isoSeconds(period.to),
     },
     levels_limits: levels().map((l) => ({
       level: l.level,
-      level_max_booster: money(l.maxBoosterMinor),
-      level_max_value: money(l.maxValueMinor),
-      level_max_value_with_booster: money(l.maxValueMinor + l.maxBoosterMinor),
+      level_max_booster: minorNumber(l.maxBoosterMinor),
+      level_max_value: minorNumber(l.maxValueMinor),
+      level_max_value_with_booster: minorNumber(l.maxValueMinor + l.maxBoosterMinor),
     })),
     start_ts: isoSeconds(firstPeriod ? periodStart(firstPeriod, withdrawalsConfig().WITHDRAWAL_TIMEZONE) : period.from),
   };
@@ -152,7 +159,6 @@ const FEE_TYPES: Record<NonNullable<ConvertCoinsRequest['type']>, WithdrawalType
   poloniex_account: 'poloniex',
 };
 
-const truthy = (v: boolean | string | undefined) => v === true || v === 'true';
 
 /**
  * The one way a withdrawal is quoted: the fee options and gas of `type` in `country`, at the current price in
@@ -185,12 +191,12 @@ export async function convertCoinsQuote(user: string, req: ConvertCoinsRequest):
     currency: currencyOf(profile),
     coins: req.coins ?? ((price) => coinsForValue(parseUnits(amountTextOf(req.value)!, FEE_FIAT_DECIMALS), price)),
     payFeeWithCoins: false,
-    negativeValues: truthy(req.negative_values),
+    negativeValues: wireTrue(req.negative_values),
   });
   const rule = karmaRule();
   return {
     ...(withdrawalFeeView(quote, 'quote') as Wire<z.output<typeof withdrawalQuoteViewSchema>>),
-    ...(truthy(req.rule_karma_value_include)
+    ...(wireTrue(req.rule_karma_value_include)
       ? {
           karma_value: exactNumber(profile.karma),
           karma_value_lock_before: exactNumber(String(rule.lockBefore)),

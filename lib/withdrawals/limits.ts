@@ -9,6 +9,7 @@
  */
 import { formatUnits, parseUnits, TOKEN_DECIMALS, type Fraction } from '../ledger/money.js';
 import { coinsValueMinor, FEE_FIAT_DECIMALS } from './fees.js';
+import { exactNumber } from '../json.js';
 
 /** One level as the levels document writes it (values in the currency, at most 2 decimals). */
 export interface LevelEntry {
@@ -129,3 +130,5 @@ export function computeLimits(i: LimitsInput): Limits {
 
 /** Cents as decimal text ("20", "0.47"). */
 export const minorText = (minor: bigint) => formatUnits(minor, FEE_FIAT_DECIMALS);
+/** Cents as the contracts' exact JSON number (20, 0.47). */
+export const minorNumber = (minor: bigint) => exactNumber(minorText(minor));

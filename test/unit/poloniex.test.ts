@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, poloniexConfig, resetConfig } from '../../lib/config/index.js';
 import {
-  floorToPoloniex,
+  floorToDecimals,
   fromPoloniexAmount,
   outcomeOf,
   poloniexClient,
@@ -307,7 +307,7 @@ describe('Poloniex amounts', () => {
     expect(() => toPoloniexAmount(1234567891n * 10n ** 9n, 8)).toThrow(RangeError);
     expect(() => toPoloniexAmount(1n, 8)).toThrow(RangeError);
     expect(() => toPoloniexAmount(0n, 8)).toThrow(RangeError);
-    expect(floorToPoloniex(1234567899999999999n, 8)).toBe(1234567890000000000n);
+    expect(floorToDecimals(1234567899999999999n, 8)).toBe(1234567890000000000n);
     expect(fromPoloniexAmount('13.19951600')).toBe(13199516000000000000n);
     expect(fromPoloniexAmount('123456789012345678.90123456')).toBe(123456789012345678901234560000000000n);
     expect(() => fromPoloniexAmount('-1')).toThrow();
