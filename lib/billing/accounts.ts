@@ -3,6 +3,7 @@
  * `GET /payments-service/participants/current/billing_plan` answers, the saved card and the notification
  * emails. Every change is a read-modify-write of the one account item, conditional on the version read.
  */
+import { isoSeconds } from '../wire.js';
 import { plansConfig } from '../config/index.js';
 import { ContentionError } from '../db/errors.js';
 import { fail } from './failures.js';
@@ -31,9 +32,6 @@ export interface BillingCaller {
 
 /** The caller of a ticket: its participant (or the one a system caller acts for), its user, its system role. */
 export const billingCaller = (claims: TicketClaims, participant = claims.participant ?? ''): BillingCaller => ({ participant, user: claims.sub, system: claims.roles.includes('system') });
-
-/** An instant as the payments service writes it: UTC, whole seconds. */
-const instant = (iso: string) => iso.replace(/\.\d+Z$/, 'Z');
 
 function newTrialAccount(participant: string, now: Date): BillingAccount {
   const days = Number(plansConfig().TRIAL_DAYS);
@@ -112,8 +110,8 @@ export function billingPlanView(account: BillingAccount, now = new Date()): Bill
     paid_from: account.paidFrom ?? null,
     paid_to: account.paidTo ?? null,
     plan: trial ? TRIAL_PLAN : (account.plan ?? FREE_PLAN),
-    trial: trial ? { form: instant(account.trialFrom), status: true, to: instant(account.trialTo) } : { status: false },
-    updated_at: instant(account.updatedAt),
+    trial: trial ? { form: isoSeconds(account.trialFrom), status: true, to: isoSeconds(account.trialTo) } : { status: false },
+    updated_at: isoSeconds(account.updatedAt),
     user_email: account.notificationEmails,
   };
 }

@@ -1,9 +1,8 @@
 /** `GET .../current/payment_history`: the participant's plan payments, newest first, as the clients read them. */
+import { isoSeconds } from '../wire.js';
 import { formatMinor } from './periods.js';
 import { paymentsRepo, type BillingPayment } from './repository.js';
 import type { PaymentHistoryEntry } from './schema.js';
-
-const instant = (iso: string) => iso.replace(/\.\d+Z$/, 'Z');
 
 /** The words of a payment's status: successful, failed (and why), or still being charged. */
 function statusText(p: BillingPayment): string {
@@ -24,7 +23,7 @@ export function paymentView(p: BillingPayment): PaymentHistoryEntry {
     rows: p.rows.map((r) => ({ amount: formatMinor(r.amountMinor), description: r.description })),
     status: statusText(p),
     summary_amount: formatMinor(p.amountMinor),
-    ts: instant(p.createdAt),
+    ts: isoSeconds(p.createdAt),
   };
 }
 

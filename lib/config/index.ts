@@ -5,6 +5,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import * as z from 'zod/mini';
+import { isTimeZone } from '../local-days.js';
 
 const percent = (fallback: string) =>
   z._default(z.string().check(z.regex(/^\d{1,3}(\.\d{1,4})?$/, 'must be a percentage like 10 or 2.5')), fallback);
@@ -234,14 +235,7 @@ const withdrawalsSchema = z.object({
   /** An IANA timezone: months (earnings statement, limit periods) start at midnight there. */
   WITHDRAWAL_TIMEZONE: z._default(
     z.string().check(
-      z.refine((tz) => {
-        try {
-          new Intl.DateTimeFormat('en-US', { timeZone: tz });
-          return true;
-        } catch {
-          return false;
-        }
-      }, 'must be an IANA timezone like Australia/Sydney'),
+      z.refine(isTimeZone, 'must be an IANA timezone like Australia/Sydney'),
     ),
     'Australia/Sydney',
   ),

@@ -189,7 +189,7 @@ export const coinbaseRedirectUri = () => `${coreConfig().PUBLIC_BASE_URL}/paymen
 export async function startCoinbaseConnect(user: string, now = new Date()): Promise<{ authorize_url: string; expires_at: string }> {
   const state = randomBytes(24).toString('base64url');
   await oauthStatesRepo.put(state, user, now);
-  return { authorize_url: coinbase().authorizeUrl({ state, redirectUri: coinbaseRedirectUri() }), expires_at: new Date(now.getTime() + OAUTH_STATE_SECONDS * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z') };
+  return { authorize_url: coinbase().authorizeUrl({ state, redirectUri: coinbaseRedirectUri() }), expires_at: isoSeconds(new Date(now.getTime() + OAUTH_STATE_SECONDS * 1000)) };
 }
 
 /** The end of a consent: the state's user connects the Coinbase account the code stands for. */
