@@ -3,7 +3,7 @@
  * caller's own) with the account number sealed by the card vault, and a per-user count item taken in the same
  * transaction as each creation and removal, so the cap holds however many requests run at once.
  */
-import { definedFields, updateOf } from '../db/update.js';
+import { updateOf } from '../db/update.js';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { envelopeFrom } from '../cashout/repository.js';
 import { ddb, queryAll, tableName } from '../db/client.js';
@@ -73,7 +73,7 @@ export const cashoutAccountsRepo = {
   async create(user: string, id: string, a: CashoutAccountFields, now: string, max: number): Promise<void> {
     await transactWrite([
       countItem(user, 1, now, max),
-      { item: putNew(definedFields({ ...keys.cashoutAccount(user, id), type: 'CashoutAccount', user, id, ...a, createdAt: now, updatedAt: now })) },
+      { item: putNew({ ...keys.cashoutAccount(user, id), type: 'CashoutAccount', user, id, ...a, createdAt: now, updatedAt: now }) },
     ]);
   },
 
@@ -100,7 +100,7 @@ export const cashoutAccountsRepo = {
         new UpdateCommand({
           TableName: tableName(),
           Key: keys.cashoutAccount(user, id),
-          ...updateOf({ ...definedFields(a), updatedAt: now }, { remove: OPTIONAL.filter((k) => a[k] === undefined) }),
+          ...updateOf({ ...a, updatedAt: now }, { remove: OPTIONAL.filter((k) => a[k] === undefined) }),
           ConditionExpression: 'attribute_exists(PK)',
         }),
       );

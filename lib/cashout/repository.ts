@@ -1,11 +1,12 @@
 /** Cash-out providers: profile with encrypted card data and webhook secrets, API key lookup. */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, tableName } from '../db/client.js';
-import { AlreadyExistsError, ConditionFailedError, isConditionFailed, setFields } from '../db/errors.js';
+import { AlreadyExistsError, ConditionFailedError, isConditionFailed } from '../db/errors.js';
 import { fields, StoredItemError, type Fields, type StoredItem } from '../db/item.js';
 import * as keys from '../db/keys.js';
 import { putNew, transactWrite } from '../db/transact.js';
 import { budgetTake, windowBudget } from '../db/counters.js';
+import { updateOf } from '../db/update.js';
 import type { Envelope } from '../security/card-vault.js';
 
 export interface CashoutProvider {
@@ -112,15 +113,12 @@ export const cashoutProvidersRepo = {
   },
 
   async update(name: string, fields: Partial<CashoutProvider>): Promise<CashoutProvider> {
-    const { expression, names, values } = setFields(fields);
     const out = await ddb().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.cashoutProvider(name),
-        UpdateExpression: expression,
+        ...updateOf(fields),
         ConditionExpression: 'attribute_exists(PK)',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
         ReturnValues: 'ALL_NEW',
       }),
     );
@@ -262,16 +260,16 @@ export const claimsRepo = {
 
   /** Moves a claim on only from the status the caller saw (every step of the payment state machine). */
   async transition(uuid: string, from: ClaimStatus, to: ClaimStatus, fields: Partial<Claim> = {}, extraCondition?: { expression: string; values: Record<string, unknown> }): Promise<Claim> {
-    const { expression, names, values } = setFields({ ...fields, status: to, updatedAt: new Date().toISOString() });
+    const update = updateOf({ ...fields, status: to, updatedAt: new Date().toISOString() });
     try {
       const out = await ddb().send(
         new UpdateCommand({
           TableName: tableName(),
           Key: keys.claim(uuid),
-          UpdateExpression: expression,
+          UpdateExpression: update.UpdateExpression,
           ConditionExpression: `#status = :from${extraCondition ? ` AND ${extraCondition.expression}` : ''}`,
-          ExpressionAttributeNames: { '#status': 'status', ...names },
-          ExpressionAttributeValues: { ':from': from, ...values, ...(extraCondition?.values ?? {}) },
+          ExpressionAttributeNames: { '#status': 'status', ...update.ExpressionAttributeNames },
+          ExpressionAttributeValues: { ':from': from, ...update.ExpressionAttributeValues, ...(extraCondition?.values ?? {}) },
           ReturnValues: 'ALL_NEW',
         }),
       );

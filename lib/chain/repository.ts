@@ -10,11 +10,12 @@
  */
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, queryAll, tableName } from '../db/client.js';
-import { ConditionFailedError, isConditionFailed, setFields } from '../db/errors.js';
+import { ConditionFailedError, isConditionFailed } from '../db/errors.js';
 import { fields, type StoredItem } from '../db/item.js';
 import * as keys from '../db/keys.js';
 import { NETWORKS, type Network } from '../db/keys.js';
 import type { GuardedItem } from '../db/transact.js';
+import { updateOf } from '../db/update.js';
 
 /** The values of `Network` (db/keys.ts), to read it back from items. */
 
@@ -243,18 +244,16 @@ export const chainRepo = {
 
   /** The final state of an in-flight transaction (alone or inside a transaction). */
   finishItem(tx: ChainTx, status: Exclude<ChainTxStatus, 'INFLIGHT'>, set: Partial<ChainTx> = {}): GuardedItem {
-    const { expression, names, values } = setFields({ ...set, status, updatedAt: new Date().toISOString() });
-    names['#st'] = 'status';
-    values[':inflight'] = 'INFLIGHT';
+    const update = updateOf({ ...set, status, updatedAt: new Date().toISOString() });
     return {
       item: {
         Update: {
           TableName: tableName(),
           Key: keys.chainTx(tx.network, tx.wallet, tx.nonce),
-          UpdateExpression: expression,
+          UpdateExpression: update.UpdateExpression,
           ConditionExpression: '#st = :inflight',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
+          ExpressionAttributeNames: { ...update.ExpressionAttributeNames, '#st': 'status' },
+          ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':inflight': 'INFLIGHT' },
         },
       },
       onConditionFailed: () => new ChainTxChangedError(`chain transaction ${chainTxId(tx)} is no longer in flight`),

@@ -33,19 +33,3 @@ export class ContentionError extends Error {
 /** The SDK's failed-condition error (outside transactions; transactions go through transact.ts). */
 export const isConditionFailed = (err: unknown) => (err as Error | undefined)?.name === 'ConditionalCheckFailedException';
 
-/**
- * `SET #f0 = :v0, ...` for the defined fields of an update, with its names and values (a bigint is
- * written as a number, the one money encoding: lib/db/item.ts).
- */
-export function setFields(fields: Record<string, unknown>): { expression: string; names: Record<string, string>; values: Record<string, unknown> } {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const assignments = Object.entries(fields)
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v], i) => {
-      names[`#f${i}`] = k;
-      values[`:v${i}`] = v;
-      return `#f${i} = :v${i}`;
-    });
-  return { expression: `SET ${assignments.join(', ')}`, names, values };
-}

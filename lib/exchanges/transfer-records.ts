@@ -7,7 +7,7 @@ import { batchGet, ddb, queryAll, tableName } from '../db/client.js';
 import { fields, type StoredItem } from '../db/item.js';
 import * as keys from '../db/keys.js';
 import { putNew, type GuardedItem } from '../db/transact.js';
-import { definedFields, updateOf } from '../db/update.js';
+import { updateOf } from '../db/update.js';
 import { exactNumber } from '../json.js';
 import { isoSeconds, transactionRequestId } from '../wire.js';
 import { coinsValueMinor, recordedQuote, recordedQuoteFrom, withdrawalFeeView, type RecordedQuote } from '../withdrawals/fees.js';
@@ -142,7 +142,7 @@ export const exchangeTransfersRepo = {
 
   /** from -> to, once (ExchangeTransferStateError when it is not in `from`), with what the step learnt. */
   transitionItem(uuid: string, from: ExchangeTransferStatus, to: ExchangeTransferStatus, outcome: Outcome = {}): GuardedItem {
-    const update = updateOf(definedFields({ ...outcome, status: to, updatedAt: new Date().toISOString() }));
+    const update = updateOf({ ...outcome, status: to, updatedAt: new Date().toISOString() });
     return {
       item: {
         Update: {

@@ -1,10 +1,11 @@
 /** Partners of the cashback program. Keys are stored only as SHA-256 hashes (they are 256-bit random). */
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, tableName } from '../db/client.js';
-import { AlreadyExistsError, isConditionFailed, setFields } from '../db/errors.js';
+import { AlreadyExistsError, isConditionFailed } from '../db/errors.js';
 import { fields, type StoredItem } from '../db/item.js';
 import * as keys from '../db/keys.js';
 import type { Network } from '../db/keys.js';
+import { updateOf } from '../db/update.js';
 
 export const PARTNER_STATUSES = ['active', 'disabled'] as const;
 
@@ -68,17 +69,15 @@ export const partnersRepo = {
 
   /** Sets (or with null removes) the partner's fund limit overrides; the partner as stored afterwards. */
   async updateFundLimits(name: string, changes: FundLimitChanges): Promise<Partner> {
-    const set = setFields({ updatedAt: new Date().toISOString(), maxFundPerPurchase: changes.maxFundPerPurchase ?? undefined, maxFundPerDay: changes.maxFundPerDay ?? undefined });
+    // A limit left out stays as it is; only a null one goes.
     const remove = (['maxFundPerPurchase', 'maxFundPerDay'] as const).filter((k) => changes[k] === null);
     try {
       const out = await ddb().send(
         new UpdateCommand({
           TableName: tableName(),
           Key: keys.partner(name),
-          UpdateExpression: `${set.expression}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+          ...updateOf({ updatedAt: new Date().toISOString(), maxFundPerPurchase: changes.maxFundPerPurchase ?? undefined, maxFundPerDay: changes.maxFundPerDay ?? undefined }, { remove }),
           ConditionExpression: 'attribute_exists(PK)',
-          ExpressionAttributeNames: set.names,
-          ExpressionAttributeValues: set.values,
           ReturnValues: 'ALL_NEW',
         }),
       );

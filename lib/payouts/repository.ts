@@ -8,11 +8,12 @@
  */
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGet, ddb, tableName, unmarshallRaw } from '../db/client.js';
-import { ConditionFailedError, isConditionFailed, setFields } from '../db/errors.js';
+import { ConditionFailedError, isConditionFailed } from '../db/errors.js';
 import { fields, type StoredItem } from '../db/item.js';
 import * as keys from '../db/keys.js';
 import { NETWORKS, type Network } from '../db/keys.js';
 import type { GuardedItem } from '../db/transact.js';
+import { updateOf } from '../db/update.js';
 
 export const PAYOUT_STATUSES = ['PENDING', 'SENDING', 'CONFIRMED', 'FAILED', 'MAILED', 'CLAIMED', 'RECLAIMED'] as const;
 export type PayoutStatus = (typeof PAYOUT_STATUSES)[number];
@@ -131,7 +132,7 @@ export const payoutsRepo = {
       GSI1PK: keys.payoutsByStatus(to),
       GSI1SK: statusSortKey({ ...p, ...set, status: to }, now),
     };
-    const { expression, names, values } = setFields(fields);
+    const { UpdateExpression: expression, ExpressionAttributeNames: names, ExpressionAttributeValues: values } = updateOf(fields);
     from.forEach((s, i) => (values[`:from${i}`] = s));
     names['#status'] = 'status';
     names['#attempts'] = 'attempts';
@@ -173,20 +174,16 @@ export const payoutsRepo = {
    * the chain transaction `chainTx`, so an old transaction can never settle a payout that was sent again.
    */
   inFlightItem(unit: string, chainTx: string, to: PayoutStatus, set: Partial<Payout> = {}, now = new Date().toISOString()): GuardedItem {
-    const { expression, names, values } = setFields({ ...set, status: to, updatedAt: now, GSI1PK: keys.payoutsByStatus(to), GSI1SK: now });
-    names['#status'] = 'status';
-    names['#chainTx'] = 'chainTx';
-    values[':sending'] = 'SENDING';
-    values[':chainTx'] = chainTx;
+    const update = updateOf({ ...set, status: to, updatedAt: now, GSI1PK: keys.payoutsByStatus(to), GSI1SK: now });
     return {
       item: {
         Update: {
           TableName: tableName(),
           Key: keys.payout(unit),
-          UpdateExpression: expression,
+          UpdateExpression: update.UpdateExpression,
           ConditionExpression: '#status = :sending AND #chainTx = :chainTx',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
+          ExpressionAttributeNames: { ...update.ExpressionAttributeNames, '#status': 'status', '#chainTx': 'chainTx' },
+          ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':sending': 'SENDING', ':chainTx': chainTx },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },
       },

@@ -4,7 +4,7 @@
  * across updates; its currency follows its country. Rebate percents are stored as decimal text and answered as
  * exact JSON numbers.
  */
-import { definedFields, updateOf } from '../db/update.js';
+import { updateOf } from '../db/update.js';
 import { isoSeconds } from '../wire.js';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
@@ -114,7 +114,7 @@ export const retailProgramsRepo = {
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.retailProgram(participant),
-        ...updateOf(definedFields(set), { remove: Object.keys(set).filter((k) => set[k] === undefined), keep: { id: randomUUID(), createdAt: now, createdBy: by } }),
+        ...updateOf(set, { removeUndefined: true, keep: { id: randomUUID(), createdAt: now, createdBy: by } }),
         ReturnValues: 'ALL_NEW',
       }),
     );

@@ -5,10 +5,11 @@
  */
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, queryAll, tableName } from '../db/client.js';
-import { AlreadyExistsError, ConditionFailedError, isConditionFailed, setFields } from '../db/errors.js';
+import { AlreadyExistsError, ConditionFailedError, isConditionFailed } from '../db/errors.js';
 import { fields, type StoredItem } from '../db/item.js';
 import * as keys from '../db/keys.js';
 import type { GuardedItem } from '../db/transact.js';
+import { updateOf } from '../db/update.js';
 import { TOPUP_FREQUENCIES, TOPUP_STATUSES, type TopUpFrequency, type TopUpSettingsStatus } from './schema.js';
 
 // --- Settings ----------------------------------------------------------------------------------------
@@ -266,18 +267,16 @@ export const topUpsRepo = {
    * (in the same transaction).
    */
   transitionItems(t: TopUp, to: TopUpState, set: Partial<TopUp> = {}, now = new Date().toISOString()): GuardedItem[] {
-    const { expression, names, values } = setFields({ ...set, state: to, updatedAt: now });
-    names['#state'] = 'state';
-    values[':from'] = t.state;
+    const parts = updateOf({ ...set, state: to, updatedAt: now });
     const update: GuardedItem = {
       item: {
         Update: {
           TableName: tableName(),
           Key: keys.topUp(t.uuid),
-          UpdateExpression: expression,
+          UpdateExpression: parts.UpdateExpression,
           ConditionExpression: '#state = :from',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
+          ExpressionAttributeNames: { ...parts.ExpressionAttributeNames, '#state': 'state' },
+          ExpressionAttributeValues: { ...parts.ExpressionAttributeValues, ':from': t.state },
         },
       },
       onConditionFailed: () => new TopUpStateError(`top-up ${t.uuid} is no longer ${t.state}`),

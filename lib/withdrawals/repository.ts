@@ -1,5 +1,5 @@
 /** Withdrawal profiles, a user's months of earnings and withdrawals, and bank cash-out transfers. */
-import { definedFields, updateOf } from '../db/update.js';
+import { updateOf } from '../db/update.js';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { accountDetailsFrom, type CashoutAccountDetails } from '../cashout-accounts/repository.js';
 import { ddb, queryAll, tableName } from '../db/client.js';
@@ -236,7 +236,7 @@ export const cashoutTransfersRepo = {
   /** from -> to, once (CashoutTransferStateError when it is not in `from`); for a transaction with the ledger entry it goes with. A settled transfer leaves the open index. */
   transitionItem(uuid: string, from: CashoutTransferStatus, to: CashoutTransferStatus, outcome: CashoutTransferOutcome = {}): GuardedItem {
     const settled = to === 'paid' || to === 'failed';
-    const update = updateOf(definedFields({ ...outcome, status: to, updatedAt: new Date().toISOString() }), { remove: settled ? ['GSI1PK', 'GSI1SK'] : [] });
+    const update = updateOf({ ...outcome, status: to, updatedAt: new Date().toISOString() }, { remove: settled ? ['GSI1PK', 'GSI1SK'] : [] });
     return {
       item: {
         Update: {
