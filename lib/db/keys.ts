@@ -157,9 +157,11 @@ export const exchangeOptions = (exchange: string) => ({ PK: `CONFIG#EXCHANGE#${e
 /** A retail connect session; GSI1: the user's sessions by creation time (`userRetailSessions`). */
 export const retailSession = (uuid: string) => ({ PK: `RETAILSESSION#${uuid}`, SK: 'SESSION' });
 export const userRetailSessions = (user: string) => `USER#${user}#RETAILSESSIONS`;
+export const retailSessionOfUser = (user: string, createdAt: string, uuid: string) => ({ GSI1PK: userRetailSessions(user), GSI1SK: `${createdAt}#${uuid}` });
 /** A session holding a user's paid coins until it is confirmed or terminated; GSI1 `retailPaidSessions()` / expiry, for the sweep. */
 export const retailPaidSession = (uuid: string) => ({ PK: `RETAILSESSION#${uuid}`, SK: 'PAID' });
 export const retailPaidSessions = () => 'RETAILSESSIONS#PAID';
+export const retailPaidByExpiry = (expiresTs: string, uuid: string) => ({ GSI1PK: retailPaidSessions(), GSI1SK: `${expiresTs}#${uuid}` });
 /** A retail code that started a session (by its hash): a code starts at most one. */
 export const retailCodeUse = (codeHash: string) => ({ PK: `RETAILCODE#${codeHash}`, SK: 'USED' });
 /**

@@ -3,10 +3,13 @@
  * apart from the session logic so the withdrawal history and moderators' reviews bundle none of it).
  */
 import { isoSeconds, transactionRequestId } from '../wire.js';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, queryAll, tableName } from '../db/client.js';
+import { isConditionFailed } from '../db/errors.js';
 import { fields, type StoredItem } from '../db/item.js';
 import * as keys from '../db/keys.js';
+import { putNew, type GuardedItem } from '../db/transact.js';
+import { updateOf } from '../db/update.js';
 import type { CoinCurrency } from '../rates/currencies.js';
 import { fail } from './failures.js';
 
@@ -105,7 +108,94 @@ export const sessionUuidOf = (id: string) => {
   return m[1]!;
 };
 
+/** A session's move to another status, in a transaction: written only while the session is in one of `from`. */
+export interface SessionChange {
+  from: readonly RetailStatus[];
+  /** The attributes the move sets (the new status, side and update time among them). */
+  set: Partial<RetailSession>;
+  /** Index keys written with them (not session attributes: a payment's place in the user's withdrawal history). */
+  index?: Record<string, string>;
+  /** Refuse a session expired by this instant (ISO). */
+  liveAt?: string;
+  /** Refuse unless the session is still at this quote. */
+  quotedAt?: string;
+}
+
 export const retailSessionsRepo = {
+  /** The new session's put (in init's transaction), in its user's sessions by creation time. */
+  newItem(s: RetailSession): GuardedItem {
+    return { item: putNew({ ...keys.retailSession(s.uuid), ...keys.retailSessionOfUser(s.user, s.createdAt, s.uuid), type: 'RetailSession', ...s }) };
+  },
+
+  /** The record that the code (by its hash) started `session`: put once, so a code starts one session; `expiresAt` is the table's TTL. */
+  codeUseItem(codeHash: string, session: string, createdAt: string, expiresAt: number, onUsed: () => Error): GuardedItem {
+    return { item: putNew({ ...keys.retailCodeUse(codeHash), type: 'RetailCodeUse', session, createdAt, expiresAt }), onConditionFailed: onUsed };
+  },
+
+  /** The session's conditional update for one change; `onConditionFailed` when it is not in a state the change allows. */
+  changeItem(uuid: string, change: SessionChange, onConditionFailed: () => Error): GuardedItem {
+    const update = updateOf({ ...change.set, ...change.index });
+    const names: Record<string, string> = { ...update.ExpressionAttributeNames, '#status': 'status' };
+    const values: Record<string, unknown> = { ...update.ExpressionAttributeValues };
+    change.from.forEach((s, i) => (values[`:from${i}`] = s));
+    const conditions = [`#status IN (${change.from.map((_, i) => `:from${i}`).join(', ')})`];
+    if (change.liveAt) {
+      conditions.push('expiresTs > :now');
+      values[':now'] = change.liveAt;
+    }
+    if (change.quotedAt) {
+      conditions.push('quotedAt = :quotedAt');
+      values[':quotedAt'] = change.quotedAt;
+    }
+    // The condition reads the status before the SET changes it.
+    return {
+      item: {
+        Update: {
+          TableName: tableName(),
+          Key: keys.retailSession(uuid),
+          UpdateExpression: update.UpdateExpression,
+          ConditionExpression: conditions.join(' AND '),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        },
+      },
+      onConditionFailed,
+    };
+  },
+
+  /** The marker of a paid session (coins in its hold), by expiry for the sweep. */
+  paidMarkerItem(s: RetailSession, createdAt: string): GuardedItem {
+    return { item: putNew({ ...keys.retailPaidSession(s.uuid), ...keys.retailPaidByExpiry(s.expiresTs, s.uuid), type: 'RetailPaidSession', uuid: s.uuid, createdAt }) };
+  },
+
+  /** The paid marker's removal, once the coins left the hold (confirmed or returned). */
+  paidMarkerDeleteItem(uuid: string): GuardedItem {
+    return { item: { Delete: { TableName: tableName(), Key: keys.retailPaidSession(uuid) } } };
+  },
+
+  /**
+   * Quotes the session again if it still is at quote `oldQuotedAt` and waits for the amount or the payment. False
+   * when it is not (another read quoted it first, or it moved on): the caller reads it as it is.
+   */
+  async requote(uuid: string, oldQuotedAt: string, priceText: string, quotedAt: string): Promise<boolean> {
+    try {
+      await ddb().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: keys.retailSession(uuid),
+          UpdateExpression: 'SET priceText = :price, quotedAt = :at',
+          ConditionExpression: 'quotedAt = :old AND #status IN (:init, :amount)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':price': priceText, ':at': quotedAt, ':old': oldQuotedAt, ':init': 'init', ':amount': 'amount_set' },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (!isConditionFailed(err)) throw err;
+      return false;
+    }
+  },
+
   async get(uuid: string): Promise<RetailSession | undefined> {
     const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.retailSession(uuid), ConsistentRead: true }));
     return out.Item ? retailSessionFrom(out.Item) : undefined;

@@ -20,16 +20,13 @@
  * reading a session whose quote is stale quotes again (before the payment only). A payment on a stale quote is
  * refused; coins, amounts and the rebate are computed at the quote the payment was made at.
  */
-import { updateOf } from '../db/update.js';
 import { isoSeconds, transactionRequestId } from '../wire.js';
 import { randomUUID } from 'node:crypto';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { retailConfig } from '../config/index.js';
-import { ddb, tableName } from '../db/client.js';
-import { InsufficientFundsError, isConditionFailed } from '../db/errors.js';
+import { InsufficientFundsError } from '../db/errors.js';
 import * as keys from '../db/keys.js';
 import { accountIds } from '../db/keys.js';
-import { putNew, transactWrite, type GuardedItem } from '../db/transact.js';
+import { transactWrite, type GuardedItem } from '../db/transact.js';
 import { exactNumber } from '../json.js';
 import { compactPostings, entryItems, getBalance } from '../ledger/index.js';
 import { parseFraction, type Fraction } from '../ledger/money.js';
@@ -55,7 +52,9 @@ interface Step {
   to: RetailStatus;
   side: StatusSide;
   /** Other attributes to set. */
-  set?: Record<string, unknown>;
+  set?: Partial<RetailSession>;
+  /** Index keys to write with them. */
+  index?: Record<string, string>;
   /** Refuse an expired session (all but terminate). */
   live: boolean;
   /** The price quote the step relies on (a payment): refused if another quote replaced it. */
@@ -66,33 +65,17 @@ interface Step {
 /** The session's conditional update for one step. */
 function stepItem(uuid: string, step: Step): GuardedItem {
   const nowIso = step.now.toISOString();
-  const update = updateOf({ ...step.set, status: step.to, statusSide: step.side, updatedAt: nowIso });
-  const names: Record<string, string> = { ...update.ExpressionAttributeNames, '#status': 'status' };
-  const values: Record<string, unknown> = { ...update.ExpressionAttributeValues };
-  step.from.forEach((s, i) => (values[`:from${i}`] = s));
-  const conditions = [`#status IN (${step.from.map((_, i) => `:from${i}`).join(', ')})`];
-  if (step.live) {
-    conditions.push('expiresTs > :now');
-    values[':now'] = nowIso;
-  }
-  if (step.quotedAt) {
-    conditions.push('quotedAt = :quotedAt');
-    values[':quotedAt'] = step.quotedAt;
-  }
-  // The condition reads the status before the SET changes it.
-  return {
-    item: {
-      Update: {
-        TableName: tableName(),
-        Key: keys.retailSession(uuid),
-        UpdateExpression: update.UpdateExpression,
-        ConditionExpression: conditions.join(' AND '),
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      },
+  return retailSessionsRepo.changeItem(
+    uuid,
+    {
+      from: step.from,
+      set: { ...step.set, status: step.to, statusSide: step.side, updatedAt: nowIso },
+      ...(step.index ? { index: step.index } : {}),
+      ...(step.live ? { liveAt: nowIso } : {}),
+      ...(step.quotedAt ? { quotedAt: step.quotedAt } : {}),
     },
-    onConditionFailed: () => new SessionStateError(),
-  };
+    () => new SessionStateError(),
+  );
 }
 
 /** Runs a step; a failed condition is explained from the session as it is now. */
@@ -220,11 +203,8 @@ export async function initRetailSession(terminal: Terminal, code: string, now = 
     quotedAt: nowIso,
   };
   await transactWrite([
-    {
-      item: putNew({ ...keys.retailCodeUse(retailCodeHash(code)), type: 'RetailCodeUse', session: s.uuid, createdAt: nowIso, expiresAt: bound.expiresAt + 86_400 }),
-      onConditionFailed: () => fail('retail_code_used', 'this code already started a session: ask the customer to show a new one'),
-    },
-    { item: putNew({ ...keys.retailSession(s.uuid), GSI1PK: keys.userRetailSessions(s.user), GSI1SK: `${nowIso}#${s.uuid}`, type: 'RetailSession', ...s }) },
+    retailSessionsRepo.codeUseItem(retailCodeHash(code), s.uuid, nowIso, bound.expiresAt + 86_400, () => fail('retail_code_used', 'this code already started a session: ask the customer to show a new one')),
+    retailSessionsRepo.newItem(s),
   ]);
   log.info('retail session started', { session: s.uuid, participant: s.participant, device: s.deviceId });
   return retailSessionView(s, program, now);
@@ -245,22 +225,8 @@ async function freshQuote(s: RetailSession, program: LoyaltyProgram, now: Date):
   if (!['init', 'amount_set'].includes(s.status) || !quoteStale(s, now) || isExpired(s, now)) return s;
   const price = await currentPrice(program.currency);
   const quotedAt = now.toISOString();
-  try {
-    await ddb().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: keys.retailSession(s.uuid),
-        UpdateExpression: 'SET priceText = :price, quotedAt = :at',
-        ConditionExpression: 'quotedAt = :old AND #status IN (:init, :amount)',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':price': price.priceText, ':at': quotedAt, ':old': s.quotedAt, ':init': 'init', ':amount': 'amount_set' },
-      }),
-    );
-    return { ...s, priceText: price.priceText, quotedAt };
-  } catch (err) {
-    if (!isConditionFailed(err)) throw err;
-    return (await retailSessionsRepo.get(s.uuid))!;
-  }
+  if (await retailSessionsRepo.requote(s.uuid, s.quotedAt, price.priceText, quotedAt)) return { ...s, priceText: price.priceText, quotedAt };
+  return (await retailSessionsRepo.get(s.uuid))!;
 }
 
 /** GET .../sessions/session: the user's own session, or one of the terminal's participant. */
@@ -362,13 +328,13 @@ async function pay(s: RetailSession, program: LoyaltyProgram, u: Extract<UserUpd
           }),
           // Coins spent at a store leave the balance like a withdrawal (the earnings statement shows them); no limit applies.
           withdrawalItem(s.user, coins, now),
-          { item: putNew({ ...keys.retailPaidSession(s.uuid), GSI1PK: keys.retailPaidSessions(), GSI1SK: `${s.expiresTs}#${s.uuid}`, type: 'RetailPaidSession', uuid: s.uuid, createdAt: at }) },
+          retailSessionsRepo.paidMarkerItem(s, at),
         ]
       : [];
   try {
     const after = await runStep(
       s,
-      { from: ['amount_set'], to: 'payment_set', side: 'user', set: { paymentCoins: coins, paymentValueMinor: rest, profileCoins: balance, paymentUuid, paidAt: at, ...keys.withdrawalInHistory(s.user, at, paymentUuid) }, live: true, quotedAt: s.quotedAt, now },
+      { from: ['amount_set'], to: 'payment_set', side: 'user', set: { paymentCoins: coins, paymentValueMinor: rest, profileCoins: balance, paymentUuid, paidAt: at }, index: keys.withdrawalInHistory(s.user, at, paymentUuid), live: true, quotedAt: s.quotedAt, now },
       money,
     );
     log.info('retail payment', { session: s.uuid, coins });
@@ -401,7 +367,7 @@ async function confirm(s: RetailSession, program: LoyaltyProgram, now: Date): Pr
   const money: GuardedItem[] = [
     ...(postings.length ? entryItems({ idempotencyKey: `retail-confirm:${s.uuid}`, kind: 'retail-confirm', postings }) : []),
     ...(coinsRebate > 0n ? [earningItem(s.user, coinsRebate, now)] : []),
-    ...(paid > 0n ? [{ item: { Delete: { TableName: tableName(), Key: keys.retailPaidSession(s.uuid) } } }] : []),
+    ...(paid > 0n ? [retailSessionsRepo.paidMarkerDeleteItem(s.uuid)] : []),
     retailPurchasesRepo.newItem({ user: s.user, participant: s.participant, session: sessionId(s.uuid), amountMinor: s.amountMinor!, ts: at }),
   ];
   try {
@@ -440,7 +406,7 @@ async function terminate(s: RetailSession, side: StatusSide, now: Date): Promise
               ],
             }),
             withdrawalReversalItem(s.user, paid, new Date(s.paidAt!), now),
-            { item: { Delete: { TableName: tableName(), Key: keys.retailPaidSession(s.uuid) } } },
+            retailSessionsRepo.paidMarkerDeleteItem(s.uuid),
           ]
         : [];
     try {
