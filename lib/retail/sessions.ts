@@ -57,21 +57,29 @@ interface Step {
   index?: Record<string, string>;
   /** Refuse an expired session (all but terminate). */
   live: boolean;
-  /** The price quote the step relies on (a payment): refused if another quote replaced it. */
+  /** The price quote the step relies on (a payment; terminate, to answer the session as it leaves it): refused if another quote replaced it. */
   quotedAt?: string;
   now: Date;
 }
 
+/** Every attribute a step sets. */
+const stepSet = (step: Step): Partial<RetailSession> => ({ ...step.set, status: step.to, statusSide: step.side, updatedAt: step.now.toISOString() });
+
+/**
+ * The session as a step that succeeded leaves it: what reading it again would give (the step's index keys are no
+ * session attributes; the attributes it leaves alone could not change meanwhile, as its condition held).
+ */
+const afterStep = (s: RetailSession, step: Step): RetailSession => ({ ...s, ...stepSet(step) });
+
 /** The session's conditional update for one step. */
 function stepItem(uuid: string, step: Step): GuardedItem {
-  const nowIso = step.now.toISOString();
   return retailSessionsRepo.changeItem(
     uuid,
     {
       from: step.from,
-      set: { ...step.set, status: step.to, statusSide: step.side, updatedAt: nowIso },
+      set: stepSet(step),
       ...(step.index ? { index: step.index } : {}),
-      ...(step.live ? { liveAt: nowIso } : {}),
+      ...(step.live ? { liveAt: step.now.toISOString() } : {}),
       ...(step.quotedAt ? { quotedAt: step.quotedAt } : {}),
     },
     () => new SessionStateError(),
@@ -87,7 +95,7 @@ async function runStep(s: RetailSession, step: Step, more: GuardedItem[] = []): 
     const now = (await retailSessionsRepo.get(s.uuid))!;
     throw refusal(now, step);
   }
-  return (await retailSessionsRepo.get(s.uuid))!;
+  return afterStep(s, step);
 }
 
 /** Checks a step against the session read before any work for it: its status, and its expiry for a live step. */
@@ -298,7 +306,8 @@ export async function updateFromUser(user: string, id: string, update: UserUpdat
 
 /** The user pays `payment_coins` (at most the program's rule and the amount, at the quote) and `payment_value` in money. */
 async function pay(s: RetailSession, program: LoyaltyProgram, u: Extract<UserUpdate, { status: 'payment_set' }>, now: Date): Promise<RetailSession> {
-  refuseUnlessAllowed(s, { from: ['amount_set'], to: 'payment_set', side: 'user', live: true, now });
+  const step: Step = { from: ['amount_set'], to: 'payment_set', side: 'user', live: true, now };
+  refuseUnlessAllowed(s, step);
   if (quoteStale(s, now)) throw fail('retail_price_expired', `the coin price quoted at ${isoSeconds(s.quotedAt)} is older than ${retailConfig().RETAIL_PRICE_TIMEOUT_SECONDS} s: read the session for a new quote`, { quoted_at: isoSeconds(s.quotedAt) });
   const amount = s.amountMinor!;
   const price = priceOf(s);
@@ -334,7 +343,7 @@ async function pay(s: RetailSession, program: LoyaltyProgram, u: Extract<UserUpd
   try {
     const after = await runStep(
       s,
-      { from: ['amount_set'], to: 'payment_set', side: 'user', set: { paymentCoins: coins, paymentValueMinor: rest, profileCoins: balance, paymentUuid, paidAt: at }, index: keys.withdrawalInHistory(s.user, at, paymentUuid), live: true, quotedAt: s.quotedAt, now },
+      { ...step, set: { paymentCoins: coins, paymentValueMinor: rest, profileCoins: balance, paymentUuid, paidAt: at }, index: keys.withdrawalInHistory(s.user, at, paymentUuid), quotedAt: s.quotedAt },
       money,
     );
     log.info('retail payment', { session: s.uuid, coins });
@@ -353,7 +362,8 @@ export function rebateCoins(amountMinor: bigint, percent: Fraction, price: Fract
 
 /** payment_confirm: the purchase is final. The paid coins go to the participant, the rebate to the user; the purchase counts toward levels. */
 async function confirm(s: RetailSession, program: LoyaltyProgram, now: Date): Promise<RetailSession> {
-  refuseUnlessAllowed(s, { from: ['payment_set'], to: 'rebate_set', side: 'terminal', live: true, now });
+  const step: Step = { from: ['payment_set'], to: 'rebate_set', side: 'terminal', live: true, now };
+  refuseUnlessAllowed(s, step);
   const { rebate } = await currentLevel(s.user, s.participant, program, now);
   const paid = s.paymentCoins ?? 0n;
   const coinsRebate = rebateCoins(s.amountMinor!, rebate, priceOf(s));
@@ -371,11 +381,7 @@ async function confirm(s: RetailSession, program: LoyaltyProgram, now: Date): Pr
     retailPurchasesRepo.newItem({ user: s.user, participant: s.participant, session: sessionId(s.uuid), amountMinor: s.amountMinor!, ts: at }),
   ];
   try {
-    const after = await runStep(
-      s,
-      { from: ['payment_set'], to: 'rebate_set', side: 'terminal', set: { rebateCoins: coinsRebate, confirmedAt: at }, live: true, now },
-      money,
-    );
+    const after = await runStep(s, { ...step, set: { rebateCoins: coinsRebate, confirmedAt: at } }, money);
     log.info('retail purchase confirmed', { session: s.uuid, paid, rebate: coinsRebate });
     return after;
   } catch (err) {
@@ -386,8 +392,9 @@ async function confirm(s: RetailSession, program: LoyaltyProgram, now: Date): Pr
 
 /**
  * terminate (a party, or the sweep for an expired session), from any open status: paid coins go back once, out of
- * the month's withdrawals. The step is conditioned on exactly the status read (it decides whether coins return);
- * when a concurrent update moved the session first, it is read again and terminated from there.
+ * the month's withdrawals. The step is conditioned on exactly the status read (it decides whether coins return)
+ * and the quote read (a read may quote an unpaid session again meanwhile, and the answer shows the quote); when a
+ * concurrent update changed the session first, it is read again and terminated from there.
  */
 async function terminate(s: RetailSession, side: StatusSide, now: Date): Promise<RetailSession> {
   for (let attempt = 0; ; attempt++) {
@@ -409,10 +416,11 @@ async function terminate(s: RetailSession, side: StatusSide, now: Date): Promise
             retailSessionsRepo.paidMarkerDeleteItem(s.uuid),
           ]
         : [];
+    const step: Step = { from: [s.status], to: 'terminate', side, set: { terminatedAt: at, ...(side === 'system' ? { terminatedReason: 'expired' as const } : {}) }, live: false, quotedAt: s.quotedAt, now };
     try {
-      await transactWrite([stepItem(s.uuid, { from: [s.status], to: 'terminate', side, set: { terminatedAt: at, ...(side === 'system' ? { terminatedReason: 'expired' } : {}) }, live: false, now }), ...money]);
+      await transactWrite([stepItem(s.uuid, step), ...money]);
       log.info('retail session terminated', { session: s.uuid, side, returned: paid });
-      return (await retailSessionsRepo.get(s.uuid))!;
+      return afterStep(s, step);
     } catch (err) {
       if (!(err instanceof SessionStateError) || attempt >= 3) throw err;
       s = (await retailSessionsRepo.get(s.uuid))!;
