@@ -4,7 +4,7 @@
  */
 import { isoSeconds, transactionRequestId } from '../wire.js';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ddb, queryAll, tableName } from '../db/client.js';
+import { batchGet, ddb, queryAll, tableName } from '../db/client.js';
 import { isConditionFailed } from '../db/errors.js';
 import { fields, type StoredItem } from '../db/item.js';
 import * as keys from '../db/keys.js';
@@ -199,6 +199,12 @@ export const retailSessionsRepo = {
   async get(uuid: string): Promise<RetailSession | undefined> {
     const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.retailSession(uuid), ConsistentRead: true }));
     return out.Item ? retailSessionFrom(out.Item) : undefined;
+  },
+
+  /** The sessions of these uuids that exist, in their order (consistent reads, batched). */
+  async getMany(uuids: readonly string[]): Promise<RetailSession[]> {
+    const found = new Map((await batchGet(uuids.map(keys.retailSession))).map((i) => [String(i.uuid), retailSessionFrom(i)]));
+    return uuids.flatMap((u) => found.get(u) ?? []);
   },
 
   /** The user's sessions created since `fromIso`, newest first (active ones are at most a session's timeout old). */

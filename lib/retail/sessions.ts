@@ -228,6 +228,21 @@ async function sessionFor(caller: SessionCaller, id: string): Promise<RetailSess
   return s;
 }
 
+/**
+ * The session the caller may see and its participant's program. A terminal's participant is known before the
+ * session is read, so both are read at once; a session not found is still the answer when both are missing.
+ */
+async function sessionAndProgram(caller: SessionCaller, id: string): Promise<[RetailSession, LoyaltyProgram]> {
+  if (caller.kind === 'user') {
+    const s = await sessionFor(caller, id);
+    return [s, await requireProgram(s.participant)];
+  }
+  const [s, program] = await Promise.allSettled([sessionFor(caller, id), requireProgram(caller.terminal.participant)]);
+  if (s.status === 'rejected') throw s.reason;
+  if (program.status === 'rejected') throw program.reason;
+  return [s.value, program.value];
+}
+
 /** A session whose price quote is stale is quoted again while it waits for the amount or the payment (once under concurrent reads). */
 async function freshQuote(s: RetailSession, program: LoyaltyProgram, now: Date): Promise<RetailSession> {
   if (!['init', 'amount_set'].includes(s.status) || !quoteStale(s, now) || isExpired(s, now)) return s;
@@ -239,8 +254,7 @@ async function freshQuote(s: RetailSession, program: LoyaltyProgram, now: Date):
 
 /** GET .../sessions/session: the user's own session, or one of the terminal's participant. */
 export async function readRetailSession(caller: SessionCaller, id: string, now = new Date()) {
-  const s = await sessionFor(caller, id);
-  const program = await requireProgram(s.participant);
+  const [s, program] = await sessionAndProgram(caller, id);
   return retailSessionView(await freshQuote(s, program, now), program, now);
 }
 
@@ -268,8 +282,7 @@ export type UserUpdate = UserUpdateBody['status_metadata'];
 
 /** PUT .../update/terminal: amount_set, payment_confirm (then the rebate) or terminate. */
 export async function updateFromTerminal(terminal: Terminal, id: string, update: TerminalUpdate, now = new Date()) {
-  const s = await sessionFor({ kind: 'terminal', terminal }, id);
-  const program = await requireProgram(s.participant);
+  const [s, program] = await sessionAndProgram({ kind: 'terminal', terminal }, id);
   const at = now.toISOString();
   let after: RetailSession;
   if (update.status === 'amount_set') {
@@ -298,14 +311,18 @@ export async function updateFromTerminal(terminal: Terminal, id: string, update:
 
 /** PUT .../update/user: payment_set or terminate. */
 export async function updateFromUser(user: string, id: string, update: UserUpdate, now = new Date()) {
-  const s = await sessionFor({ kind: 'user', user }, id);
-  const program = await requireProgram(s.participant);
-  const after = update.status === 'payment_set' ? await pay(s, program, update, now) : await terminate(s, 'user', now);
-  return retailSessionView(after, program, now);
+  const caller: SessionCaller = { kind: 'user', user };
+  if (update.status === 'terminate') {
+    const [s, program] = await sessionAndProgram(caller, id);
+    return retailSessionView(await terminate(s, 'user', now), program, now);
+  }
+  // A payment records the user's balance before it: read with the session.
+  const [[s, program], balance] = await Promise.all([sessionAndProgram(caller, id), getBalance(accountIds.userCoins(user))]);
+  return retailSessionView(await pay(s, program, update, balance, now), program, now);
 }
 
-/** The user pays `payment_coins` (at most the program's rule and the amount, at the quote) and `payment_value` in money. */
-async function pay(s: RetailSession, program: LoyaltyProgram, u: Extract<UserUpdate, { status: 'payment_set' }>, now: Date): Promise<RetailSession> {
+/** The user pays `payment_coins` (at most the program's rule and the amount, at the quote) and `payment_value` in money; `balance`: their coins before. */
+async function pay(s: RetailSession, program: LoyaltyProgram, u: Extract<UserUpdate, { status: 'payment_set' }>, balance: bigint, now: Date): Promise<RetailSession> {
   const step: Step = { from: ['amount_set'], to: 'payment_set', side: 'user', live: true, now };
   refuseUnlessAllowed(s, step);
   if (quoteStale(s, now)) throw fail('retail_price_expired', `the coin price quoted at ${isoSeconds(s.quotedAt)} is older than ${retailConfig().RETAIL_PRICE_TIMEOUT_SECONDS} s: read the session for a new quote`, { quoted_at: isoSeconds(s.quotedAt) });
@@ -322,7 +339,6 @@ async function pay(s: RetailSession, program: LoyaltyProgram, u: Extract<UserUpd
 
   const at = now.toISOString();
   const paymentUuid = randomUUID();
-  const balance = await getBalance(accountIds.userCoins(s.user));
   const coins = u.payment_coins;
   const money: GuardedItem[] =
     coins > 0n
@@ -430,16 +446,15 @@ async function terminate(s: RetailSession, side: StatusSide, now: Date): Promise
 
 /** The sweep (scheduled): ends paid sessions past their expiry, returning the coins. */
 export async function sweepRetailSessions(now = new Date()): Promise<number> {
-  const uuids = await retailSessionsRepo.paidExpiredBy(now.toISOString());
+  const sessions = await retailSessionsRepo.getMany(await retailSessionsRepo.paidExpiredBy(now.toISOString()));
   let ended = 0;
-  for (const uuid of uuids) {
-    const s = await retailSessionsRepo.get(uuid);
-    if (!s || s.status !== 'payment_set') continue;
+  for (const s of sessions) {
+    if (s.status !== 'payment_set') continue;
     try {
       await terminate(s, 'system', now);
       ended++;
     } catch (err) {
-      log.warn('retail session not ended by the sweep', { session: uuid, error: (err as Error).message });
+      log.warn('retail session not ended by the sweep', { session: s.uuid, error: (err as Error).message });
     }
   }
   return ended;
