@@ -82,18 +82,15 @@ export interface LevelStanding {
   timezoneMinutes: number;
 }
 
-/** The rebate of a level in percent as an exact fraction, for coin math (amount x num / (den x 100)). */
-export function rebateOf(program: Pick<LevelProgram, 'rebate'>, levelId: string): Fraction {
-  const r = program.rebate.find((x) => x.level_id === levelId);
-  if (!r) throw new Error(`the loyalty program has no rebate for level ${levelId}`);
-  return parseFraction(r.rebate_percents);
-}
-
-const rebateText = (program: Pick<LevelProgram, 'rebate'>, levelId: string) => {
+/** The rebate of a level in percent, as stored (exact decimal text). */
+function rebateText(program: Pick<LevelProgram, 'rebate'>, levelId: string): string {
   const r = program.rebate.find((x) => x.level_id === levelId);
   if (!r) throw new Error(`the loyalty program has no rebate for level ${levelId}`);
   return r.rebate_percents;
-};
+}
+
+/** The rebate of a level in percent as an exact fraction, for coin math (amount x num / (den x 100)). */
+export const rebateOf = (program: Pick<LevelProgram, 'rebate'>, levelId: string): Fraction => parseFraction(rebateText(program, levelId));
 
 /** The widest window of any rule of the program, in days (at least 1: today). */
 export function widestPeriodDays(program: Pick<LevelProgram, 'levelUp'>): number {
@@ -156,8 +153,7 @@ export function levelStanding(program: LevelProgram, purchases: readonly Counted
   const level = levels[index]!;
   const next = levels[index + 1];
   const shown = next ?? level;
-  const days = Math.max(1, ...shown.rules.map((r) => r.period_days));
-  const from = windowStart(days, tz, now);
+  const from = windowStart(widestPeriodDays({ levelUp: [shown] }), tz, now);
   const today = localDate(now.getTime(), tz);
   const tomorrow = addDays(today, 1);
   const tomorrowStart = startOfLocalDay(tomorrow, tz);
