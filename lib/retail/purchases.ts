@@ -14,20 +14,20 @@ export interface RetailPurchase extends CountedPurchase {
   participant: string;
 }
 
-/** The session's uuid, the last part of its urn (urn:authenticateit:retail_connect:session:<uuid>). */
-const sessionUuid = (session: string) => session.slice(session.lastIndexOf(':') + 1);
-
 function purchaseFrom(i: StoredItem): RetailPurchase {
   const f = fields(i, `RetailPurchase ${String(i.session)}`);
   return { user: f.str('user'), participant: f.str('participant'), session: f.str('session'), amountMinor: f.money('amountMinor'), ts: f.str('ts') };
 }
 
 export const retailPurchasesRepo = {
-  /** The transaction item recording a confirmed purchase (`ts` an ISO instant as toISOString writes it); it fails the transaction if already recorded. */
-  newItem(p: RetailPurchase): GuardedItem {
+  /**
+   * The transaction item recording a confirmed purchase (`ts` an ISO instant as toISOString writes it; `sessionUuid`
+   * the uuid of `p.session`); it fails the transaction if already recorded.
+   */
+  newItem(p: RetailPurchase, sessionUuid: string): GuardedItem {
     return {
       item: putNew({
-        ...keys.retailPurchase(p.user, p.participant, p.ts, sessionUuid(p.session)),
+        ...keys.retailPurchase(p.user, p.participant, p.ts, sessionUuid),
         type: 'RetailPurchase',
         user: p.user,
         participant: p.participant,

@@ -394,7 +394,7 @@ async function confirm(s: RetailSession, program: LoyaltyProgram, now: Date): Pr
     ...(postings.length ? entryItems({ idempotencyKey: `retail-confirm:${s.uuid}`, kind: 'retail-confirm', postings }) : []),
     ...(coinsRebate > 0n ? [earningItem(s.user, coinsRebate, now)] : []),
     ...(paid > 0n ? [retailSessionsRepo.paidMarkerDeleteItem(s.uuid)] : []),
-    retailPurchasesRepo.newItem({ user: s.user, participant: s.participant, session: sessionId(s.uuid), amountMinor: s.amountMinor!, ts: at }),
+    retailPurchasesRepo.newItem({ user: s.user, participant: s.participant, session: sessionId(s.uuid), amountMinor: s.amountMinor!, ts: at }, s.uuid),
   ];
   try {
     const after = await runStep(s, { ...step, set: { rebateCoins: coinsRebate, confirmedAt: at } }, money);

@@ -15,7 +15,8 @@ import { stringify } from '../../lib/json.js';
 import { requireUsersCard, storeCardOf } from '../../lib/retail/cards.js';
 import { currentLevel, levelInfo } from '../../lib/retail/levels-view.js';
 import { programOf, requireProgram, setProgram } from '../../lib/retail/programs.js';
-import { retailPurchasesRepo } from '../../lib/retail/purchases.js';
+import { retailPurchasesRepo, type RetailPurchase } from '../../lib/retail/purchases.js';
+import { sessionUuidOf } from '../../lib/retail/repository.js';
 import { levelInfoSchema } from '../../lib/retail/schema.js';
 import { admin, adminRefusal } from '../fixtures/admin.js';
 import { newParticipant, newUser } from '../fixtures/payments.js';
@@ -61,6 +62,8 @@ async function failure(promise: Promise<unknown>): Promise<DomainError> {
 }
 
 const session = () => `urn:authenticateit:retail_connect:session:${randomUUID()}`;
+/** Records a purchase as a session's confirmation does. */
+const record = (x: RetailPurchase) => transactWrite([retailPurchasesRepo.newItem(x, sessionUuidOf(x.session))]);
 const hoursAgo = (now: Date, h: number) => new Date(now.getTime() - h * 3_600_000).toISOString();
 
 describe('loyalty programs', () => {
@@ -135,8 +138,8 @@ describe('purchases and levels', () => {
     const p = (h: number, amountMinor: bigint) => ({ user, participant, session: session(), amountMinor, ts: hoursAgo(now, h) });
     const old = p(48, 100n);
     const recent = [p(2, 200n), p(1, 300n)];
-    for (const x of [old, ...recent]) await transactWrite([retailPurchasesRepo.newItem(x)]);
-    await expect(transactWrite([retailPurchasesRepo.newItem(recent[0]!)])).rejects.toBeInstanceOf(ConditionFailedError);
+    for (const x of [old, ...recent]) await record(x);
+    await expect(record(recent[0]!)).rejects.toBeInstanceOf(ConditionFailedError);
 
     expect(await retailPurchasesRepo.since(user, participant, hoursAgo(now, 3))).toEqual(recent);
     expect((await retailPurchasesRepo.since(user, participant, hoursAgo(now, 72))).map((x) => x.session)).toEqual([old.session, ...recent.map((x) => x.session)]);
@@ -156,7 +159,7 @@ describe('purchases and levels', () => {
 
     // Five purchases of 4.00 within the last days, and one 40 days ago (outside every window).
     const purchases = [40 * 24, 50, 30, 20, 10, 1].map((h) => ({ user, participant, session: session(), amountMinor: 400n, ts: hoursAgo(now, h) }));
-    for (const x of purchases) await transactWrite([retailPurchasesRepo.newItem(x)]);
+    for (const x of purchases) await record(x);
 
     const info = JSON.parse(stringify(await levelInfo(user, participant, now)));
     expect(levelInfoSchema.safeParse(info).success).toBe(true);
