@@ -20,11 +20,14 @@ export interface RetailCode {
 const AAD = Buffer.from('retail-code-v1', 'utf8');
 const keyOf = (secret: string) => createHash('sha256').update(`retail-code:${secret}`, 'utf8').digest();
 
+/** What a code that is not one of ours is answered. */
+export const BAD_CODE = 'the code is not a retail code of this platform';
+
 /** Why a code does not open. */
-export class RetailCodeError extends Error {
+class RetailCodeError extends Error {
   override name = 'RetailCodeError';
   constructor(readonly reason: 'bad' | 'expired') {
-    super(reason === 'bad' ? 'the code is not a retail code of this platform' : 'the code has expired: ask the customer to show a new one');
+    super(reason === 'bad' ? BAD_CODE : 'the code has expired: ask the customer to show a new one');
   }
 }
 

@@ -4,7 +4,7 @@
  * by one of the user's codes, or by the user's store card), and with a card a new code for a terminal.
  */
 import { requireUsersCard } from './cards.js';
-import { issueRetailCode, requireRetailCode, RetailCodeError } from './codes.js';
+import { BAD_CODE, issueRetailCode, requireRetailCode } from './codes.js';
 import { fail } from './failures.js';
 import { levelInfo } from './levels-view.js';
 import type { LevelCodeQuery } from './session-schema.js';
@@ -18,7 +18,7 @@ export async function levelAndCode(user: string, q: LevelCodeQuery, now = new Da
   if (q.code !== undefined) {
     const bound = requireRetailCode(q.code, now.getTime());
     // Another user's code says nothing to this one.
-    if (bound.user !== user) throw fail('retail_bad_code', new RetailCodeError('bad').message);
+    if (bound.user !== user) throw fail('retail_bad_code', BAD_CODE);
     return levelInfo(user, bound.participant, now);
   }
   if (q.participant_id !== undefined) return levelInfo(user, q.participant_id, now);
