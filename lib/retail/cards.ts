@@ -10,6 +10,7 @@ import { ddb, tableName } from '../db/client.js';
 import { isConditionFailed } from '../db/errors.js';
 import { fields, type StoredItem } from '../db/item.js';
 import * as keys from '../db/keys.js';
+import { PARTICIPANT } from '../identity/tickets.js';
 import { fail } from './failures.js';
 
 export interface StoreCard {
@@ -22,7 +23,6 @@ export interface StoreCard {
 /** Card ids: what a barcode or a generated id holds, and nothing that could reach into a key. */
 export const CARD_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 const USER = /^urn:authenticateit:user:\S{1,300}$/;
-const PARTICIPANT = /^urn:authenticateit:participant:[A-Za-z0-9._:@+-]{1,200}$/;
 
 /** A new random, url-safe card id (128 bits). */
 export const newCardId = () => randomBytes(16).toString('base64url');

@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { ddb, tableName } from '../db/client.js';
 import { fields, type StoredItem } from '../db/item.js';
 import * as keys from '../db/keys.js';
+import { PARTICIPANT } from '../identity/tickets.js';
 import { exactNumber, type Wire } from '../json.js';
 import { COIN_CURRENCIES, COUNTRY_CURRENCY, type CoinCurrency } from '../rates/currencies.js';
 import { fail } from './failures.js';
@@ -135,8 +136,6 @@ export function parseProgramDocument(raw: unknown): ProgramDocument {
   const path = first.code === 'unrecognized_keys' ? [...first.path, first.keys[0]!] : first.path;
   throw fail('retail_bad_program', `invalid loyalty program document: ${reasons.join('; ')}`, { field: path.join('.'), reasons });
 }
-
-const PARTICIPANT = /^urn:authenticateit:participant:[A-Za-z0-9._:@+-]{1,200}$/;
 
 /** Sets a participant's program (replacing its settings); `by` says who (a user urn, or the admin CLI). */
 export async function setProgram(participant: string, raw: unknown, by: string, now = new Date()): Promise<LoyaltyProgram> {

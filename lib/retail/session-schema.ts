@@ -1,6 +1,7 @@
 /** Requests and answers of retail connect sessions and codes, also the source of their OpenAPI schemas. */
 import * as z from 'zod/mini';
 import { coinsAmount } from '../coins/schema.js';
+import { PARTICIPANT } from '../identity/tickets.js';
 import { levelInfoSchema, loyaltyProgramViewSchema } from './schema.js';
 
 /* @__NO_SIDE_EFFECTS__ */
@@ -12,7 +13,7 @@ const text = (field: string, max: number, description: string) =>
   z.string({ error: `${field} must be a string` }).check(z.minLength(1, `${field} must not be empty`), z.maxLength(max, `${field} must be at most ${max} characters`)).register(z.globalRegistry, { description });
 
 const code = () => z.string({ error: 'code must be a retail code (hex)' }).check(z.regex(/^[0-9a-f]{80,2000}$/, 'code must be a retail code (hex)')).register(z.globalRegistry, { description: 'The code the user’s app shows.' });
-const participantId = () => z.string().check(z.regex(/^urn:authenticateit:participant:[A-Za-z0-9._:@+-]{1,200}$/, 'participant_id must be a participant urn (urn:authenticateit:participant:...)'));
+const participantId = () => z.string().check(z.regex(PARTICIPANT, 'participant_id must be a participant urn (urn:authenticateit:participant:...)'));
 const sessionIdField = () => z.string({ error: 'session_id must be a session id' }).check(z.regex(/^urn:authenticateit:retail_connect:session:[0-9a-f-]{36}$/, 'session_id must be a session id (urn:authenticateit:retail_connect:session:<uuid>)'));
 
 export const levelCodeQuerySchema = schema(() =>
