@@ -15,7 +15,7 @@ import { PARTICIPANT, PARTICIPANT_PREFIX, TicketError, verifiedClaims, type Issu
 
 export { DEVICE_TICKET_AUDIENCE };
 
-export const DEVICE_PREFIX = 'urn:authenticateit:device:';
+const DEVICE_PREFIX = 'urn:authenticateit:device:';
 
 export interface DeviceClaims {
   /** `<participant id>:<uuid>` */
@@ -33,7 +33,7 @@ export interface DeviceTicketRequest {
 }
 
 /** A terminal keeps its ticket until it is re-provisioned: a year unless asked otherwise. */
-export const DEVICE_TICKET_TTL_SECONDS = 31_536_000;
+const DEVICE_TICKET_TTL_SECONDS = 31_536_000;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** Participant ids may hold colons: the UUID is what follows the last one. */

@@ -25,7 +25,7 @@ export const CARD_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 const USER = /^urn:authenticateit:user:\S{1,300}$/;
 
 /** A new random, url-safe card id (128 bits). */
-export const newCardId = () => randomBytes(16).toString('base64url');
+const newCardId = () => randomBytes(16).toString('base64url');
 
 function cardFrom(i: StoredItem): StoreCard {
   const f = fields(i, `StoreCard ${String(i.cardId)}`);

@@ -41,7 +41,7 @@ export function issueRetailCode(c: Omit<RetailCode, 'expiresAt'>, now = Date.now
 }
 
 /** The code's binding; RetailCodeError when it is not one of ours or has expired. */
-export function openRetailCode(code: string, now = Date.now()): RetailCode {
+function openRetailCode(code: string, now = Date.now()): RetailCode {
   if (!/^[0-9a-f]{80,2000}$/.test(code) || code.length % 2 !== 0) throw new RetailCodeError('bad');
   const raw = Buffer.from(code, 'hex');
   let payload: { u?: unknown; c?: unknown; p?: unknown; x?: unknown };

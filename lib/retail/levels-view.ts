@@ -12,7 +12,7 @@ import type { LevelInfo } from './schema.js';
 
 
 /** The user's standing in the program at `now`. */
-export async function standingOf(user: string, participant: string, program: LoyaltyProgram, now: Date): Promise<LevelStanding> {
+async function standingOf(user: string, participant: string, program: LoyaltyProgram, now: Date): Promise<LevelStanding> {
   const purchases = await retailPurchasesRepo.since(user, participant, countingSince(program, now).toISOString());
   return levelStanding(program, purchases, now);
 }

@@ -98,7 +98,7 @@ export function widestPeriodDays(program: Pick<LevelProgram, 'levelUp'>): number
 }
 
 /** The first instant of a window of `days` local days ending today. */
-export function windowStart(days: number, timeZone: string, now: Date): Date {
+function windowStart(days: number, timeZone: string, now: Date): Date {
   return new Date(startOfLocalDay(addDays(localDate(now.getTime(), timeZone), -(days - 1)), timeZone));
 }
 

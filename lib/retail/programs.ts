@@ -15,10 +15,8 @@ import { PARTICIPANT } from '../identity/tickets.js';
 import { exactNumber, type Wire } from '../json.js';
 import { COIN_CURRENCIES, COUNTRY_CURRENCY, type CoinCurrency } from '../rates/currencies.js';
 import { fail } from './failures.js';
-import { rebateOf, type LevelProgram, type LevelRebate, type LevelRule, type ProgramLevel } from './levels.js';
+import type { LevelProgram, LevelRebate, LevelRule, ProgramLevel } from './levels.js';
 import { PROGRAM_STATUSES, programDocumentSchema, type LoyaltyProgramView, type ProgramDocument, type ProgramStatus } from './schema.js';
-
-export { rebateOf };
 
 export interface LoyaltyProgram extends LevelProgram {
   id: string;
@@ -51,7 +49,7 @@ function ruleFrom(f: ReturnType<typeof fields>): LevelRule {
     : { type, spends: f.int('spends'), period_days: f.int('period_days') };
 }
 
-export function programFrom(i: StoredItem): LoyaltyProgram {
+function programFrom(i: StoredItem): LoyaltyProgram {
   const f = fields(i, `RetailProgram ${String(i.participant)}`);
   const rule = f.map('coinPaymentsRule');
   const optional = (name: string, key: 'description' | 'bgcolor' | 'imageBig' | 'imageSmall') => {

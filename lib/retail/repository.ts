@@ -13,10 +13,10 @@ import { updateOf } from '../db/update.js';
 import type { CoinCurrency } from '../rates/currencies.js';
 import { fail } from './failures.js';
 
-export const RETAIL_STATUSES = ['init', 'amount_set', 'payment_set', 'rebate_set', 'terminate'] as const;
+const RETAIL_STATUSES = ['init', 'amount_set', 'payment_set', 'rebate_set', 'terminate'] as const;
 export type RetailStatus = (typeof RETAIL_STATUSES)[number];
 /** Who made the latest change: the sweep ends expired sessions as `system`. */
-export const STATUS_SIDES = ['terminal', 'user', 'system'] as const;
+const STATUS_SIDES = ['terminal', 'user', 'system'] as const;
 export type StatusSide = (typeof STATUS_SIDES)[number];
 /** Statuses a session can still move from. */
 export const OPEN_STATUSES: readonly RetailStatus[] = ['init', 'amount_set', 'payment_set'];

@@ -13,12 +13,12 @@ function schema<T>(build: () => T): T {
   return build();
 }
 
-export const DEFAULT_PROGRAM_TIMEZONE = 'Australia/Sydney';
+const DEFAULT_PROGRAM_TIMEZONE = 'Australia/Sydney';
 export const PROGRAM_STATUSES = ['active', 'inactive'] as const;
 export type ProgramStatus = (typeof PROGRAM_STATUSES)[number];
-export const LEVEL_ID = /^[a-z0-9_]{1,32}$/;
+const LEVEL_ID = /^[a-z0-9_]{1,32}$/;
 /** The most a program's coin rule may let coins pay of one purchase, in cents (as much as a purchase may be). */
-export const MAX_COIN_PAYMENT_CENTS = 100_000_000;
+const MAX_COIN_PAYMENT_CENTS = 100_000_000;
 const MAX_LEVELS = 20;
 const MAX_RULES = 10;
 /** Countries with a coin currency, as ISO 3166-1 numeric codes. */
