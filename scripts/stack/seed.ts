@@ -248,7 +248,7 @@ export interface DemoRetail {
   participantId: string;
 }
 
-/** The contract's NovaStore program: 15% back for everyone, 25% after 5 purchases or $20 spent in 30 days, 33% after 10 or $250. */
+/** The contract's NovaStore program: 15% back for everyone, 25% after 5 purchases and $20 spent in 30 days, 33% after 10 and $250. */
 export const DEMO_RETAIL_PROGRAM = {
   name: 'NovaStore',
   description: 'Pay with coins at NovaStore and get up to 33% back.',

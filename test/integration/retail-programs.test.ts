@@ -20,6 +20,7 @@ import { sessionUuidOf } from '../../lib/retail/repository.js';
 import { levelInfoSchema } from '../../lib/retail/schema.js';
 import { admin, adminRefusal } from '../fixtures/admin.js';
 import { newParticipant, newUser } from '../fixtures/payments.js';
+import { NOVASTORE_LEVEL_UP } from '../fixtures/retail.js';
 
 const novaStore = (change: (d: any) => void = () => {}) => {
   const d: any = {
@@ -30,11 +31,7 @@ const novaStore = (change: (d: any) => void = () => {}) => {
     image_small: 'https://cdn.example.com/small.png',
     country: '036',
     coin_payments_rule: { type: 'currency_value', currency_value: 2000 },
-    level_up: [
-      { level_id: 'casual', rules: [] },
-      { level_id: 'regular', rules: [{ type: 'purchases_count', purchases_count: 5, period_days: 30 }, { type: 'spends', spends: 2000, period_days: 30 }] },
-      { level_id: 'vip', rules: [{ type: 'purchases_count', purchases_count: 10, period_days: 30 }, { type: 'spends', spends: 2500, period_days: 30 }] },
-    ],
+    level_up: structuredClone(NOVASTORE_LEVEL_UP),
     rebate: [
       { level_id: 'casual', rebate_percents: 15 },
       { level_id: 'regular', rebate_percents: 25 },
