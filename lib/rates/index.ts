@@ -96,6 +96,12 @@ export function coinsToFiat(coins: bigint, price: Fraction): string {
   return formatUnits(scaled, FIAT_VALUE_DECIMALS);
 }
 
+/** The price of the smallest unit, exactly, as decimal text (an exact JSON number). */
+export function pricePerUnit(price: { num: bigint; den: bigint }): string {
+  const digits = price.den.toString().length - 1; // den is a power of ten (parseFraction)
+  return formatUnits(price.num, digits + TOKEN_DECIMALS);
+}
+
 /** The currency a conversion uses: the one named, else the country's, else the default. */
 export function conversionCurrency(request: { currency?: string; country?: string }): CoinCurrency {
   if (request.currency !== undefined) {

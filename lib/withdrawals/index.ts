@@ -5,8 +5,8 @@
 import { isoSeconds, wireTrue } from '../wire.js';
 import { withdrawalsConfig } from '../config/index.js';
 import { exactNumber, type Wire } from '../json.js';
-import { formatUnits, parseFraction, parseUnits, amountTextOf, type Fraction } from '../ledger/money.js';
-import { coinPricesNow, currentPrice } from '../rates/index.js';
+import { parseFraction, parseUnits, amountTextOf, type Fraction } from '../ledger/money.js';
+import { coinPricesNow, currentPrice, pricePerUnit } from '../rates/index.js';
 import { COUNTRY_CURRENCY, DEFAULT_COIN_CURRENCY, type CoinCurrency } from '../rates/currencies.js';
 import type { GuardedItem } from '../db/transact.js';
 import { periodAround, periodStart, withdrawalItem } from './earnings.js';
@@ -87,12 +87,6 @@ export function withdrawalWithinRoom(user: string, room: WithdrawalRoom, debitCo
     throw fail('over_withdrawal_limit', 'the withdrawal (with its fee) is beyond what you may still withdraw this month', { debit_coins: debitCoins.toString(), rest_coins: room.coins.toString(), rest_type: room.restType });
   }
   return withdrawalItem(user, debitCoins, now, room.transferredInPeriod + room.coins);
-}
-
-/** The price of the smallest unit, exactly, as decimal text (an exact JSON number). */
-export function pricePerUnit(price: { num: bigint; den: bigint }): string {
-  const digits = price.den.toString().length - 1; // den is a power of ten (parseFraction)
-  return formatUnits(price.num, digits + 18);
 }
 
 /** GET /payments-service/withdrawal/limits. */
