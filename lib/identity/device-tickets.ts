@@ -8,10 +8,9 @@
  * months: at most DEVICE_TICKET_MAX_LIFETIME_SECONDS). Locally the admin CLI issues them
  * (`npm run admin -- device ticket issue ...`).
  */
-import { randomUUID, createPrivateKey } from 'node:crypto';
-import { SignJWT } from 'jose';
+import { randomUUID } from 'node:crypto';
 import { DEVICE_TICKET_AUDIENCE, TICKET_ISSUER } from '../config/index.js';
-import { PARTICIPANT, PARTICIPANT_PREFIX, TicketError, verifiedClaims, type IssuerKey, type TicketPolicy } from './tickets.js';
+import { PARTICIPANT, PARTICIPANT_PREFIX, signTicket, TicketError, verifiedClaims, type IssuerKey, type TicketPolicy } from './tickets.js';
 
 export { DEVICE_TICKET_AUDIENCE };
 
@@ -52,15 +51,12 @@ export async function issueDeviceTicket(key: IssuerKey, request: DeviceTicketReq
   const uuid = (request.deviceUuid ?? randomUUID()).toLowerCase();
   if (!UUID.test(uuid)) throw new TicketError('device uuid must be a UUID like a5ed8e8f-98bc-4c6a-a00a-2222db146808');
   const deviceId = `${request.participant.slice(PARTICIPANT_PREFIX.length)}:${uuid}`;
-  const iat = Math.floor(now / 1000);
-  const ticket = await new SignJWT({ device_id: deviceId, participant: request.participant })
-    .setProtectedHeader({ alg: 'ES256', typ: 'JWT', kid: key.kid })
-    .setSubject(DEVICE_PREFIX + deviceId)
-    .setIssuer(TICKET_ISSUER)
-    .setAudience(DEVICE_TICKET_AUDIENCE)
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + (request.ttlSeconds ?? DEVICE_TICKET_TTL_SECONDS))
-    .sign(createPrivateKey(key.privateKey));
+  const ticket = await signTicket(
+    key,
+    { device_id: deviceId, participant: request.participant },
+    { sub: DEVICE_PREFIX + deviceId, iss: TICKET_ISSUER, aud: DEVICE_TICKET_AUDIENCE, ttlSeconds: request.ttlSeconds ?? DEVICE_TICKET_TTL_SECONDS },
+    now,
+  );
   return { ticket, deviceId };
 }
 

@@ -81,15 +81,19 @@ export function emailOfUser(user: string): string | undefined {
 export async function issueTicket(key: IssuerKey, claims: TicketRequest, now = Date.now()): Promise<string> {
   if (!USER.test(claims.sub)) throw new TicketError('sub must be urn:authenticateit:user:<id>');
   if (claims.participant !== undefined && !PARTICIPANT.test(claims.participant)) throw new TicketError('participant must be urn:authenticateit:participant:<id>');
+  return signTicket(
+    key,
+    { ...(claims.participant ? { participant: claims.participant } : {}), roles: claims.roles ?? [], ...claims.profile },
+    { sub: claims.sub, iss: claims.iss ?? TICKET_ISSUER, aud: claims.aud ?? TICKET_AUDIENCE, ttlSeconds: claims.ttlSeconds ?? 3600, ...(claims.notBeforeSeconds !== undefined ? { notBeforeSeconds: claims.notBeforeSeconds } : {}) },
+    now,
+  );
+}
+
+/** An ES256 JWT of `payload` signed by `key` (identity and device tickets alike): subject, issuer, audience and times. */
+export async function signTicket(key: IssuerKey, payload: JWTPayload, at: { sub: string; iss: string; aud: string; ttlSeconds: number; notBeforeSeconds?: number }, now = Date.now()): Promise<string> {
   const iat = Math.floor(now / 1000);
-  const jwt = new SignJWT({ ...(claims.participant ? { participant: claims.participant } : {}), roles: claims.roles ?? [], ...claims.profile })
-    .setProtectedHeader({ alg: 'ES256', typ: 'JWT', kid: key.kid })
-    .setSubject(claims.sub)
-    .setIssuer(claims.iss ?? TICKET_ISSUER)
-    .setAudience(claims.aud ?? TICKET_AUDIENCE)
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + (claims.ttlSeconds ?? 3600));
-  if (claims.notBeforeSeconds !== undefined) jwt.setNotBefore(iat + claims.notBeforeSeconds);
+  const jwt = new SignJWT(payload).setProtectedHeader({ alg: 'ES256', typ: 'JWT', kid: key.kid }).setSubject(at.sub).setIssuer(at.iss).setAudience(at.aud).setIssuedAt(iat).setExpirationTime(iat + at.ttlSeconds);
+  if (at.notBeforeSeconds !== undefined) jwt.setNotBefore(iat + at.notBeforeSeconds);
   return jwt.sign(createPrivateKey(key.privateKey));
 }
 
