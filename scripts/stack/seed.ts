@@ -106,8 +106,14 @@ export interface DemoCoins {
 async function rewardDemoUser(user: string, coins: bigint, key: string): Promise<void> {
   const { payReward } = await import('../../lib/coins/rewards.js');
   const participant = 'urn:authenticateit:participant:demo-rewards';
+  await fundDemoParticipant(participant, coins, `${key}-fund`);
+  await payReward({ participant, user, coins, idempotencyKey: key });
+}
+
+/** `coins` minted to a demo participant's deposit, once per `key`. */
+async function fundDemoParticipant(participant: string, coins: bigint, key: string): Promise<void> {
   await postEntry({
-    idempotencyKey: `${key}-fund`,
+    idempotencyKey: key,
     kind: 'demo-coins',
     postings: [
       { account: accountIds.external('main'), amount: -coins, allowNegative: true },
@@ -116,7 +122,6 @@ async function rewardDemoUser(user: string, coins: bigint, key: string): Promise
   }).catch((err: unknown) => {
     if (!(err instanceof DuplicateEntryError)) throw err;
   });
-  await payReward({ participant, user, coins, idempotencyKey: key });
 }
 
 /** A demo user with 100 coins earned (withdrawable within the limits), a demo participant, and day-long local tickets for both. */
@@ -277,16 +282,7 @@ export async function seedRetail(identityIssuer: IssuerKey): Promise<DemoRetail>
   const { addStoreCard, storeCardOf } = await import('../../lib/retail/cards.js');
   const { issueDeviceTicket } = await import('../../lib/identity/device-tickets.js');
   const participant = 'urn:authenticateit:participant:novastore';
-  await postEntry({
-    idempotencyKey: 'demo-seed-retail-deposit-1',
-    kind: 'demo-coins',
-    postings: [
-      { account: accountIds.external('main'), amount: -(100_000n * 10n ** 18n), allowNegative: true },
-      { account: accountIds.userCoins(participant), amount: 100_000n * 10n ** 18n },
-    ],
-  }).catch((err: unknown) => {
-    if (!(err instanceof DuplicateEntryError)) throw err;
-  });
+  await fundDemoParticipant(participant, 100_000n * 10n ** 18n, 'demo-seed-retail-deposit-1');
   await setProgram(participant, DEMO_RETAIL_PROGRAM, 'urn:authenticateit:user:system');
   const user = 'urn:authenticateit:user:email:shopper@rewards.local';
   await rewardDemoUser(user, 500n * 10n ** 18n, 'demo-seed-retail-1');
